@@ -1,0 +1,96 @@
+#include "common/parse.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "common/errors.h"
+
+namespace gb {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t pos = text.find(sep, start);
+    parts.emplace_back(trim(text.substr(start, pos - start)));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return parts;
+}
+
+double parse_double(std::string_view text, std::string_view what) {
+  std::string s(trim(text));
+  if (s.empty()) throw UsageError(std::string(what) + ": empty number");
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v)) {
+    throw UsageError(std::string(what) + ": '" + s + "' is not a number");
+  }
+  return v;
+}
+
+int64_t parse_int(std::string_view text, std::string_view what) {
+  std::string s(trim(text));
+  if (s.empty()) throw UsageError(std::string(what) + ": empty integer");
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (end != s.c_str() + s.size() || errno == ERANGE) {
+    throw UsageError(std::string(what) + ": '" + s + "' is not an integer");
+  }
+  return v;
+}
+
+Nanos parse_duration(std::string_view text) {
+  std::string_view t = trim(text);
+  size_t unit_at = t.size();
+  while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(t[unit_at - 1]))) --unit_at;
+  std::string_view number = t.substr(0, unit_at);
+  std::string_view unit = t.substr(unit_at);
+  double scale = 0;
+  if (unit == "ns") {
+    scale = 1;
+  } else if (unit == "us") {
+    scale = 1e3;
+  } else if (unit == "ms") {
+    scale = 1e6;
+  } else if (unit == "s") {
+    scale = 1e9;
+  } else if (unit == "m" || unit == "min") {
+    scale = 60e9;
+  } else {
+    throw UsageError("duration '" + std::string(t) +
+                     "' needs a unit: ns, us, ms, s or m (e.g. 250ms)");
+  }
+  double v = parse_double(number, "duration '" + std::string(t) + "'");
+  if (v < 0) throw UsageError("duration '" + std::string(t) + "' is negative");
+  return Nanos(static_cast<int64_t>(std::llround(v * scale)));
+}
+
+std::string format_duration(Nanos d) {
+  const double ns = static_cast<double>(d.count());
+  char buf[64];
+  auto fmt = [&](double v, const char* unit) {
+    std::snprintf(buf, sizeof buf, "%.6g%s", v, unit);
+    return std::string(buf);
+  };
+  if (d.count() == 0) return "0s";
+  if (d.count() % 1000000000 == 0 || ns >= 1e10) return fmt(ns / 1e9, "s");
+  if (d.count() % 1000000 == 0 || ns >= 1e7) return fmt(ns / 1e6, "ms");
+  if (d.count() % 1000 == 0 || ns >= 1e4) return fmt(ns / 1e3, "us");
+  return fmt(ns, "ns");
+}
+
+}  // namespace gb

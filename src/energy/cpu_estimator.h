@@ -1,0 +1,51 @@
+// The estimator used only where no energy counter exists (as on CI): a linear utilisation model of
+// this process's CPU draw,
+//     P = P_idle + (P_max - P_idle) * u,   u = process CPU time / (wall time * logical CPUs).
+// Energy is exact for that model (it integrates CPU time, not samples). Its figures carry the label
+// "estimate" and are never presented as measurements.
+//
+// Defaults (documented in docs/energy.md): P_idle = 10 W, P_max = P_idle + 8 W per logical CPU —
+// round figures for a server core slice, chosen to be plausible, not calibrated.
+#pragma once
+
+#include <functional>
+
+#include "common/time.h"
+#include "energy/power_meter.h"
+
+namespace gb {
+
+struct EstimatorParams {
+  double idle_w = 10.0;
+  double max_w = 0;  // 0 = default: idle_w + 8 W per logical CPU
+  unsigned cpus = 0;  // 0 = std::thread::hardware_concurrency()
+};
+
+class CpuEstimator final : public PowerMeter {
+ public:
+  // Clocks are injectable so the model is testable exactly; the defaults read this process.
+  using Clock = std::function<Nanos()>;
+  explicit CpuEstimator(EstimatorParams params = {}, Clock wall = {}, Clock cpu = {});
+
+  std::string domain() const override { return "cpu"; }
+  EnergyMethod method() const override { return EnergyMethod::kEstimate; }
+  double sample_power_w() override;
+  std::optional<double> energy_j() override;
+
+  double idle_w() const { return idle_w_; }
+  double max_w() const { return max_w_; }
+  unsigned cpus() const { return cpus_; }
+
+ private:
+  double power_between(Nanos wall, Nanos cpu) const;
+
+  double idle_w_;
+  double max_w_;
+  unsigned cpus_;
+  Clock wall_;
+  Clock cpu_;
+  Nanos wall_origin_, cpu_origin_;
+  Nanos wall_last_, cpu_last_;
+};
+
+}  // namespace gb
