@@ -1,0 +1,158 @@
+#include "runtime/stream_runner.h"
+
+#include <sys/prctl.h>
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace gb {
+namespace {
+
+// Timer slack defaults to 50 us on Linux, which would show up directly as release jitter and as
+// late timeouts. Both runner threads ask for 1 ns and restore the old value afterwards.
+class TimerSlack {
+ public:
+  TimerSlack() : old_(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) {
+    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+  }
+  ~TimerSlack() {
+    if (old_ > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(old_), 0, 0, 0);
+  }
+
+ private:
+  int old_;
+};
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+[[noreturn]] void policy_bug(const BatchingPolicy& policy, const std::string& what) {
+  throw std::logic_error("policy " + policy.describe() + " broke its contract: " + what);
+}
+
+}  // namespace
+
+RunTrace StreamRunner::run(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
+                           BatchExecutor& executor, SteadyClock::time_point origin) {
+  const std::size_t n = schedule.size();
+  RunTrace trace;
+  trace.scheduled = schedule;
+  trace.released.assign(n, Nanos(0));
+  trace.batches.reserve(n);  // worst case one request per batch: no reallocation mid-run
+  completed_.store(0, std::memory_order_relaxed);
+  if (n == 0) return trace;
+
+  std::atomic<std::size_t> tail{0};
+  std::atomic<bool> dispatcher_waiting{false};
+  std::atomic<bool> abort{false};
+  std::mutex mutex;
+  std::condition_variable arrival;
+  const Nanos spin = options_.spin;
+  Nanos* released = trace.released.data();
+
+  std::thread issuer([&] {
+    TimerSlack slack;
+    std::size_t i = 0;
+    while (i < n) {
+      const auto target = origin + schedule[i];
+      auto now = SteadyClock::now();
+      while (now < target) {
+        if (abort.load(std::memory_order_relaxed)) return;
+        // Sleep in slices of at most 50 ms so an aborted run is noticed promptly.
+        const auto wake = std::min(target - spin, now + std::chrono::milliseconds(50));
+        if (wake > now) {
+          std::this_thread::sleep_until(wake);
+        } else {
+          cpu_relax();
+        }
+        now = SteadyClock::now();
+      }
+      // Everything due by now goes out together, with one timestamp and one publication.
+      const Nanos t = now - origin;
+      std::size_t j = i;
+      while (j < n && origin + schedule[j] <= now) released[j++] = t;
+      tail.store(j, std::memory_order_seq_cst);
+      if (dispatcher_waiting.load(std::memory_order_seq_cst)) {
+        std::lock_guard<std::mutex> lock(mutex);
+        arrival.notify_one();
+      }
+      i = j;
+    }
+  });
+
+  // Blocks until more than `seen` requests are released, or until `deadline` if given. The
+  // waiting flag and tail are both seq_cst, so either the issuer sees the flag and notifies under
+  // the mutex, or we see its new tail before sleeping: no lost wake-up.
+  auto wait_for_arrival = [&](std::size_t seen, const SteadyClock::time_point* deadline) {
+    dispatcher_waiting.store(true, std::memory_order_seq_cst);
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      auto more = [&] { return tail.load(std::memory_order_seq_cst) > seen; };
+      if (deadline) {
+        arrival.wait_until(lock, *deadline, more);
+      } else {
+        arrival.wait(lock, more);
+      }
+    }
+    dispatcher_waiting.store(false, std::memory_order_relaxed);
+  };
+
+  try {
+    TimerSlack slack;
+    QueueView queue{trace.scheduled.data(), 0, 0, n};
+    std::size_t head = 0;
+    while (head < n) {
+      const std::size_t released_count = tail.load(std::memory_order_acquire);
+      if (released_count == head) {
+        wait_for_arrival(head, nullptr);
+        continue;
+      }
+      queue.head = head;
+      queue.tail = released_count;
+      const Nanos now = SteadyClock::now() - origin;
+      const Decision d = policy.decide(queue, now);
+      switch (d.kind) {
+        case Decision::Kind::kDispatch: {
+          if (d.count == 0 || d.count > queue.size()) {
+            policy_bug(policy, "dispatched " + std::to_string(d.count) + " of " +
+                                   std::to_string(queue.size()) + " queued");
+          }
+          executor.execute(head, d.count);
+          const Nanos end = SteadyClock::now() - origin;
+          trace.batches.push_back({head, d.count, now, end});
+          policy.on_batch_done({d.count, now, end, trace.scheduled[head]});
+          head += d.count;
+          completed_.store(head, std::memory_order_relaxed);
+          break;
+        }
+        case Decision::Kind::kWakeAt: {
+          if (d.wake_at <= now) policy_bug(policy, "asked to wake at a time already past");
+          const auto deadline = origin + d.wake_at;
+          wait_for_arrival(released_count, &deadline);
+          break;
+        }
+        case Decision::Kind::kWaitForArrival:
+          if (queue.stream_ended())
+            policy_bug(policy, "waits for an arrival after the stream ended");
+          wait_for_arrival(released_count, nullptr);
+          break;
+      }
+    }
+  } catch (...) {
+    abort.store(true);
+    issuer.join();
+    throw;
+  }
+  issuer.join();
+  trace.end = trace.batches.empty() ? Nanos(0) : trace.batches.back().end;
+  return trace;
+}
+
+}  // namespace gb
