@@ -14,7 +14,9 @@ Nanos process_cpu_time() {
   return Nanos(static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec);
 }
 
-Nanos steady_now() { return std::chrono::duration_cast<Nanos>(SteadyClock::now().time_since_epoch()); }
+Nanos steady_now() {
+  return std::chrono::duration_cast<Nanos>(SteadyClock::now().time_since_epoch());
+}
 
 }  // namespace
 

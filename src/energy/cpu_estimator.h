@@ -17,7 +17,7 @@ namespace gb {
 
 struct EstimatorParams {
   double idle_w = 10.0;
-  double max_w = 0;  // 0 = default: idle_w + 8 W per logical CPU
+  double max_w = 0;   // 0 = default: idle_w + 8 W per logical CPU
   unsigned cpus = 0;  // 0 = std::thread::hardware_concurrency()
 };
 

@@ -1,5 +1,6 @@
-// A PowerMeter reads one energy domain (a GPU, a CPU package, DRAM, or an estimate of this process's
-// CPU draw) and says how its figures are produced, so that no number is ever shown without its method.
+// A PowerMeter reads one energy domain (a GPU, a CPU package, DRAM, or an estimate of this
+// process's CPU draw) and says how its figures are produced, so that no number is ever shown
+// without its method.
 //
 // Contract:
 // - Calls come from one thread at a time (PowerSampler serialises them); implementations need no
@@ -7,8 +8,8 @@
 // - sample_power_w() returns watts now: for counter-based meters, the mean power since the previous
 //   call; for instantaneous readings, the reading.
 // - energy_j() returns cumulative joules since the meter was opened when the meter has a counter
-//   (hardware, or the estimator's exact CPU-time model); nullopt when energy must be integrated from
-//   power samples instead.
+//   (hardware, or the estimator's exact CPU-time model); nullopt when energy must be integrated
+//   from power samples instead.
 // - Hardware failures (a GPU lost mid-run) throw RunError.
 #pragma once
 

@@ -95,7 +95,8 @@ IntervalStats interval_stats(const std::vector<PowerSample>& samples, uint32_t m
   for (double g : gaps) sum += g;
   st.mean_ms = sum / gaps.size();
   std::sort(gaps.begin(), gaps.end());
-  st.p99_ms = gaps[std::min(gaps.size() - 1, static_cast<std::size_t>(std::ceil(0.99 * gaps.size())) - 1)];
+  st.p99_ms =
+      gaps[std::min(gaps.size() - 1, static_cast<std::size_t>(std::ceil(0.99 * gaps.size())) - 1)];
   return st;
 }
 

@@ -3,8 +3,8 @@
 // Window edges (start/end of a measurement) read the meters' energy counters through read_energy(),
 // serialised with the sampling thread.
 //
-// A meter error inside the thread (e.g. the GPU was lost) stops sampling and is kept: error() returns
-// it, and the caller decides to end the run, keeping what was measured.
+// A meter error inside the thread (e.g. the GPU was lost) stops sampling and is kept: error()
+// returns it, and the caller decides to end the run, keeping what was measured.
 #pragma once
 
 #include <atomic>
@@ -72,7 +72,8 @@ IntervalStats interval_stats(const std::vector<PowerSample>& samples, uint32_t m
 
 // Energy in J of one meter over [t0, t1] by the trapezoid rule on its samples; the power before the
 // first and after the last sample inside the window is held constant (the nearest sample).
-double trapezoid_energy(const std::vector<PowerSample>& samples, uint32_t meter, Nanos t0, Nanos t1);
+double trapezoid_energy(const std::vector<PowerSample>& samples, uint32_t meter, Nanos t0,
+                        Nanos t1);
 
 // Mean of a meter's samples above `threshold_w` in [t0, t1] (the paper's "average peak power");
 // nullopt when no sample exceeds it.
