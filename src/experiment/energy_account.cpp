@@ -1,0 +1,68 @@
+#include "experiment/energy_account.h"
+
+namespace gb {
+
+double EnergyAccount::gross_j() const {
+  double sum = 0;
+  for (const DomainEnergy& d : domains) sum += d.joules;
+  return sum;
+}
+
+std::optional<double> EnergyAccount::idle_power_w() const {
+  if (domains.empty()) return std::nullopt;
+  double sum = 0;
+  for (const DomainEnergy& d : domains) {
+    if (!d.idle_power_w) return std::nullopt;
+    sum += *d.idle_power_w;
+  }
+  return sum;
+}
+
+std::optional<double> EnergyAccount::idle_j() const {
+  if (auto p = idle_power_w()) return *p * seconds;
+  return std::nullopt;
+}
+
+std::optional<double> EnergyAccount::dynamic_j() const {
+  if (auto idle = idle_j()) return gross_j() - *idle;
+  return std::nullopt;
+}
+
+std::string EnergyAccount::method() const {
+  std::string label;
+  for (const DomainEnergy& d : domains) {
+    if (label.find(d.method) != std::string::npos) continue;
+    if (!label.empty()) label += "+";
+    label += d.method;
+  }
+  return label.empty() ? "none" : label;
+}
+
+std::vector<double> mean_power(const PowerSampler& sampler, const std::vector<PowerSample>& samples,
+                               const EnergyReading& begin, const EnergyReading& end) {
+  const EnergyAccount a = account_energy(sampler, samples, begin, end);
+  std::vector<double> watts;
+  for (const DomainEnergy& d : a.domains) watts.push_back(a.seconds > 0 ? d.joules / a.seconds : 0);
+  return watts;
+}
+
+EnergyAccount account_energy(const PowerSampler& sampler, const std::vector<PowerSample>& samples,
+                             const EnergyReading& begin, const EnergyReading& end) {
+  EnergyAccount account;
+  account.seconds = to_seconds(end.t - begin.t);
+  const auto& meters = sampler.meters();
+  for (uint32_t i = 0; i < meters.size(); ++i) {
+    DomainEnergy d;
+    d.domain = meters[i]->domain();
+    d.method = method_label(meters[i]->method());
+    if (begin.joules[i] && end.joules[i]) {
+      d.joules = *end.joules[i] - *begin.joules[i];
+    } else {
+      d.joules = trapezoid_energy(samples, i, begin.t, end.t);
+    }
+    account.domains.push_back(d);
+  }
+  return account;
+}
+
+}  // namespace gb

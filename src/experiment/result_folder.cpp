@@ -1,0 +1,171 @@
+#include "experiment/result_folder.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/errors.h"
+
+namespace gb {
+namespace fs = std::filesystem;
+namespace {
+
+using nlohmann::ordered_json;
+
+// Writes `path` atomically: `write` fills a temporary sibling, which replaces `path` only once it
+// is complete and flushed. `seed_from_existing` first copies the current file (for appends).
+template <typename WriteFn>
+void replace_file(const fs::path& path, bool seed_from_existing, WriteFn write) {
+  const fs::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+  std::error_code ec;
+  if (seed_from_existing && fs::exists(path)) {
+    fs::copy_file(path, tmp, fs::copy_options::overwrite_existing, ec);
+    if (ec) throw RunError("cannot copy " + path.string() + ": " + ec.message());
+  }
+  {
+    std::ofstream out(tmp, seed_from_existing ? std::ios::app : std::ios::trunc);
+    if (!out) throw RunError("cannot write " + tmp.string() + ": " + std::strerror(errno));
+    write(out);
+    out.flush();
+    if (!out) throw RunError("write failed for " + tmp.string() + ": " + std::strerror(errno));
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) throw RunError("cannot rename " + tmp.string() + ": " + ec.message());
+}
+
+std::string read_first_line(const fs::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+std::string header_of(const ordered_json& row) {
+  std::string header;
+  for (auto it = row.begin(); it != row.end(); ++it) {
+    if (!header.empty()) header += ',';
+    header += csv_cell(it.key());
+  }
+  return header;
+}
+
+}  // namespace
+
+std::string csv_cell(const ordered_json& value) {
+  if (value.is_null()) return "";
+  if (value.is_string()) {
+    const std::string& s = value.get_ref<const std::string&>();
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string quoted = "\"";
+    for (char c : s) {
+      if (c == '"') quoted += '"';
+      quoted += c;
+    }
+    return quoted + "\"";
+  }
+  if (value.is_number_float()) return fmt::format("{:.10g}", value.get<double>());
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  return value.dump();
+}
+
+ResultFolder::ResultFolder(std::string path) : path_(std::move(path)) {
+  std::error_code ec;
+  fs::create_directories(path_, ec);
+  if (ec || !fs::is_directory(path_)) {
+    throw UsageError("output folder '" + path_ +
+                     "' cannot be created: " + (ec ? ec.message() : "not a folder"));
+  }
+  const fs::path probe = fs::path(path_) / (".gb-write-test-" + std::to_string(::getpid()));
+  std::FILE* f = std::fopen(probe.c_str(), "w");
+  if (!f) {
+    throw UsageError("output folder '" + path_ + "' cannot be written: " + std::strerror(errno));
+  }
+  std::fclose(f);
+  fs::remove(probe, ec);
+}
+
+std::string ResultFolder::next_run_id() const {
+  std::ifstream in(fs::path(path_) / "summary.csv");
+  std::size_t rows = 0;
+  std::string line;
+  if (std::getline(in, line)) {
+    while (std::getline(in, line)) rows += !line.empty();
+  }
+  return "run-" + std::to_string(rows + 1);
+}
+
+void ResultFolder::append(const RunSummary& summary, const RunTrace& trace,
+                          const std::vector<PowerSample>& samples,
+                          const std::vector<std::string>& domains, bool write_traces) const {
+  const fs::path dir(path_);
+  const ordered_json row = summary_row(summary);
+  const std::string header = header_of(row);
+  const fs::path csv = dir / "summary.csv";
+  const bool csv_exists = fs::exists(csv);
+  if (csv_exists && read_first_line(csv) != header) {
+    throw UsageError("'" + csv.string() +
+                     "' was written by a different greenbatch version (other columns); "
+                     "choose another --out folder");
+  }
+  const std::string& id = summary.run_id;
+
+  if (write_traces) {
+    const bool requests_exist = fs::exists(dir / "requests.csv");
+    replace_file(dir / "requests.csv", true, [&](std::ofstream& out) {
+      if (!requests_exist) out << "run_id,id,scheduled_s,released_s,batch,start_s,end_s\n";
+      fmt::memory_buffer buf;
+      for (std::size_t b = 0; b < trace.batches.size(); ++b) {
+        const BatchRecord& rec = trace.batches[b];
+        for (std::size_t i = rec.first; i < rec.first + rec.size; ++i) {
+          fmt::format_to(std::back_inserter(buf), "{},{},{:.9f},{:.9f},{},{:.9f},{:.9f}\n", id, i,
+                         to_seconds(trace.scheduled[i]), to_seconds(trace.released[i]), b,
+                         to_seconds(rec.start), to_seconds(rec.end));
+        }
+        if (buf.size() > (1 << 20)) {
+          out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+          buf.clear();
+        }
+      }
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+    });
+    const bool power_exists = fs::exists(dir / "power.csv");
+    replace_file(dir / "power.csv", true, [&](std::ofstream& out) {
+      if (!power_exists) out << "run_id,t_s,domain,watts\n";
+      for (const PowerSample& s : samples) {
+        out << fmt::format("{},{:.6f},{},{:.3f}\n", id, to_seconds(s.t),
+                           s.meter < domains.size() ? domains[s.meter] : "?", s.watts);
+      }
+    });
+  }
+
+  ordered_json all = ordered_json::array();
+  if (std::ifstream in(dir / "summary.json"); in) {
+    try {
+      all = ordered_json::parse(in);
+    } catch (const std::exception& e) {
+      throw RunError("'" + (dir / "summary.json").string() + "' is not valid JSON: " + e.what());
+    }
+    if (!all.is_array()) all = ordered_json::array({all});
+  }
+  all.push_back(summary_document(summary));
+  replace_file(dir / "summary.json", false,
+               [&](std::ofstream& out) { out << all.dump(2) << "\n"; });
+
+  replace_file(csv, true, [&](std::ofstream& out) {
+    if (!csv_exists) out << header << "\n";
+    std::string line;
+    for (auto it = row.begin(); it != row.end(); ++it) {
+      if (it != row.begin()) line += ',';
+      line += csv_cell(*it);
+    }
+    out << line << "\n";
+  });
+}
+
+}  // namespace gb

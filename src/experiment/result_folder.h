@@ -1,0 +1,41 @@
+// ResultFolder: the files a `run` leaves in --out DIR. Each file is written complete under a
+// temporary name and renamed into place, so a crash or Ctrl-C never leaves a half-written file that
+// looks complete. Appending a run to a folder adds one row to summary.csv and one object to
+// summary.json, and its requests and power samples, tagged with its run_id, to requests.csv and
+// power.csv. summary.csv is renamed last: a run is in the folder when its summary row is.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "energy/sampler.h"
+#include "experiment/summary.h"
+#include "runtime/run_trace.h"
+
+namespace gb {
+
+class ResultFolder {
+ public:
+  // Creates the folder if needed and checks that it can be written (UsageError otherwise), before
+  // any measurement starts.
+  explicit ResultFolder(std::string path);
+
+  // A fresh run id for this folder: "run-N", N one more than the runs already in it.
+  std::string next_run_id() const;
+
+  // `domains` names the meters of the power samples (by PowerSample::meter index).
+  void append(const RunSummary& summary, const RunTrace& trace,
+              const std::vector<PowerSample>& samples, const std::vector<std::string>& domains,
+              bool write_traces = true) const;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// CSV cell text for a JSON scalar: numbers with full precision, null as empty, strings quoted when
+// they hold a comma, quote or newline.
+std::string csv_cell(const nlohmann::ordered_json& value);
+
+}  // namespace gb

@@ -1,0 +1,175 @@
+#include "experiment/summary.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/parse.h"
+#include "common/version.h"
+
+namespace gb {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json optional_number(const std::optional<double>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
+}  // namespace
+
+Distribution describe_distribution(std::vector<double> values) {
+  Distribution d;
+  if (values.empty()) return d;
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (double v : values) sum += v;
+  const std::size_t n = values.size();
+  auto rank = [&](double p) {
+    const auto r = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
+    return values[std::min(n, std::max<std::size_t>(r, 1)) - 1];
+  };
+  d.mean = sum / static_cast<double>(n);
+  d.p50 = rank(0.50);
+  d.p90 = rank(0.90);
+  d.p95 = rank(0.95);
+  d.p99 = rank(0.99);
+  d.p999 = rank(0.999);
+  d.max = values.back();
+  return d;
+}
+
+RunSummary summarize(const RunSpec& spec, const std::string& policy, const RunTrace& trace,
+                     const EnergyAccount& energy, const std::vector<PowerSample>& samples) {
+  RunSummary s;
+  s.spec = spec;
+  s.policy = policy;
+  s.batch_size_label = policy.rfind("fixed:", 0) == 0 && policy.find(',') == std::string::npos
+                           ? policy.substr(6)
+                           : policy;
+  s.requests = trace.requests();
+  s.batches = trace.batches.size();
+  s.mean_batch_size = s.batches ? static_cast<double>(s.requests) / s.batches : 0;
+  s.time_s = to_seconds(trace.end);
+  s.throughput_rps = s.time_s > 0 ? s.requests / s.time_s : 0;
+
+  std::vector<double> response, wait, lag, service;
+  response.reserve(s.requests);
+  wait.reserve(s.requests);
+  lag.reserve(s.requests);
+  service.reserve(s.batches);
+  for (const BatchRecord& b : trace.batches) {
+    service.push_back(to_seconds(b.end - b.start));
+    for (std::size_t i = b.first; i < b.first + b.size; ++i) {
+      response.push_back(to_seconds(b.end - trace.scheduled[i]));
+      wait.push_back(to_seconds(b.start - trace.scheduled[i]));
+      lag.push_back(to_seconds(trace.released[i] - trace.scheduled[i]) * 1e6);
+    }
+  }
+  s.response_s = describe_distribution(std::move(response));
+  s.queue_wait_s = describe_distribution(std::move(wait));
+  s.service_s = describe_distribution(std::move(service));
+  s.release_lag_us = describe_distribution(std::move(lag));
+
+  s.energy = energy;
+  if (!energy.domains.empty()) {
+    s.peak_power_w = mean_above(samples, 0, spec.peak_threshold_w, Nanos(0), trace.end);
+    const IntervalStats st = interval_stats(samples, 0);
+    s.sample_interval_mean_ms = st.mean_ms;
+    s.sample_interval_p99_ms = st.p99_ms;
+  }
+  return s;
+}
+
+ordered_json summary_row(const RunSummary& s) {
+  ordered_json r;
+  const bool fixed_number = s.batch_size_label.find_first_not_of("0123456789") == std::string::npos;
+  // The paper's columns, verbatim (reference/yarally2023_gtx1080_results.csv has their meaning).
+  r["Batch Size"] = fixed_number ? ordered_json(std::stoll(s.batch_size_label))
+                                 : ordered_json(s.batch_size_label);
+  r["Average Power(W)"] = s.average_power_w();
+  r["Time(s)"] = s.time_s;
+  r["Energy(J)"] = s.energy.gross_j();
+  r["Average Wait Time(s)"] = s.response_s.mean;
+  r["Max Wait Time(s)"] = s.response_s.max;
+  r["Average Peak Power (W)"] = optional_number(s.peak_power_w);
+  // Ours.
+  r["model"] = s.spec.model;
+  r["device"] = s.spec.device;
+  r["arrival"] = s.spec.arrival;
+  r["rate_hz"] = s.spec.arrival == "offline" ? ordered_json(nullptr) : ordered_json(s.spec.rate_hz);
+  r["policy"] = s.policy;
+  r["requests"] = s.requests;
+  r["batches"] = s.batches;
+  r["mean_batch_size"] = s.mean_batch_size;
+  r["energy_per_image_j"] = s.energy_per_image_j();
+  r["idle_power_w"] = optional_number(s.energy.idle_power_w());
+  r["energy_idle_j"] = optional_number(s.energy.idle_j());
+  r["energy_dynamic_j"] = optional_number(s.energy.dynamic_j());
+  const auto per_image = [&](const std::optional<double>& j) {
+    return j && s.requests ? ordered_json(*j / s.requests) : ordered_json(nullptr);
+  };
+  r["energy_idle_per_image_j"] = per_image(s.energy.idle_j());
+  r["energy_dynamic_per_image_j"] = per_image(s.energy.dynamic_j());
+  r["p50_response_s"] = s.response_s.p50;
+  r["p90_response_s"] = s.response_s.p90;
+  r["p95_response_s"] = s.response_s.p95;
+  r["p99_response_s"] = s.response_s.p99;
+  r["max_response_s"] = s.response_s.max;
+  r["mean_queue_wait_s"] = s.queue_wait_s.mean;
+  r["max_queue_wait_s"] = s.queue_wait_s.max;
+  r["mean_service_s"] = s.service_s.mean;
+  r["max_service_s"] = s.service_s.max;
+  r["throughput_rps"] = s.throughput_rps;
+  r["release_lag_p99_us"] = s.release_lag_us.p99;
+  r["energy_method"] = s.energy.method();
+  r["sample_interval_achieved_ms"] = s.sample_interval_mean_ms;
+  r["seed"] = s.spec.seed;
+  r["simulated"] = s.simulated;
+  r["version"] = kVersion;
+  r["run_id"] = s.run_id;
+  r["started_utc"] = s.started_utc;
+  return r;
+}
+
+ordered_json summary_document(const RunSummary& s) {
+  ordered_json doc = summary_row(s);
+  const RunSpec& p = s.spec;
+  doc["settings"] = {{"model", p.model},
+                     {"weights", p.weights},
+                     {"device", p.device},
+                     {"device_name", s.device_name},
+                     {"arrival", p.arrival},
+                     {"rate_hz", p.rate_hz},
+                     {"policy", s.policy},
+                     {"requests", p.requests},
+                     {"warmup_batches", p.warmup_batches},
+                     {"warmup_batch_size", p.warmup_batch_size},
+                     {"seed", p.seed},
+                     {"images", s.images_source},
+                     {"meter", p.meter},
+                     {"sample_interval", format_duration(p.sample_interval)},
+                     {"idle_seconds", to_seconds(p.idle_duration)},
+                     {"peak_threshold_w", p.peak_threshold_w},
+                     {"gpu_index", p.gpu_index},
+                     {"powercap_root", p.powercap_root}};
+  ordered_json domains = ordered_json::array();
+  for (const DomainEnergy& d : s.energy.domains) {
+    domains.push_back({{"domain", d.domain},
+                       {"method", d.method},
+                       {"energy_j", d.joules},
+                       {"idle_power_w", optional_number(d.idle_power_w)}});
+  }
+  doc["energy_domains"] = domains;
+  const auto dist = [](const Distribution& d) {
+    return ordered_json{{"mean", d.mean}, {"p50", d.p50},   {"p90", d.p90}, {"p95", d.p95},
+                        {"p99", d.p99},   {"p999", d.p999}, {"max", d.max}};
+  };
+  doc["response_s"] = dist(s.response_s);
+  doc["queue_wait_s"] = dist(s.queue_wait_s);
+  doc["service_s"] = dist(s.service_s);
+  doc["release_lag_us"] = dist(s.release_lag_us);
+  doc["sample_interval_p99_ms"] = s.sample_interval_p99_ms;
+  return doc;
+}
+
+}  // namespace gb
