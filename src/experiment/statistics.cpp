@@ -1,0 +1,33 @@
+#include "experiment/statistics.h"
+
+#include <cmath>
+
+namespace gb {
+
+double t_quantile_975(std::size_t dof) {
+  // Exact table to 30 degrees of freedom, then the normal approximation with a 1/dof correction.
+  static const double table[] = {0,     12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+                                 2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+                                 2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+                                 2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof == 0) return NAN;
+  if (dof <= 30) return table[dof];
+  return 1.959964 + 2.4 / static_cast<double>(dof);
+}
+
+MeanCi mean_ci95(const std::vector<double>& values) {
+  MeanCi r;
+  r.n = values.size();
+  if (values.empty()) return r;
+  double sum = 0;
+  for (double v : values) sum += v;
+  r.mean = sum / static_cast<double>(r.n);
+  if (r.n < 2) return r;
+  double ss = 0;
+  for (double v : values) ss += (v - r.mean) * (v - r.mean);
+  const double sd = std::sqrt(ss / static_cast<double>(r.n - 1));
+  r.ci95 = t_quantile_975(r.n - 1) * sd / std::sqrt(static_cast<double>(r.n));
+  return r;
+}
+
+}  // namespace gb

@@ -1,0 +1,231 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+
+#include "common/errors.h"
+#include "experiment/aggregate.h"
+#include "experiment/experiment_file.h"
+#include "experiment/result_store.h"
+#include "experiment/statistics.h"
+
+namespace gb {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kGood = R"(
+[experiment]
+name = "t"
+requests = 64
+warmup_batches = 2
+repetitions = 2
+seed = 5
+idle_seconds = 0
+sample_interval = "20ms"
+
+[grid]
+models = ["noop", "alexnet"]
+rates = [16, 32]
+arrival = ["paper"]
+policies = ["fixed:16", "greedy"]
+)";
+
+TEST(ExperimentFile, ParsesSettingsAndGrid) {
+  const ExperimentFile f = parse_experiment(kGood, "t.toml");
+  EXPECT_EQ(f.name, "t");
+  EXPECT_EQ(f.base.requests, 64u);
+  EXPECT_EQ(f.base.warmup_batches, 2u);
+  EXPECT_EQ(f.base.warmup_batch_size, 32u);  // default
+  EXPECT_EQ(f.repetitions, 2u);
+  EXPECT_EQ(f.base.sample_interval, std::chrono::milliseconds(20));
+  EXPECT_EQ(f.base.idle_duration, Nanos(0));
+  EXPECT_EQ(f.models, (std::vector<std::string>{"noop", "alexnet"}));
+  EXPECT_EQ(f.rates, (std::vector<double>{16, 32}));
+}
+
+TEST(ExperimentFile, GridProductWithModelsOuterAndStableIndices) {
+  const auto all = expand(parse_experiment(kGood, "t.toml"));
+  ASSERT_EQ(all.size(), 2u * 2 * 2 * 2);
+  std::set<std::size_t> indices;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    indices.insert(all[i].index);
+    EXPECT_EQ(all[i].spec.model, i < 8 ? "noop" : "alexnet");
+  }
+  EXPECT_EQ(indices.size(), all.size());
+  EXPECT_EQ(all[0].spec.policy, "fixed:16");
+  EXPECT_EQ(all[2].spec.policy, "greedy:128");  // canonical spelling
+  EXPECT_EQ(all[1].repetition, 1u);
+  EXPECT_EQ(all[1].spec.seed, 6u);  // repetitions get their own schedules
+}
+
+TEST(ExperimentFile, ShuffleKeepsModelsOuterAndTheSameSet) {
+  std::string text = kGood;
+  text.replace(text.find("seed = 5"), 8, "seed = 5\nshuffle = true");
+  const auto plain = expand(parse_experiment(kGood, "t.toml"));
+  const auto shuffled = expand(parse_experiment(text, "t.toml"));
+  ASSERT_EQ(plain.size(), shuffled.size());
+  std::set<std::size_t> a, b;
+  bool moved = false;
+  for (std::size_t i = 0; i < plain.size(); ++i) {
+    a.insert(plain[i].index);
+    b.insert(shuffled[i].index);
+    EXPECT_EQ(plain[i].spec.model, shuffled[i].spec.model);
+    moved |= plain[i].index != shuffled[i].index;
+  }
+  EXPECT_EQ(a, b);
+  EXPECT_TRUE(moved);
+}
+
+TEST(ExperimentFile, ShardsPartitionTheSweep) {
+  const auto all = expand(parse_experiment(kGood, "t.toml"));
+  std::set<std::size_t> seen;
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (const Configuration& c : shard(all, i, 3)) {
+      EXPECT_EQ(c.index % 3, i);
+      EXPECT_TRUE(seen.insert(c.index).second);
+    }
+  }
+  EXPECT_EQ(seen.size(), all.size());
+}
+
+struct BadCase {
+  const char* text;
+  const char* expect;  // substring of the error
+};
+
+TEST(ExperimentFile, BadFilesNameTheKeyAndLine) {
+  const BadCase cases[] = {
+      {"[experiment]\nrequests = 10\nbogus = 1\n[grid]\nmodels=[\"noop\"]\nrates=[1]\narrival=["
+       "\"paper\"]\npolicies=[\"greedy\"]\n",
+       "t.toml:3: unknown key 'experiment.bogus'"},
+      {"[experiment]\nrequests = \"many\"\n[grid]\nmodels=[\"noop\"]\nrates=[1]\narrival=["
+       "\"paper\"]\npolicies=[\"greedy\"]\n",
+       "t.toml:2: 'experiment.requests' must be an integer"},
+      {"[experiment]\n[grid]\nmodels=[]\nrates=[1]\narrival=[\"paper\"]\npolicies=[\"greedy\"]\n",
+       "t.toml:3: 'grid.models' is an empty list"},
+      {"[experiment]\n[grid]\nmodels=[\"noop\"]\nrates=[1]\narrival=[\"paper\"]\npolicies=["
+       "\"fixed:0\"]\n",
+       "t.toml:6: policy 'fixed:0'"},
+      {"[experiment]\n[grid]\nmodels=[\"noop\"]\nrates=[0]\narrival=[\"paper\"]\npolicies=["
+       "\"greedy\"]\n",
+       "t.toml:4: 'grid.rates' must all be > 0"},
+      {"[experiment]\n[grid]\nmodels=[\"noop\"]\nrates=[1]\npolicies=[\"greedy\"]\n",
+       "'grid.arrival' is missing"},
+      {"[experiment\n", "t.toml:1:"},
+      {"[grid]\nmodels=[\"noop\"]\n", "section [experiment] is missing"},
+      {"[experiment]\nrequests = 0\n[grid]\n", "t.toml:2: 'experiment.requests' must be >= 1"},
+      {"[experiment]\nsample_interval = \"10\"\n[grid]\n", "t.toml:2: duration '10' needs a unit"},
+      {"[experiment]\n[grid]\nmodels=[\"noop\", 3]\n", "t.toml:3: 'grid.models' must be a list"},
+      {"[experiment]\n[other]\n", "t.toml:2: unknown section 'other'"},
+  };
+  for (const BadCase& c : cases) {
+    try {
+      parse_experiment(c.text, "t.toml");
+      ADD_FAILURE() << "accepted: " << c.text;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(c.expect), std::string::npos)
+          << "got: " << e.what() << "\nwanted: " << c.expect;
+    }
+  }
+}
+
+TEST(Statistics, StudentTConfidenceInterval) {
+  const MeanCi r = mean_ci95({1, 2, 3});
+  EXPECT_DOUBLE_EQ(r.mean, 2);
+  EXPECT_NEAR(*r.ci95, 4.303 * 1.0 / std::sqrt(3.0), 1e-9);
+  EXPECT_FALSE(mean_ci95({5}).ci95.has_value());
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("gb-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static RunSummary fake_summary(const Configuration& c, double energy_j) {
+    RunSummary s;
+    s.spec = c.spec;
+    s.policy = c.spec.policy;
+    s.batch_size_label = c.spec.policy;
+    s.requests = 4;
+    s.time_s = 1;
+    s.energy.seconds = 1;
+    s.energy.domains.push_back({"cpu", "estimate", energy_j, std::nullopt});
+    s.response_s.max = 0.5 + c.repetition;
+    s.response_s.p99 = 0.4;
+    return s;
+  }
+  static RunTrace fake_trace() {
+    RunTrace t;
+    t.scheduled = {Nanos(0), Nanos(1)};
+    t.released = t.scheduled;
+    t.batches = {{0, 2, Nanos(2), Nanos(3)}};
+    return t;
+  }
+  fs::path dir_;
+};
+
+TEST_F(StoreTest, SavesResumesAndRejectsAnotherExperiment) {
+  const ExperimentFile f = parse_experiment(kGood, "t.toml");
+  const auto all = expand(f);
+  const std::string path = (dir_ / "results.sqlite").string();
+  {
+    ResultStore store(path, f, false);
+    EXPECT_TRUE(store.completed().empty());
+    store.save(all[0], fake_summary(all[0], 4), fake_trace(), {{Nanos(0), 3.f, 0}}, {"cpu"});
+    store.save(all[1], fake_summary(all[1], 8), fake_trace(), {}, {"cpu"});
+    store.save(all[1], fake_summary(all[1], 8), fake_trace(), {}, {"cpu"});  // rerun replaces
+  }
+  ResultStore reopened(path, f, false);
+  EXPECT_EQ(reopened.completed(), (std::set<std::size_t>{all[0].index, all[1].index}));
+  const auto runs = reopened.runs();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].summary["Energy(J)"], 4.0);
+
+  // The two stored runs are repetitions of one configuration: one aggregated row with a CI.
+  const auto rows = aggregate_configurations(runs);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["repetitions"], 2);
+  EXPECT_DOUBLE_EQ(rows[0]["energy_per_image_j"].get<double>(), 1.5);  // (4/4 + 8/4) / 2
+  EXPECT_FALSE(rows[0]["energy_per_image_j_ci95"].is_null());
+  EXPECT_EQ(rows[0].begin().key(), "Batch Size");
+
+  const ExperimentFile other = parse_experiment(std::string(kGood) + "\n# changed\n", "t.toml");
+  EXPECT_THROW(ResultStore(path, other, false), UsageError);
+  ResultStore fresh(path, other, true);
+  EXPECT_TRUE(fresh.completed().empty());
+}
+
+TEST_F(StoreTest, MergeJoinsShardsAndRefusesForeignStores) {
+  const ExperimentFile f = parse_experiment(kGood, "t.toml");
+  const auto all = expand(f);
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < 3; ++i) {
+    parts.push_back((dir_ / ("s" + std::to_string(i) + ".sqlite")).string());
+    ResultStore store(parts.back(), f, false);
+    for (const Configuration& c : shard(all, i, 3)) {
+      store.save(c, fake_summary(c, 1), fake_trace(), {}, {"cpu"});
+    }
+  }
+  const std::string merged = (dir_ / "merged.sqlite").string();
+  ResultStore::merge(merged, parts);
+  ResultStore::merge(merged, parts);  // idempotent: nothing doubles
+  ResultStore m(merged);
+  EXPECT_EQ(m.completed().size(), all.size());
+  EXPECT_EQ(m.runs().size(), all.size());
+
+  const ExperimentFile other = parse_experiment(std::string(kGood) + "\n# other\n", "t.toml");
+  const std::string foreign = (dir_ / "foreign.sqlite").string();
+  { ResultStore store(foreign, other, false); }
+  EXPECT_THROW(ResultStore::merge((dir_ / "x.sqlite").string(), {parts[0], foreign}), UsageError);
+}
+
+}  // namespace
+}  // namespace gb
