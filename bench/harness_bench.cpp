@@ -38,13 +38,13 @@ void BM_HarnessOfflineGreedy128(benchmark::State& state) {
 }
 BENCHMARK(BM_HarnessOfflineGreedy128)->Arg(2000000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_HarnessOfflineFixed16(benchmark::State& state) { run_noop(state, "offline", 0, "fixed:16"); }
+void BM_HarnessOfflineFixed16(benchmark::State& state) {
+  run_noop(state, "offline", 0, "fixed:16");
+}
 BENCHMARK(BM_HarnessOfflineFixed16)->Arg(2000000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Paced arrivals at 2 M/s: the issuer and the dispatcher hand over continuously.
-void BM_HarnessPoisson2M(benchmark::State& state) {
-  run_noop(state, "poisson", 2e6, "greedy:128");
-}
+void BM_HarnessPoisson2M(benchmark::State& state) { run_noop(state, "poisson", 2e6, "greedy:128"); }
 BENCHMARK(BM_HarnessPoisson2M)->Arg(2000000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Release accuracy at 1 kHz with a no-op model: the issuer's own jitter.
@@ -55,14 +55,16 @@ void BM_ArrivalAccuracy1kHz(benchmark::State& state) {
   std::vector<double> lag_us;
   for (auto _ : state) {
     auto policy = parse_policy("greedy");
-    const RunTrace trace =
-        StreamRunner().run(schedule, *policy, noop, SteadyClock::now() + std::chrono::milliseconds(2));
+    const RunTrace trace = StreamRunner().run(schedule, *policy, noop,
+                                              SteadyClock::now() + std::chrono::milliseconds(2));
     for (std::size_t i = 0; i < n; ++i) {
       lag_us.push_back(std::abs(to_seconds(trace.released[i] - trace.scheduled[i])) * 1e6);
     }
   }
   std::sort(lag_us.begin(), lag_us.end());
-  auto pct = [&](double p) { return lag_us[std::min(lag_us.size() - 1, size_t(p * lag_us.size()))]; };
+  auto pct = [&](double p) {
+    return lag_us[std::min(lag_us.size() - 1, size_t(p * lag_us.size()))];
+  };
   state.counters["p50_us"] = pct(0.50);
   state.counters["p99_us"] = pct(0.99);
   state.counters["max_us"] = lag_us.back();

@@ -13,7 +13,8 @@ Decision FixedPolicy::decide(const QueueView& queue, Nanos now) {
   const std::size_t queued = queue.size();
   if (queued >= size_) return Decision::dispatch(size_);
   if (queued == 0) return Decision::wait_for_arrival();
-  // The paper's runs end by flushing the partial last batch; without this the tail would wait forever.
+  // The paper's runs end by flushing the partial last batch; without this the tail would wait
+  // forever.
   if (queue.stream_ended()) return Decision::dispatch(queued);
   if (!timeout_) return Decision::wait_for_arrival();
   const Nanos deadline = queue.oldest_arrival() + *timeout_;

@@ -1,5 +1,5 @@
-// Policy spec strings: NAME[:ARG[,KEY=VALUE]...]. Kept in one place so the CLI, experiment files and
-// stored results all speak the same language, and describe() round-trips through here.
+// Policy spec strings: NAME[:ARG[,KEY=VALUE]...]. Kept in one place so the CLI, experiment files
+// and stored results all speak the same language, and describe() round-trips through here.
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -42,7 +42,8 @@ Spec split_spec(std::string_view text) {
       spec.positional = part;
     } else {
       const std::string key(trim(std::string_view(part).substr(0, eq)));
-      if (!spec.keys.emplace(key, std::string(trim(std::string_view(part).substr(eq + 1)))).second) {
+      if (!spec.keys.emplace(key, std::string(trim(std::string_view(part).substr(eq + 1))))
+               .second) {
         bad(text, "'" + key + "' given twice");
       }
     }
@@ -103,7 +104,8 @@ std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text) {
     return std::make_unique<GreedyPolicy>(cap);
   }
   if (s.name == "triton") {
-    if (s.positional) bad(text, "triton takes KEY=VALUE options only, e.g. triton:max=32,delay=5ms");
+    if (s.positional)
+      bad(text, "triton takes KEY=VALUE options only, e.g. triton:max=32,delay=5ms");
     reject_unknown_keys(text, s, {"max", "preferred", "delay"});
     auto it = s.keys.find("max");
     if (it == s.keys.end()) bad(text, "triton needs max=M");
@@ -119,7 +121,8 @@ std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text) {
       preferred.erase(std::unique(preferred.begin(), preferred.end()), preferred.end());
     }
     Nanos delay{0};
-    if (auto d = s.keys.find("delay"); d != s.keys.end()) delay = duration(text, "delay", d->second);
+    if (auto d = s.keys.find("delay"); d != s.keys.end())
+      delay = duration(text, "delay", d->second);
     return std::make_unique<TritonPolicy>(max, std::move(preferred), delay);
   }
   if (s.name.empty()) bad(text, "empty policy");

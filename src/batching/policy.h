@@ -1,11 +1,12 @@
-// The batching-policy interface: the one piece of decision logic shared, unchanged, by the real-time
-// runner (runtime/) and the discrete-event simulator (sim/).
+// The batching-policy interface: the one piece of decision logic shared, unchanged, by the
+// real-time runner (runtime/) and the discrete-event simulator (sim/).
 //
 // Contract:
 // - A policy is asked only when the executor is idle. It sees the queue and the current time and
-//   answers one of: dispatch the `count` oldest requests now; wake me at `wake_at` (or earlier, on an
-//   arrival); or wait for the next arrival.
-// - Policies are pure with respect to the world: no threads, no clock reads, no I/O. Everything they
+//   answers one of: dispatch the `count` oldest requests now; wake me at `wake_at` (or earlier, on
+//   an arrival); or wait for the next arrival.
+// - Policies are pure with respect to the world: no threads, no clock reads, no I/O. Everything
+// they
 //   know arrives through decide() and on_batch_done(), so a fake clock tests them exactly.
 // - Guarantees a caller may rely on: a dispatch has 1 <= count <= queue.size(); wake_at > now; a
 //   policy never waits for an arrival once the stream has ended, and never leaves a non-empty queue
@@ -22,7 +23,8 @@
 namespace gb {
 
 // The requests waiting for service. The queue is FIFO and requests are released in id order, so it
-// is always the contiguous id range [head, tail) of the stream, and arrival(i) is its scheduled time.
+// is always the contiguous id range [head, tail) of the stream, and arrival(i) is its scheduled
+// time.
 struct QueueView {
   const Nanos* arrivals = nullptr;  // scheduled arrival of every request of the stream, by id
   std::size_t head = 0;             // oldest queued request id

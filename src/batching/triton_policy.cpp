@@ -48,8 +48,8 @@ std::string TritonPolicy::describe() const {
 }
 
 std::unique_ptr<BatchingPolicy> TritonPolicy::clone() const {
-  return std::make_unique<TritonPolicy>(max_, preferred_given_ ? preferred_ : std::vector<std::size_t>{},
-                                        delay_);
+  return std::make_unique<TritonPolicy>(
+      max_, preferred_given_ ? preferred_ : std::vector<std::size_t>{}, delay_);
 }
 
 }  // namespace gb

@@ -3,8 +3,8 @@
 // - otherwise the batcher waits until the oldest queued request has been delayed T, then sends the
 //   largest preferred size it can form, or, if none, everything queued up to M;
 // - delay 0 means no waiting (greedy up to M, cut to a preferred size when one can be formed).
-// The delay counts from the oldest request's arrival (Triton's max_queue_delay semantics; TorchServe
-// instead counts from when the worker picked the first job).
+// The delay counts from the oldest request's arrival (Triton's max_queue_delay semantics;
+// TorchServe instead counts from when the worker picked the first job).
 #pragma once
 
 #include <vector>

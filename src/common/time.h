@@ -1,6 +1,6 @@
 // Time vocabulary shared by every module: all instants are nanoseconds since the start of a run
-// (the run's origin on the steady clock, or zero of the simulator's virtual clock), so the real-time
-// runner and the simulator hand policies identical numbers.
+// (the run's origin on the steady clock, or zero of the simulator's virtual clock), so the
+// real-time runner and the simulator hand policies identical numbers.
 #pragma once
 
 #include <chrono>

@@ -21,7 +21,8 @@ struct RunTrace {
   std::vector<Nanos> scheduled;  // by request id: when it should have arrived
   std::vector<Nanos> released;   // by request id: when the issuer actually released it
   std::vector<BatchRecord> batches;
-  Nanos end{0};  // end of the last batch
+  Nanos end{0};                  // end of the last batch
+  bool realtime_issuer = false;  // the issuer ran with real-time priority
 
   std::size_t requests() const { return scheduled.size(); }
   // Batch index of every request, derived from the contiguous batch ranges.

@@ -26,6 +26,8 @@ struct RunnerOptions {
   // The issuer sleeps until this long before a release, then spins: trades a little CPU for
   // release accuracy. 0 disables spinning.
   Nanos spin{std::chrono::microseconds(50)};
+  // Ask for SCHED_FIFO priority for the issuer thread (granted to root or CAP_SYS_NICE).
+  bool realtime_issuer = true;
 };
 
 class StreamRunner {
