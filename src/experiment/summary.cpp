@@ -69,6 +69,7 @@ RunSummary summarize(const RunSpec& spec, const std::string& policy, const RunTr
   s.queue_wait_s = describe_distribution(std::move(wait));
   s.service_s = describe_distribution(std::move(service));
   s.release_lag_us = describe_distribution(std::move(lag));
+  s.realtime_issuer = trace.realtime_issuer;
 
   s.energy = energy;
   if (!energy.domains.empty()) {
@@ -121,6 +122,7 @@ ordered_json summary_row(const RunSummary& s) {
   r["max_service_s"] = s.service_s.max;
   r["throughput_rps"] = s.throughput_rps;
   r["release_lag_p99_us"] = s.release_lag_us.p99;
+  r["realtime_issuer"] = s.realtime_issuer;
   r["energy_method"] = s.energy.method();
   r["sample_interval_achieved_ms"] = s.sample_interval_mean_ms;
   r["seed"] = s.spec.seed;

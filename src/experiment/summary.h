@@ -38,10 +38,11 @@ struct RunSummary {
   double mean_batch_size = 0;
   double time_s = 0;  // time zero to the end of the last batch
   double throughput_rps = 0;
-  Distribution response_s;      // scheduled arrival -> end of its batch (the paper's "wait time")
-  Distribution queue_wait_s;    // scheduled arrival -> start of its batch
-  Distribution service_s;       // per batch: start -> end
-  Distribution release_lag_us;  // how late the harness released requests (its own accuracy)
+  Distribution response_s;       // scheduled arrival -> end of its batch (the paper's "wait time")
+  Distribution queue_wait_s;     // scheduled arrival -> start of its batch
+  Distribution service_s;        // per batch: start -> end
+  Distribution release_lag_us;   // how late the harness released requests (its own accuracy)
+  bool realtime_issuer = false;  // whether the issuer got real-time priority
 
   EnergyAccount energy;
   std::optional<double> peak_power_w;  // mean of samples above the peak threshold

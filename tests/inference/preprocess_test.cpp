@@ -15,6 +15,7 @@
 #include "common/errors.h"
 #include "inference/image.h"
 #include "inference/image_set.h"
+#include "test_paths.h"
 
 namespace gb {
 namespace {
@@ -71,8 +72,7 @@ void write_png(const fs::path& p, const RgbImage& img, bool alpha, bool grey) {
 class PreprocessVsTorchvision : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::path(std::getenv("GB_BUILD_DIR") ? std::getenv("GB_BUILD_DIR") : "/tmp") /
-           "test-data" / "preprocess";
+    dir_ = fs::path(testing::build_dir()) / "test-data" / "preprocess";
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "ref");
     write_builtin_images(dir_.string());
@@ -82,7 +82,7 @@ class PreprocessVsTorchvision : public ::testing::Test {
     write_png(dir_ / "rgb-640x427.png", pattern(640, 427, 4), false, false);
     write_png(dir_ / "rgba-300x300.png", pattern(300, 300, 5), true, false);
     write_png(dir_ / "grey-260x401.png", pattern(260, 401, 6), false, true);
-    std::string cmd = "/usr/bin/python3 '" + std::string(std::getenv("GB_SOURCE_DIR")) +
+    std::string cmd = "/usr/bin/python3 '" + testing::source_dir() +
                       "/tests/inference/torchvision_preprocess.py' '" + (dir_ / "ref").string() +
                       "'";
     for (const auto& e : fs::directory_iterator(dir_)) {

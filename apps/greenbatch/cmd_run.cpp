@@ -1,0 +1,230 @@
+// greenbatch run: one model, one device, and the product of the given rates x policies, each run
+// against a fresh arrival schedule from the same seed. The model is loaded and warmed up once.
+#include <ATen/Parallel.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "batching/policy.h"
+#include "commands.h"
+#include "common/errors.h"
+#include "common/parse.h"
+#include "common/version.h"
+#include "energy/meters.h"
+#include "experiment/result_folder.h"
+#include "experiment/session.h"
+#include "inference/image_set.h"
+#include "inference/model_executor.h"
+#include "models/classifier.h"
+#include "terminal.h"
+#include "workload/arrivals.h"
+
+namespace gb::cli {
+namespace {
+
+struct RunArgs {
+  RunSpec base;
+  std::vector<double> rates{64};
+  std::vector<std::string> policies{"fixed:16"};
+  int64_t requests = 512;
+  int64_t warmup_batches = 8;
+  int64_t warmup_batch_size = 32;
+  std::string sample_interval = "10ms";
+  double idle_seconds = 5;
+  int threads = 0;
+  std::string out = "results";
+  bool no_traces = false;
+};
+
+void check_model_name(const std::string& model) {
+  if (model == "noop" || find_builtin(model)) return;
+  const bool looks_like_file =
+      model.find('/') != std::string::npos || model.find('.') != std::string::npos;
+  if (looks_like_file) {
+    if (!std::filesystem::is_regular_file(model)) {
+      throw UsageError("model file '" + model + "' does not exist");
+    }
+    return;
+  }
+  std::string known;
+  for (const ModelInfo& m : builtin_models()) known += m.name + ", ";
+  throw UsageError("unknown model '" + model + "' (known: " + known +
+                   "noop, or a TorchScript file such as model.pt)");
+}
+
+std::vector<RunSpec> expand(RunArgs& a) {
+  RunSpec& b = a.base;
+  if (a.requests <= 0)
+    throw UsageError("--requests must be > 0, got " + std::to_string(a.requests));
+  if (a.warmup_batches < 0) throw UsageError("--warmup-batches must be >= 0");
+  if (a.warmup_batch_size <= 0) throw UsageError("--warmup-batch-size must be > 0");
+  if (!(a.idle_seconds >= 0)) throw UsageError("--idle-seconds must be >= 0");
+  b.requests = static_cast<std::size_t>(a.requests);
+  b.warmup_batches = static_cast<std::size_t>(a.warmup_batches);
+  b.warmup_batch_size = static_cast<std::size_t>(a.warmup_batch_size);
+  b.sample_interval = parse_duration(a.sample_interval);
+  if (b.sample_interval.count() <= 0) throw UsageError("--sample-interval must be > 0");
+  b.idle_duration = from_seconds(a.idle_seconds);
+  check_model_name(b.model);
+  for (const std::string& p : a.policies) parse_policy(p);  // validate all before running any
+  const bool offline = b.arrival == "offline";
+  if (offline) a.rates = {0};
+  std::vector<RunSpec> specs;
+  for (double rate : a.rates) {
+    parse_arrival(b.arrival, rate);
+    for (const std::string& policy : a.policies) {
+      RunSpec s = b;
+      s.rate_hz = rate;
+      s.policy = policy;
+      specs.push_back(s);
+    }
+  }
+  return specs;
+}
+
+std::string fmt_ms(double seconds) { return fmt::format("{:.1f}", seconds * 1e3); }
+std::string fmt_sig(double v) { return fmt::format("{:.4g}", v); }
+
+void print_results(const std::vector<RunSummary>& results, const ExperimentSession& session,
+                   const std::string& out_dir) {
+  if (results.empty()) return;
+  const RunSummary& first = results.front();
+  const bool has_idle = first.energy.idle_power_w().has_value();
+  Table t;
+  t.header = {"policy", "rate/s", "batches", "mean batch", "energy/img (J)"};
+  if (has_idle) t.header.push_back("dynamic/img (J)");
+  for (const char* h : {"avg power (W)", "p50 (ms)", "p99 (ms)", "max (ms)", "served/s"}) {
+    t.header.push_back(h);
+  }
+  t.numeric.assign(t.header.size(), true);
+  t.numeric[0] = false;
+  for (const RunSummary& s : results) {
+    std::vector<std::string> row = {
+        s.policy, s.spec.arrival == "offline" ? "offline" : fmt::format("{:g}", s.spec.rate_hz),
+        std::to_string(s.batches), fmt::format("{:.1f}", s.mean_batch_size),
+        fmt_sig(s.energy_per_image_j())};
+    if (has_idle) row.push_back(fmt_sig(s.energy.dynamic_j().value_or(0) / s.requests));
+    for (const std::string& cell :
+         {fmt::format("{:.1f}", s.average_power_w()), fmt_ms(s.response_s.p50),
+          fmt_ms(s.response_s.p99), fmt_ms(s.response_s.max),
+          fmt::format("{:.1f}", s.throughput_rps)}) {
+      row.push_back(cell);
+    }
+    t.rows.push_back(row);
+  }
+  const std::string method = first.energy.method();
+  std::string out =
+      fmt::format("\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n",
+                  kVersion, first.spec.model, session.device_name(), first.spec.arrival,
+                  first.requests, session.images_source());
+  out += t.render();
+  out += fmt::format("\nenergy method: {}{}\n", method,
+                     method.find("estimate") != std::string::npos
+                         ? " (a CPU-utilisation model, NOT a measurement; see docs/energy.md)"
+                         : "");
+  if (has_idle) {
+    out += fmt::format(
+        "idle baseline: {:.2f} W with the model loaded; energy/img is gross (the paper's figure), "
+        "dynamic/img = gross - idle\n",
+        *first.energy.idle_power_w());
+  }
+  out += fmt::format("response time = scheduled arrival -> end of its batch; results in {}/\n",
+                     out_dir);
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+}
+
+int run_command(RunArgs& a) {
+  std::vector<RunSpec> specs = expand(a);
+  if (a.threads > 0) at::set_num_threads(a.threads);
+  // Validate everything that can fail on input before anything is created on disk.
+  if (a.base.model != "noop") {
+    parse_device(a.base.device);
+    if (!a.base.images.empty()) ImageSet::from_folder(a.base.images);
+  }
+  MeterOptions meters;
+  meters.kind = a.base.meter;
+  meters.device = a.base.device;
+  meters.gpu_index = a.base.gpu_index;
+  meters.powercap_root = a.base.powercap_root;
+  open_meters(meters);  // an unknown or unusable meter is bad input too
+  ResultFolder folder(a.out);
+  std::size_t max_batch = 1;
+  for (const RunSpec& s : specs)
+    max_batch = std::max(max_batch, parse_policy(s.policy)->max_batch());
+
+  status(fmt::format("greenbatch: loading {} on {}", a.base.model, a.base.device));
+  ExperimentSession session(a.base, max_batch, [](const std::string& m) { status("  " + m); });
+
+  std::vector<RunSummary> results;
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    const RunSpec& spec = specs[k];
+    const std::string label =
+        fmt::format("[{}/{}] {} {} at {}", k + 1, specs.size(), spec.model, spec.policy,
+                    spec.arrival == "offline" ? "offline" : fmt::format("{:g}/s", spec.rate_hz));
+    if (!stderr_is_tty()) status("  running " + label);
+    RunOutcome outcome = session.run(spec, [&](std::size_t done, std::size_t total, double sec) {
+      show_progress(fmt::format("  {}  {}/{} requests  {:.1f}s", label, done, total, sec));
+    });
+    finish_progress();
+    outcome.summary.run_id = folder.next_run_id();
+    folder.append(outcome.summary, outcome.trace, outcome.samples, session.domains(), !a.no_traces);
+    results.push_back(std::move(outcome.summary));
+  }
+  print_results(results, session, a.out);
+  return 0;
+}
+
+}  // namespace
+
+Command register_run(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  RunArgs& a = *args;
+  CLI::App* run = app.add_subcommand(
+      "run", "Run a model against a stream of requests under one or more batching policies");
+  run->footer(
+      "\nExamples:\n"
+      "  greenbatch run --model shufflenet_v2_x0_5 --rate 64 --policy fixed:16 --requests 256\n"
+      "  greenbatch run --model alexnet --rate 32 --policy fixed:8 --policy greedy\n"
+      "  greenbatch run --model noop --arrival offline --requests 2000000 --policy greedy:128\n"
+      "Policies: fixed:N  fixed:N,timeout=250ms  greedy[:CAP]  "
+      "triton:max=M[,preferred=A|B][,delay=T]");
+  run->add_option("--model,-m", a.base.model,
+                  "built-in model (see `greenbatch models`), noop, or a TorchScript file")
+      ->capture_default_str();
+  run->add_option("--weights", a.base.weights,
+                  "TorchScript archive whose parameters load by name into a built-in model");
+  run->add_option("--device,-d", a.base.device, "cpu | cuda | cuda:N")->capture_default_str();
+  run->add_option("--arrival", a.base.arrival, "paper | constant | poisson | offline")
+      ->capture_default_str();
+  run->add_option("--rate,-r", a.rates, "requests per second (repeatable)")->capture_default_str();
+  run->add_option("--policy,-p", a.policies, "batching policy (repeatable)")->capture_default_str();
+  run->add_option("--requests,-n", a.requests, "requests per run")->capture_default_str();
+  run->add_option("--warmup-batches", a.warmup_batches, "warm-up batches before measuring")
+      ->capture_default_str();
+  run->add_option("--warmup-batch-size", a.warmup_batch_size, "size of each warm-up batch")
+      ->capture_default_str();
+  run->add_option("--seed", a.base.seed, "seed of the arrival schedule and model initialisation")
+      ->capture_default_str();
+  run->add_option("--images", a.base.images,
+                  "folder of JPEG/PNG images cycled in order (default: the built-in set)");
+  run->add_option("--meter", a.base.meter, "auto | nvml | rapl | estimate")->capture_default_str();
+  run->add_option("--sample-interval", a.sample_interval, "power sampling interval")
+      ->capture_default_str();
+  run->add_option("--idle-seconds", a.idle_seconds,
+                  "idle baseline before measuring, model loaded (0 disables)")
+      ->capture_default_str();
+  run->add_option("--peak-threshold", a.base.peak_threshold_w,
+                  "power (W) above which samples count as peak (the paper used 65 W)")
+      ->capture_default_str();
+  run->add_option("--gpu-index", a.base.gpu_index, "GPU measured by the NVML meter")
+      ->capture_default_str();
+  run->add_option("--powercap-root", a.base.powercap_root, "root of the powercap sysfs tree")
+      ->capture_default_str();
+  run->add_option("--threads", a.threads, "torch intra-op threads (default: torch's choice)");
+  run->add_option("--out,-o", a.out, "result folder (appended to)")->capture_default_str();
+  run->add_flag("--no-traces", a.no_traces, "skip requests.csv and power.csv (for very long runs)");
+  return [args] { return run_command(*args); };
+}
+
+}  // namespace gb::cli

@@ -1,0 +1,17 @@
+// The greenbatch subcommands. Each register_* adds its subcommand and options to the app and
+// returns the function to call when that subcommand was chosen; the function returns the exit code.
+// Errors are thrown (UsageError -> exit 2, anything else -> exit 1) and printed by main.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace gb::cli {
+
+using Command = std::function<int()>;
+
+Command register_run(CLI::App& app);
+Command register_models(CLI::App& app);
+Command register_devices(CLI::App& app);
+
+}  // namespace gb::cli

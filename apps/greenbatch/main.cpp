@@ -1,0 +1,50 @@
+// greenbatch: measure, then minimise, the energy and response time of batched inference.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <map>
+
+#include "commands.h"
+#include "common/errors.h"
+#include "common/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "greenbatch: energy and response time of batched neural-network inference.\n"
+      "Every energy figure carries the method that produced it (nvml-energy, nvml-power, rapl,\n"
+      "estimate)."};
+  app.set_version_flag("--version", std::string("greenbatch ") + gb::kVersion);
+  app.require_subcommand(1);
+  std::map<CLI::App*, gb::cli::Command> commands;
+  const auto add = [&](gb::cli::Command (*reg)(CLI::App&)) {
+    gb::cli::Command cmd = reg(app);
+    commands[app.get_subcommands({}).back()] = std::move(cmd);
+  };
+  add(gb::cli::register_run);
+  add(gb::cli::register_models);
+  add(gb::cli::register_devices);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "greenbatch: error: %s (see greenbatch --help)\n", e.what());
+    return 2;
+  }
+  try {
+    for (CLI::App* sub : app.get_subcommands()) return commands.at(sub)();
+  } catch (const gb::UsageError& e) {
+    std::fprintf(stderr, "greenbatch: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "greenbatch: failed: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,173 @@
+#include "experiment/session.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "batching/policy.h"
+#include "common/errors.h"
+#include "common/parse.h"
+#include "energy/meters.h"
+#include "inference/image_set.h"
+#include "inference/model_executor.h"
+#include "models/classifier.h"
+#include "runtime/stream_runner.h"
+#include "workload/arrivals.h"
+
+namespace gb {
+namespace {
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Polls `done` four times a second and reports it, off the measured threads.
+class ProgressTicker {
+ public:
+  ProgressTicker(const ProgressFn& fn, const StreamRunner& runner, std::size_t total)
+      : fn_(fn), runner_(runner), total_(total), start_(SteadyClock::now()) {
+    if (fn_) thread_ = std::thread([this] { loop(); });
+  }
+  ~ProgressTicker() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
+      fn_(runner_.completed(), total_, to_seconds(SteadyClock::now() - start_));
+    }
+  }
+  const ProgressFn& fn_;
+  const StreamRunner& runner_;
+  std::size_t total_;
+  SteadyClock::time_point start_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+MeterOptions meter_options(const RunSpec& spec) {
+  MeterOptions o;
+  o.kind = spec.meter;
+  o.device = spec.device;
+  o.gpu_index = spec.gpu_index;
+  o.powercap_root = spec.powercap_root;
+  return o;
+}
+
+}  // namespace
+
+struct ExperimentSession::Impl {
+  RunSpec base;
+  std::unique_ptr<ImageSet> images;
+  std::unique_ptr<Classifier> model;
+  std::unique_ptr<ModelExecutor> model_executor;
+  NoopExecutor noop;
+  std::vector<std::unique_ptr<PowerMeter>> meters;
+  std::vector<PowerMeter*> meter_ptrs;
+  std::optional<torch::Device> device;
+
+  BatchExecutor& executor() {
+    return model_executor ? static_cast<BatchExecutor&>(*model_executor) : noop;
+  }
+};
+
+ExperimentSession::ExperimentSession(const RunSpec& base, std::size_t max_batch, LogFn log)
+    : impl_(std::make_unique<Impl>()) {
+  if (!log) log = [](const std::string&) {};
+  Impl& s = *impl_;
+  s.base = base;
+  const bool noop = base.model == "noop";
+  if (noop) {
+    device_name_ = "none (noop model)";
+    images_source_ = "none (noop model skips decoding)";
+  } else {
+    s.device = parse_device(base.device);
+    s.images = std::make_unique<ImageSet>(base.images.empty() ? ImageSet::builtin()
+                                                              : ImageSet::from_folder(base.images));
+    images_source_ = s.images->source();
+    s.model = make_classifier(base.model, base.seed);
+    if (!base.weights.empty()) load_weights(*s.model, base.weights);
+    s.model->to(*s.device);
+    device_name_ = describe_device(*s.device);
+    s.model_executor = std::make_unique<ModelExecutor>(*s.model, *s.images, *s.device,
+                                                       std::max(max_batch, base.warmup_batch_size));
+  }
+  s.meters = open_meters(meter_options(base));
+  for (auto& m : s.meters) s.meter_ptrs.push_back(m.get());
+
+  if (s.model_executor && base.warmup_batches > 0) {
+    log("warming up: " + std::to_string(base.warmup_batches) + " batches of " +
+        std::to_string(base.warmup_batch_size));
+    s.model_executor->warm_up(base.warmup_batches, base.warmup_batch_size);
+  }
+  if (base.idle_duration.count() > 0) {
+    log("measuring idle power for " + format_duration(base.idle_duration) + " (model loaded)");
+    PowerSampler sampler(s.meter_ptrs, base.sample_interval, SteadyClock::now());
+    sampler.start();
+    const EnergyReading begin = sampler.read_energy();
+    std::this_thread::sleep_for(base.idle_duration);
+    const EnergyReading end = sampler.read_energy();
+    sampler.stop();
+    if (auto err = sampler.error()) throw RunError("meter failed during idle baseline: " + *err);
+    idle_w_ = mean_power(sampler, sampler.samples(), begin, end);
+  }
+}
+
+ExperimentSession::~ExperimentSession() = default;
+
+std::vector<std::string> ExperimentSession::domains() const {
+  std::vector<std::string> names;
+  for (PowerMeter* m : impl_->meter_ptrs) names.push_back(m->domain());
+  return names;
+}
+
+RunOutcome ExperimentSession::run(const RunSpec& spec, const ProgressFn& progress) {
+  Impl& s = *impl_;
+  auto policy = parse_policy(spec.policy);
+  const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
+  const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
+
+  StreamRunner runner;
+  const std::string started = utc_now();
+  const auto origin = SteadyClock::now() + std::chrono::milliseconds(1);
+  PowerSampler sampler(s.meter_ptrs, spec.sample_interval, origin);
+  sampler.start();
+  RunOutcome out;
+  EnergyReading begin, end;
+  {
+    ProgressTicker ticker(progress, runner, spec.requests);
+    begin = sampler.read_energy();
+    out.trace = runner.run(schedule, *policy, s.executor(), origin);
+    end = sampler.read_energy();
+  }
+  sampler.stop();
+  out.samples = sampler.samples();
+  if (auto err = sampler.error()) throw RunError("energy meter failed mid-run: " + *err);
+
+  EnergyAccount energy = account_energy(sampler, out.samples, begin, end);
+  for (std::size_t i = 0; i < energy.domains.size() && i < idle_w_.size(); ++i) {
+    energy.domains[i].idle_power_w = idle_w_[i];
+  }
+  out.summary = summarize(spec, policy->describe(), out.trace, energy, out.samples);
+  out.summary.device_name = device_name_;
+  out.summary.images_source = images_source_;
+  out.summary.started_utc = started;
+  return out;
+}
+
+}  // namespace gb

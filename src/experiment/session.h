@@ -1,0 +1,56 @@
+// ExperimentSession: one model loaded on one device with its meters, warmed up and with its idle
+// baseline measured, ready to run any number of configurations (policies, rates, arrivals) in turn.
+// Loading and warming up once per model is what keeps a sweep's overhead low and its configurations
+// comparable.
+//
+// Order of a session: load images -> load model -> move to device -> open meters -> warm up ->
+// measure idle power (model loaded, CUDA context alive) -> runs.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "energy/power_meter.h"
+#include "energy/sampler.h"
+#include "experiment/run_spec.h"
+#include "experiment/summary.h"
+#include "runtime/run_trace.h"
+
+namespace gb {
+
+struct RunOutcome {
+  RunSummary summary;
+  RunTrace trace;
+  std::vector<PowerSample> samples;
+};
+
+// Called about four times a second from a helper thread while a run is in progress.
+using ProgressFn = std::function<void(std::size_t done, std::size_t total, double elapsed_s)>;
+// Human-readable status lines (loading, warm-up, idle baseline).
+using LogFn = std::function<void(const std::string&)>;
+
+class ExperimentSession {
+ public:
+  // `max_batch` bounds every batch the planned policies can form (buffers are sized once).
+  ExperimentSession(const RunSpec& base, std::size_t max_batch, LogFn log = {});
+  ~ExperimentSession();
+
+  // Runs one configuration; `spec` must name the same model, device, images and meters as `base`.
+  RunOutcome run(const RunSpec& spec, const ProgressFn& progress = {});
+
+  std::vector<std::string> domains() const;
+  const std::vector<double>& idle_power_w() const { return idle_w_; }
+  const std::string& device_name() const { return device_name_; }
+  const std::string& images_source() const { return images_source_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::vector<double> idle_w_;  // per meter; empty when the baseline is disabled
+  std::string device_name_;
+  std::string images_source_;
+};
+
+}  // namespace gb

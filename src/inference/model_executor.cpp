@@ -1,0 +1,84 @@
+#include "inference/model_executor.h"
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+
+#include "common/errors.h"
+#include "inference/image.h"
+#include "inference/preprocess.h"
+
+namespace gb {
+
+torch::Device parse_device(const std::string& text) {
+  if (text == "cpu") return torch::Device(torch::kCPU);
+  if (text == "cuda" || text.rfind("cuda:", 0) == 0) {
+    if (!torch::cuda::is_available()) {
+      throw UsageError("device '" + text + "' requested, but " +
+                       (torch::cuda::device_count() == 0 ? std::string("no CUDA device is visible")
+                                                         : std::string("CUDA is unavailable")) +
+                       " to this libtorch");
+    }
+    int64_t index = 0;
+    if (text.size() > 5) {
+      try {
+        index = std::stoll(text.substr(5));
+      } catch (const std::exception&) {
+        throw UsageError("device '" + text + "': bad CUDA index");
+      }
+    }
+    if (index < 0 || index >= static_cast<int64_t>(torch::cuda::device_count())) {
+      throw UsageError("device '" + text + "': only " +
+                       std::to_string(torch::cuda::device_count()) + " CUDA device(s) visible");
+    }
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  }
+  throw UsageError("unknown device '" + text + "' (known: cpu, cuda, cuda:N)");
+}
+
+std::string describe_device(const torch::Device& device) {
+  if (device.is_cpu()) return "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
+  return "cuda:" + std::to_string(device.index());
+}
+
+ModelExecutor::ModelExecutor(Classifier& model, const ImageSet& images, torch::Device device,
+                             std::size_t max_batch)
+    : model_(model), images_(images), device_(device) {
+  auto options = torch::TensorOptions().dtype(torch::kFloat32);
+  if (device_.is_cuda()) options = options.pinned_memory(true);
+  host_batch_ = torch::empty({static_cast<int64_t>(max_batch), 3, kCropSize, kCropSize}, options);
+}
+
+torch::Tensor ModelExecutor::preprocess(std::size_t first, std::size_t count) {
+  TORCH_CHECK(static_cast<int64_t>(count) <= host_batch_.size(0), "batch larger than allocated");
+  float* base = host_batch_.data_ptr<float>();
+  constexpr int64_t kImageFloats = 3 * kCropSize * kCropSize;
+  const std::size_t n_images = images_.size();
+  at::parallel_for(0, static_cast<int64_t>(count), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      const std::size_t index = (first + static_cast<std::size_t>(k)) % n_images;
+      const auto& bytes = images_.bytes(index);
+      const RgbImage image = decode_image(bytes.data(), bytes.size(), images_.name(index));
+      preprocess_into(image, base + k * kImageFloats);
+    }
+  });
+  return host_batch_.narrow(0, 0, static_cast<int64_t>(count));
+}
+
+void ModelExecutor::infer(const torch::Tensor& host_batch) {
+  torch::Tensor input =
+      device_.is_cuda() ? host_batch.to(device_, /*non_blocking=*/true) : host_batch;
+  torch::Tensor logits = model_.forward(input);
+  if (device_.is_cuda()) torch::cuda::synchronize(device_.index());
+}
+
+void ModelExecutor::execute(std::size_t first, std::size_t count) {
+  c10::InferenceMode guard;
+  infer(preprocess(first, count));
+}
+
+void ModelExecutor::warm_up(std::size_t batches, std::size_t batch_size) {
+  batch_size = std::min<std::size_t>(batch_size, static_cast<std::size_t>(host_batch_.size(0)));
+  for (std::size_t b = 0; b < batches; ++b) execute(b * batch_size, batch_size);
+}
+
+}  // namespace gb

@@ -1,0 +1,45 @@
+// ModelExecutor: serves a batch the way the paper's testbed does, all inside the measured time:
+// for each request decode its image, resize/crop/normalise it (preprocess_into), stack the batch,
+// move it to the device, run the model, and on CUDA synchronise before returning, so a batch's end
+// timestamp is when its results exist.
+//
+// Images are decoded per request from the encoded bytes held in memory (the paper reopened the file
+// each time; the OS page cache made that a memory read too). Decoding a batch is spread over
+// torch's intra-op thread pool.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "inference/image_set.h"
+#include "models/classifier.h"
+#include "runtime/batch_executor.h"
+
+namespace gb {
+
+// Parses "cpu", "cuda", "cuda:N"; UsageError if unknown or if CUDA is asked for and absent.
+torch::Device parse_device(const std::string& text);
+// A human-readable name: "cpu (2 threads)" or the CUDA device's name.
+std::string describe_device(const torch::Device& device);
+
+class ModelExecutor final : public BatchExecutor {
+ public:
+  ModelExecutor(Classifier& model, const ImageSet& images, torch::Device device,
+                std::size_t max_batch);
+  void execute(std::size_t first, std::size_t count) override;
+  // Runs `batches` batches of `batch_size` through the full path; not recorded anywhere.
+  void warm_up(std::size_t batches, std::size_t batch_size);
+  // The preprocessed batch for requests [first, first + count), on the host (for benchmarks).
+  torch::Tensor preprocess(std::size_t first, std::size_t count);
+  // Model only, on an already preprocessed host batch (for benchmarks).
+  void infer(const torch::Tensor& host_batch);
+
+ private:
+  Classifier& model_;
+  const ImageSet& images_;
+  torch::Device device_;
+  torch::Tensor host_batch_;  // [max_batch, 3, 224, 224] float32, pinned when the device is CUDA
+};
+
+}  // namespace gb

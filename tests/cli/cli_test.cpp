@@ -1,0 +1,131 @@
+// The greenbatch binary end to end: bad input gives exit code 2, a one-line error naming the
+// problem, and writes nothing; good input writes complete results.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "test_paths.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string output;  // stdout + stderr
+};
+
+Result greenbatch(const std::string& args) {
+  const std::string cmd = gb::testing::build_dir() + "/greenbatch " + args + " 2>&1 </dev/null";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("gb-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    out_ = (dir_ / "out").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs a `run` that must fail: exit 2, one line that contains `expect`, no output folder.
+  void expect_usage_error(const std::string& args, const std::string& expect) {
+    const Result r =
+        greenbatch("run --idle-seconds 0 --warmup-batches 0 --out " + out_ + " " + args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(expect), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << "\n" << r.output;
+    EXPECT_FALSE(fs::exists(out_)) << args << " wrote " << out_;
+  }
+  fs::path dir_;
+  std::string out_;
+};
+
+TEST_F(Cli, BadInputIsOneLineExitTwoNothingWritten) {
+  fs::create_directories(dir_ / "empty");
+  fs::create_directories(dir_ / "corrupt");
+  std::ofstream(dir_ / "corrupt" / "a.jpg") << "not really a jpeg";
+  const std::string images = " --images ";
+  expect_usage_error("--model lenet", "unknown model 'lenet'");
+  expect_usage_error("--model missing.pt", "model file 'missing.pt' does not exist");
+  expect_usage_error(images + (dir_ / "nope").string(), "cannot be read");
+  expect_usage_error(images + (dir_ / "empty").string(), "has no JPEG or PNG files");
+  expect_usage_error(images + (dir_ / "corrupt").string(), "corrupt image");
+  expect_usage_error("--rate 0", "rate must be > 0");
+  expect_usage_error("--rate -3", "rate must be > 0");
+  expect_usage_error("--requests 0", "--requests must be > 0");
+  expect_usage_error("--requests -5", "--requests must be > 0");
+  expect_usage_error("--policy fixed:0", "policy 'fixed:0'");
+  expect_usage_error("--policy fixed:abc", "policy 'fixed:abc'");
+  expect_usage_error("--policy fixed:8,timeout=-1ms", "timeout must not be negative");
+  expect_usage_error("--arrival sometimes", "unknown arrival process 'sometimes'");
+  expect_usage_error("--device cuda", "device 'cuda' requested");
+  expect_usage_error("--meter psychic", "unknown meter 'psychic'");
+  expect_usage_error("--bogus-flag", "bogus-flag");
+}
+
+TEST_F(Cli, UnwritableOutputFolderIsAUsageError) {
+  const Result r = greenbatch("run --model noop --out /proc/greenbatch-out --idle-seconds 0");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("output folder '/proc/greenbatch-out' cannot be"), std::string::npos)
+      << r.output;
+}
+
+TEST_F(Cli, NoopRunsAppendRowsToTheSummary) {
+  for (int i = 0; i < 2; ++i) {
+    const Result r = greenbatch(
+        "run --model noop --arrival offline --requests 1000 --policy greedy:64 "
+        "--idle-seconds 0 --out " +
+        out_);
+    ASSERT_EQ(r.code, 0) << r.output;
+    EXPECT_NE(r.output.find("greedy:64"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("estimate"), std::string::npos) << r.output;
+  }
+  std::ifstream in(fs::path(out_) / "summary.csv");
+  int lines = 0;
+  for (std::string l; std::getline(in, l);) ++lines;
+  EXPECT_EQ(lines, 3);
+  for (const char* f : {"summary.json", "requests.csv", "power.csv"}) {
+    EXPECT_TRUE(fs::exists(fs::path(out_) / f)) << f;
+  }
+}
+
+TEST_F(Cli, RealModelOnAnImageFolderWithSeveralPolicies) {
+  const Result r = greenbatch(
+      "run --model shufflenet_v2_x0_5 --rate 200 --policy fixed:4 --policy "
+      "\"fixed:8,timeout=20ms\" --policy triton:max=8,delay=10ms --requests 24 --warmup-batches 1 "
+      "--idle-seconds 0.2 --out " +
+      out_);
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const char* p :
+       {"fixed:4", "fixed:8,timeout=20ms", "triton:max=8,delay=10ms", "dynamic/img"}) {
+    EXPECT_NE(r.output.find(p), std::string::npos) << p << "\n" << r.output;
+  }
+}
+
+TEST_F(Cli, ModelsAndDevicesExplainThemselves) {
+  Result r = greenbatch("models");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("61100840"), std::string::npos) << r.output;  // alexnet, as torchvision
+  EXPECT_NE(r.output.find("1366792"), std::string::npos) << r.output;   // shufflenet_v2_x0_5
+  r = greenbatch("devices --powercap-root " + (dir_ / "no-powercap").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("no RAPL zones"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("libnvidia-ml.so.1"), std::string::npos) << r.output;
+}
+
+}  // namespace
