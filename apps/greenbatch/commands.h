@@ -13,5 +13,8 @@ using Command = std::function<int()>;
 Command register_run(CLI::App& app);
 Command register_models(CLI::App& app);
 Command register_devices(CLI::App& app);
+Command register_sweep(CLI::App& app);
+Command register_export(CLI::App& app);
+Command register_merge(CLI::App& app);
 
 }  // namespace gb::cli

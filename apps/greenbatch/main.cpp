@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   add(gb::cli::register_run);
   add(gb::cli::register_models);
   add(gb::cli::register_devices);
+  add(gb::cli::register_sweep);
+  add(gb::cli::register_export);
+  add(gb::cli::register_merge);
 
   try {
     app.parse(argc, argv);

@@ -1,6 +1,7 @@
 // The greenbatch binary end to end: bad input gives exit code 2, a one-line error naming the
 // problem, and writes nothing; good input writes complete results.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "experiment/experiment_file.h"
+#include "experiment/result_store.h"
 #include "test_paths.h"
 
 namespace {
@@ -128,4 +131,115 @@ TEST_F(Cli, ModelsAndDevicesExplainThemselves) {
   EXPECT_NE(r.output.find("libnvidia-ml.so.1"), std::string::npos) << r.output;
 }
 
+namespace sweep {
+
+const char* kExperiment = R"(
+[experiment]
+name = "cli-sweep"
+requests = 150
+warmup_batches = 0
+idle_seconds = 0
+[grid]
+models = ["noop"]
+rates = [200, 300]
+arrival = ["constant"]
+policies = ["fixed:4", "greedy:8", "fixed:8,timeout=5ms"]
+)";
+
+std::size_t completed(const std::string& db) {
+  if (!fs::exists(db)) return 0;
+  try {
+    return gb::ResultStore(db).completed().size();
+  } catch (const std::exception&) {
+    return 0;  // being created
+  }
+}
+
+class Sweep : public Cli {
+ protected:
+  void SetUp() override {
+    Cli::SetUp();
+    file_ = (dir_ / "exp.toml").string();
+    std::ofstream(file_) << kExperiment;
+  }
+  std::string file_;
+};
+
+TEST_F(Sweep, SigkillMidwayThenRerunGivesEveryConfigurationExactlyOnce) {
+  const std::string db = out_ + "/results.sqlite";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string bin = gb::testing::build_dir() + "/greenbatch";
+    execl(bin.c_str(), bin.c_str(), "sweep", file_.c_str(), "--out", out_.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Kill once some, but not all, configurations are stored (each takes ~0.5-0.75 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (completed(db) < 2 && std::chrono::steady_clock::now() < deadline) {
+    usleep(20000);
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const std::size_t before = completed(db);
+  ASSERT_GE(before, 2u);
+  ASSERT_LT(before, 6u) << "the sweep finished before it could be killed";
+
+  const Result r = greenbatch("sweep " + file_ + " --out " + out_);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find(std::to_string(before) + " already done"), std::string::npos) << r.output;
+  gb::ResultStore store(db);
+  EXPECT_EQ(store.completed().size(), 6u);
+  EXPECT_EQ(store.runs().size(), 6u);
+
+  // Export: one row per configuration, the paper's columns first.
+  const Result e = greenbatch("export " + out_ + " --csv " + (dir_ / "q.csv").string());
+  ASSERT_EQ(e.code, 0) << e.output;
+  std::ifstream csv(dir_ / "q.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("Batch Size,Average Power(W),Time(s),Energy(J),Average Wait Time(s),"
+                         "Max Wait Time(s),Average Peak Power (W),",
+                         0),
+            0u)
+      << header;
+  int rows = 0;
+  for (std::string l; std::getline(csv, l);) ++rows;
+  EXPECT_EQ(rows, 6);
+}
+
+TEST_F(Sweep, ThreeShardsMergeIntoTheWholeSweep) {
+  for (int i = 0; i < 3; ++i) {
+    const Result r =
+        greenbatch("sweep " + file_ + " --out " + out_ + " --shard " + std::to_string(i) + "/3");
+    ASSERT_EQ(r.code, 0) << r.output;
+  }
+  const std::string merged = (dir_ / "merged").string();
+  const Result m = greenbatch("merge " + merged + " " + out_);
+  ASSERT_EQ(m.code, 0) << m.output;
+  EXPECT_EQ(gb::ResultStore(merged + "/results.sqlite").completed().size(), 6u);
+}
+
+TEST_F(Sweep, ChangedExperimentFileAndUnconfirmedFreshAreRefused) {
+  ASSERT_EQ(greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/6").code, 0);
+  std::ofstream(file_, std::ios::app) << "# edited\n";
+  Result r = greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/6");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("different experiment file"), std::string::npos) << r.output;
+  r = greenbatch("sweep " + file_ + " --out " + out_ + " --fresh");
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("--yes"), std::string::npos) << r.output;
+}
+
+TEST_F(Sweep, ShippedConfigsParse) {
+  for (const char* f : {"quick.toml", "paper.toml"}) {
+    const auto e = gb::load_experiment(gb::testing::source_dir() + "/configs/" + f);
+    EXPECT_FALSE(gb::expand(e).empty()) << f;
+  }
+  const auto paper = gb::load_experiment(gb::testing::source_dir() + "/configs/paper.toml");
+  EXPECT_EQ(gb::expand(paper).size(), 100u);
+}
+
+}  // namespace sweep
 }  // namespace
