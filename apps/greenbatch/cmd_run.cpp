@@ -142,12 +142,7 @@ int run_command(RunArgs& a) {
     parse_device(a.base.device);
     if (!a.base.images.empty()) ImageSet::from_folder(a.base.images);
   }
-  MeterOptions meters;
-  meters.kind = a.base.meter;
-  meters.device = a.base.device;
-  meters.gpu_index = a.base.gpu_index;
-  meters.powercap_root = a.base.powercap_root;
-  open_meters(meters);  // an unknown or unusable meter is bad input too
+  open_meters(meter_options(a.base));  // an unknown or unusable meter is bad input too
   ResultFolder folder(a.out);
   std::size_t max_batch = 1;
   for (const RunSpec& s : specs)

@@ -70,11 +70,7 @@ void validate(const std::vector<Configuration>& configs) {
     parse_device(b.device);
     if (!b.images.empty()) ImageSet::from_folder(b.images);
   }
-  MeterOptions m;
-  m.kind = b.meter;
-  m.device = b.device;
-  m.powercap_root = b.powercap_root;
-  open_meters(m);
+  open_meters(meter_options(b));
 }
 
 struct SweepArgs {

@@ -60,6 +60,8 @@ class ProgressTicker {
   std::thread thread_;
 };
 
+}  // namespace
+
 MeterOptions meter_options(const RunSpec& spec) {
   MeterOptions o;
   o.kind = spec.meter;
@@ -68,8 +70,6 @@ MeterOptions meter_options(const RunSpec& spec) {
   o.powercap_root = spec.powercap_root;
   return o;
 }
-
-}  // namespace
 
 struct ExperimentSession::Impl {
   RunSpec base;

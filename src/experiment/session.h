@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "energy/meters.h"
 #include "energy/power_meter.h"
 #include "energy/sampler.h"
 #include "experiment/run_spec.h"
@@ -30,6 +31,9 @@ struct RunOutcome {
 using ProgressFn = std::function<void(std::size_t done, std::size_t total, double elapsed_s)>;
 // Human-readable status lines (loading, warm-up, idle baseline).
 using LogFn = std::function<void(const std::string&)>;
+
+// The meter settings of a run specification (one place, so validation and sessions agree).
+MeterOptions meter_options(const RunSpec& spec);
 
 class ExperimentSession {
  public:

@@ -36,11 +36,7 @@ Result greenbatch(const std::string& args) {
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("gb-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = gb::testing::scratch_dir("cli");
     out_ = (dir_ / "out").string();
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -8,6 +8,7 @@
 #include "experiment/energy_account.h"
 #include "experiment/result_folder.h"
 #include "experiment/summary.h"
+#include "test_paths.h"
 
 namespace gb {
 namespace {
@@ -103,12 +104,7 @@ TEST(EnergyAccount, CounterMetersUseCounterDeltasOthersIntegrate) {
 
 class ResultFolderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("gb-results-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
+  void SetUp() override { dir_ = testing::scratch_dir("results"); }
   void TearDown() override { fs::remove_all(dir_); }
   static std::vector<std::string> lines(const fs::path& p) {
     std::ifstream in(p);

@@ -9,6 +9,7 @@
 #include "experiment/experiment_file.h"
 #include "experiment/result_store.h"
 #include "experiment/statistics.h"
+#include "test_paths.h"
 
 namespace gb {
 namespace {
@@ -140,13 +141,7 @@ TEST(Statistics, StudentTConfidenceInterval) {
 
 class StoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("gb-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = testing::scratch_dir("store"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   static RunSummary fake_summary(const Configuration& c, double energy_j) {
