@@ -1,30 +1,59 @@
+// AlexNet as torchvision.models.alexnet: features.{0,3,6,8,10} convolutions, classifier.{1,4,6}
+// linear layers; the ReLU, pooling and dropout slots hold no parameters, so they are plain calls.
 #include "models/architectures.h"
 
 namespace gb::arch {
+namespace {
 
 namespace nn = torch::nn;
 
-AlexNetImpl::AlexNetImpl() {
-  const auto conv = [](int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad) {
-    return nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(stride).padding(pad));
-  };
-  const auto relu = [] { return nn::ReLU(nn::ReLUOptions(true)); };
-  const auto pool = [] { return nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2)); };
-  features = register_module(
-      "features",
-      nn::Sequential(conv(3, 64, 11, 4, 2), relu(), pool(), conv(64, 192, 5, 1, 2), relu(), pool(),
-                     conv(192, 384, 3, 1, 1), relu(), conv(384, 256, 3, 1, 1), relu(),
-                     conv(256, 256, 3, 1, 1), relu(), pool()));
-  avgpool = register_module("avgpool", nn::AdaptiveAvgPool2d(nn::AdaptiveAvgPool2dOptions({6, 6})));
-  classifier =
-      register_module("classifier", nn::Sequential(nn::Dropout(0.5), nn::Linear(256 * 6 * 6, 4096),
-                                                   relu(), nn::Dropout(0.5), nn::Linear(4096, 4096),
-                                                   relu(), nn::Linear(4096, 1000)));
-}
+class AlexNet final : public Network {
+ public:
+  AlexNet() {
+    auto features = add_scope(*this, "features");
+    const struct {
+      int64_t in, out, kernel, stride, pad;
+      const char* name;
+    } convs[] = {{3, 64, 11, 4, 2, "0"},
+                 {64, 192, 5, 1, 2, "3"},
+                 {192, 384, 3, 1, 1, "6"},
+                 {384, 256, 3, 1, 1, "8"},
+                 {256, 256, 3, 1, 1, "10"}};
+    for (const auto& c : convs) {
+      convs_.push_back(features->register_module(
+          c.name,
+          nn::Conv2d(nn::Conv2dOptions(c.in, c.out, c.kernel).stride(c.stride).padding(c.pad))));
+    }
+    auto classifier = add_scope(*this, "classifier");
+    fc_[0] = classifier->register_module("1", nn::Linear(256 * 6 * 6, 4096));
+    fc_[1] = classifier->register_module("4", nn::Linear(4096, 4096));
+    fc_[2] = classifier->register_module("6", nn::Linear(4096, 1000));
+  }
 
-torch::Tensor AlexNetImpl::forward(torch::Tensor x) {
-  x = avgpool(features->forward(x));
-  return classifier->forward(torch::flatten(x, 1));
-}
+  torch::Tensor forward(const torch::Tensor& images) override {
+    const auto pool = [](const torch::Tensor& x) { return torch::max_pool2d(x, {3, 3}, {2, 2}); };
+    torch::Tensor x = pool(relu_inplace(convs_[0]->forward(images)));
+    x = pool(relu_inplace(convs_[1]->forward(x)));
+    x = relu_inplace(convs_[2]->forward(x));
+    x = relu_inplace(convs_[3]->forward(x));
+    x = pool(relu_inplace(convs_[4]->forward(x)));
+    x = torch::flatten(torch::adaptive_avg_pool2d(x, {6, 6}), 1);
+    x = relu_inplace(fc_[0]->forward(dropout(x)));
+    x = relu_inplace(fc_[1]->forward(dropout(x)));
+    return fc_[2]->forward(x);
+  }
+
+ private:
+  torch::Tensor dropout(const torch::Tensor& x) {
+    return is_training() ? torch::dropout(x, 0.5, true) : x;
+  }
+
+  std::vector<nn::Conv2d> convs_;
+  nn::Linear fc_[3] = {nullptr, nullptr, nullptr};
+};
+
+}  // namespace
+
+std::shared_ptr<Network> alexnet() { return std::make_shared<AlexNet>(); }
 
 }  // namespace gb::arch

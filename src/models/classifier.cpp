@@ -1,10 +1,14 @@
 #include "models/classifier.h"
 
 #include <torch/script.h>
+#include <torch/serialize.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 
 #include "common/errors.h"
 #include "models/architectures.h"
@@ -12,42 +16,41 @@
 namespace gb {
 namespace {
 
-// A native torch::nn module behind the Classifier interface.
-template <typename Holder>
+using Entries = std::vector<std::pair<std::string, torch::Tensor>>;
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// A native network behind the Classifier interface.
 class NativeClassifier final : public Classifier {
  public:
-  NativeClassifier(std::string name, Holder module) : name_(std::move(name)), module_(module) {
-    module_->eval();
+  NativeClassifier(std::string name, std::shared_ptr<arch::Network> network)
+      : name_(std::move(name)), network_(std::move(network)) {
+    network_->eval();
   }
-  torch::Tensor forward(const torch::Tensor& images) override { return module_->forward(images); }
-  void to(const torch::Device& device) override { module_->to(device); }
+  torch::Tensor forward(const torch::Tensor& images) override { return network_->forward(images); }
+  void to(const torch::Device& device) override { network_->to(device); }
   std::string name() const override { return name_; }
   int64_t parameter_count() const override {
     int64_t n = 0;
-    for (const auto& p : module_->parameters()) n += p.numel();
+    for (const auto& p : network_->parameters()) n += p.numel();
     return n;
   }
-  std::vector<std::pair<std::string, torch::Tensor>> state() const override {
-    std::vector<std::pair<std::string, torch::Tensor>> out;
-    for (const auto& p : module_->named_parameters()) out.emplace_back(p.key(), p.value());
-    for (const auto& b : module_->named_buffers()) out.emplace_back(b.key(), b.value());
+  Entries state() const override {
+    Entries out;
+    for (const auto& p : network_->named_parameters()) out.emplace_back(p.key(), p.value());
+    for (const auto& b : network_->named_buffers()) out.emplace_back(b.key(), b.value());
     return out;
   }
 
  private:
   std::string name_;
-  Holder module_;
+  std::shared_ptr<arch::Network> network_;
 };
 
 class TorchScriptClassifier final : public Classifier {
  public:
-  explicit TorchScriptClassifier(const std::string& path) : path_(path) {
-    try {
-      module_ = torch::jit::load(path);
-    } catch (const std::exception& e) {
-      throw UsageError("'" + path + "' is not a loadable TorchScript file: " +
-                       std::string(e.what()).substr(0, std::string(e.what()).find('\n')));
-    }
+  TorchScriptClassifier(const std::string& path, torch::jit::Module module)
+      : path_(path), module_(std::move(module)) {
     module_.eval();
   }
   torch::Tensor forward(const torch::Tensor& images) override {
@@ -60,8 +63,8 @@ class TorchScriptClassifier final : public Classifier {
     for (const auto& p : module_.parameters()) n += p.numel();
     return n;
   }
-  std::vector<std::pair<std::string, torch::Tensor>> state() const override {
-    std::vector<std::pair<std::string, torch::Tensor>> out;
+  Entries state() const override {
+    Entries out;
     for (const auto& p : module_.named_parameters()) out.emplace_back(p.name, p.value);
     for (const auto& b : module_.named_buffers()) out.emplace_back(b.name, b.value);
     return out;
@@ -69,30 +72,92 @@ class TorchScriptClassifier final : public Classifier {
 
  private:
   std::string path_;
-  mutable torch::jit::Module module_;
+  mutable torch::jit::Module module_;  // its accessors are non-const
 };
 
-using Factory = std::function<std::unique_ptr<Classifier>()>;
+using Factory = std::function<std::shared_ptr<arch::Network>()>;
 
-const std::map<std::string, Factory>& factories() {
-  static const std::map<std::string, Factory> table = {
-      {"alexnet",
-       [] {
-         return std::make_unique<NativeClassifier<arch::AlexNet>>("alexnet", arch::AlexNet());
-       }},
+// The built-ins' constructors, keyed by torchvision's function names.
+const std::map<std::string, Factory, std::less<>>& factories() {
+  static const std::map<std::string, Factory, std::less<>> table = {
+      {"alexnet", arch::alexnet},
       {"shufflenet_v2_x0_5",
        [] {
-         return std::make_unique<NativeClassifier<arch::ShuffleNetV2>>(
-             "shufflenet_v2_x0_5", arch::ShuffleNetV2(std::vector<int64_t>{24, 48, 96, 192, 1024}));
+         return arch::shufflenet_v2({24, 48, 96, 192, 1024});
        }},
       {"shufflenet_v2_x1_0",
        [] {
-         return std::make_unique<NativeClassifier<arch::ShuffleNetV2>>(
-             "shufflenet_v2_x1_0",
-             arch::ShuffleNetV2(std::vector<int64_t>{24, 116, 232, 464, 1024}));
+         return arch::shufflenet_v2({24, 116, 232, 464, 1024});
        }},
+      {"resnet50", arch::resnet50},
+      {"densenet121", arch::densenet121},
+      {"convnext_tiny",
+       [] {
+         return arch::convnext({{96, 192, 3}, {192, 384, 3}, {384, 768, 9}, {768, 0, 3}});
+       }},
+      {"convnext_base",
+       [] {
+         return arch::convnext({{128, 256, 3}, {256, 512, 3}, {512, 1024, 27}, {1024, 0, 3}});
+       }},
+      {"vit_b_16", arch::vit_b_16},
   };
   return table;
+}
+
+bool looks_like_path(const std::string& s) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix.data(), suffix.size()) == 0;
+  };
+  return s.find('/') != std::string::npos || ends_with(".pt") || ends_with(".pth") ||
+         ends_with(".ts") || std::filesystem::is_regular_file(s);
+}
+
+torch::jit::Module load_script(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw UsageError("model file '" + path + "' does not exist");
+  }
+  try {
+    return torch::jit::load(path, torch::kCPU);
+  } catch (const std::exception& e) {
+    throw UsageError("'" + path + "' is not a loadable TorchScript file: " + first_line(e.what()));
+  }
+}
+
+// The tensors of a weights file: a TorchScript archive (its parameters and buffers), or, failing
+// that, a dict of name -> tensor written by torch.save(dict(model.state_dict()), path).
+std::map<std::string, torch::Tensor> read_weights(const std::string& path) {
+  if (!std::filesystem::is_regular_file(path)) {
+    throw UsageError("weights file '" + path + "' does not exist");
+  }
+  std::map<std::string, torch::Tensor> out;
+  std::string script_error;
+  try {
+    torch::jit::Module module = torch::jit::load(path, torch::kCPU);
+    for (const auto& p : module.named_parameters()) out.emplace(p.name, p.value);
+    for (const auto& b : module.named_buffers()) out.emplace(b.name, b.value);
+    return out;
+  } catch (const std::exception& e) {
+    script_error = first_line(e.what());
+  }
+  try {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const c10::IValue value = torch::pickle_load(bytes);
+    if (value.isGenericDict()) {
+      for (const auto& item : value.toGenericDict()) {
+        if (item.key().isString() && item.value().isTensor()) {
+          out.emplace(item.key().toStringRef(), item.value().toTensor());
+        }
+      }
+      if (!out.empty()) return out;
+    }
+  } catch (const std::exception&) {
+    // Not a pickled dict either; report the TorchScript failure, the documented format.
+  }
+  throw UsageError(
+      "weights '" + path +
+      "' are neither a TorchScript archive nor a saved dict of tensors: " + script_error);
 }
 
 std::string first_few(const std::vector<std::string>& names) {
@@ -105,14 +170,26 @@ std::string first_few(const std::vector<std::string>& names) {
 }  // namespace
 
 const std::vector<ModelInfo>& builtin_models() {
-  // torchvision 0.14's published figures for its ImageNet-1K weights (num_params, acc@1, GFLOPS).
+  // Parameters and acc@1: torchvision 0.14's weights enums (`num_params`, `_metrics`),
+  // IMAGENET1K_V1 unless noted. GFLOPs: torchvision's documented `_ops` (multiply-accumulates of
+  // one 224x224 forward pass), which tests/models' counting reproduces. Year: the architecture's
+  // paper.
   static const std::vector<ModelInfo> models = {
-      {"alexnet", 61100840, 0.71, 56.522, 2012,
+      {"alexnet", 61100840, 0.714, 56.522, 2012,
        "ImageNet Classification with Deep Convolutional Neural Networks"},
-      {"shufflenet_v2_x0_5", 1366792, 0.04, 60.552, 2018,
+      // ResNet: CVPR 2016 (arXiv 2015). Top-1 of IMAGENET1K_V2, torchvision's default weights;
+      // the original V1 recipe reaches 76.130.
+      {"resnet50", 25557032, 4.089, 80.858, 2016, "Deep Residual Learning for Image Recognition"},
+      {"densenet121", 7978856, 2.834, 74.434, 2017, "Densely Connected Convolutional Networks"},
+      {"shufflenet_v2_x0_5", 1366792, 0.040, 60.552, 2018,
        "ShuffleNet V2: Practical Guidelines for Efficient CNN Architecture Design"},
-      {"shufflenet_v2_x1_0", 2278604, 0.14, 69.362, 2018,
+      {"shufflenet_v2_x1_0", 2278604, 0.145, 69.362, 2018,
        "ShuffleNet V2: Practical Guidelines for Efficient CNN Architecture Design"},
+      // ViT: ICLR 2021 (arXiv 2020).
+      {"vit_b_16", 86567656, 17.564, 81.072, 2021,
+       "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale"},
+      {"convnext_tiny", 28589128, 4.456, 82.520, 2022, "A ConvNet for the 2020s"},
+      {"convnext_base", 88591464, 15.355, 84.062, 2022, "A ConvNet for the 2020s"},
   };
   return models;
 }
@@ -128,10 +205,11 @@ std::unique_ptr<Classifier> make_classifier(const std::string& name_or_path, uin
   auto it = factories().find(name_or_path);
   if (it != factories().end()) {
     torch::manual_seed(seed);
-    return it->second();
+    torch::NoGradGuard no_grad;  // initialisation writes parameters in place
+    return std::make_unique<NativeClassifier>(name_or_path, it->second());
   }
-  if (std::filesystem::is_regular_file(name_or_path)) {
-    return std::make_unique<TorchScriptClassifier>(name_or_path);
+  if (looks_like_path(name_or_path)) {
+    return std::make_unique<TorchScriptClassifier>(name_or_path, load_script(name_or_path));
   }
   std::string known;
   for (const ModelInfo& m : builtin_models()) known += m.name + ", ";
@@ -140,9 +218,7 @@ std::unique_ptr<Classifier> make_classifier(const std::string& name_or_path, uin
 }
 
 void load_weights(Classifier& model, const std::string& file) {
-  TorchScriptClassifier source(file);
-  std::map<std::string, torch::Tensor> theirs;
-  for (auto& [name, tensor] : source.state()) theirs.emplace(name, tensor);
+  std::map<std::string, torch::Tensor> theirs = read_weights(file);
   std::vector<std::string> missing, shape;
   std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;
   for (auto& [name, ours] : model.state()) {
@@ -152,14 +228,16 @@ void load_weights(Classifier& model, const std::string& file) {
       continue;
     }
     if (it->second.sizes() != ours.sizes()) {
-      shape.push_back(name);
+      std::ostringstream why;
+      why << name << " " << it->second.sizes() << " vs ours " << ours.sizes();
+      shape.push_back(why.str());
     } else {
       copies.emplace_back(ours, it->second);
     }
     theirs.erase(it);
   }
   std::vector<std::string> unexpected;
-  for (const auto& [name, t] : theirs) unexpected.push_back(name);
+  for (const auto& entry : theirs) unexpected.push_back(entry.first);
   if (!missing.empty() || !shape.empty() || !unexpected.empty()) {
     std::string why;
     if (!missing.empty()) why += "missing " + first_few(missing) + "; ";
@@ -169,7 +247,7 @@ void load_weights(Classifier& model, const std::string& file) {
     throw UsageError("weights '" + file + "' do not fit " + model.name() + ": " + why);
   }
   torch::NoGradGuard no_grad;
-  for (auto& [ours, src] : copies) ours.copy_(src.to(ours.device(), ours.scalar_type()));
+  for (auto& [ours, src] : copies) ours.copy_(src);
 }
 
 }  // namespace gb

@@ -18,11 +18,15 @@ namespace gb {
 class Classifier {
  public:
   virtual ~Classifier() = default;
+  // The caller holds InferenceMode (or NoGradGuard); images live on the model's device.
   virtual torch::Tensor forward(const torch::Tensor& images) = 0;
+  // Moves parameters and buffers; the model stays in eval mode.
   virtual void to(const torch::Device& device) = 0;
+  // The built-in's name ("alexnet") or the TorchScript file's path as given.
   virtual std::string name() const = 0;
   virtual int64_t parameter_count() const = 0;
-  // Name -> tensor of every parameter and buffer, in torchvision's naming (state_dict order).
+  // Every parameter and buffer under its state_dict name (torchvision's, for the built-ins);
+  // the tensors share storage with the model, so copying into them loads weights.
   virtual std::vector<std::pair<std::string, torch::Tensor>> state() const = 0;
 };
 
@@ -36,15 +40,22 @@ struct ModelInfo {
   std::string paper;
 };
 
-const std::vector<ModelInfo>& builtin_models();  // in publication-year order
-const ModelInfo* find_builtin(std::string_view name);
+// The eight built-ins (alexnet, resnet50, densenet121, shufflenet_v2_x0_5, shufflenet_v2_x1_0,
+// vit_b_16, convnext_tiny, convnext_base), in publication-year order.
+const std::vector<ModelInfo>& builtin_models();
+const ModelInfo* find_builtin(std::string_view name);  // nullptr if unknown
 
-// A built-in name (randomly initialised from `seed`), or a path to a TorchScript file.
+// A built-in name, randomly initialised from `seed` (torchvision's initialisation schemes; the
+// cost of inference does not depend on the values), or a TorchScript file: anything containing
+// '/', ending in .pt/.pth/.ts, or naming an existing file. Unknown names, missing files and
+// unloadable files are UsageErrors; the unknown-name message lists the built-ins.
 std::unique_ptr<Classifier> make_classifier(const std::string& name_or_path, uint64_t seed);
 
-// Copies every parameter and buffer, by name, from a TorchScript archive (e.g.
-// torch.jit.script(torchvision.models.alexnet(weights=...)).save("alexnet.pt")) into `model`.
-// Missing, unexpected or differently shaped tensors are a UsageError naming the first few.
+// Copies every parameter and buffer, by name, into `model` from a TorchScript archive (e.g.
+// torch.jit.script(torchvision.models.alexnet(weights="DEFAULT")).save("alexnet.pt")) or from a
+// plain dict of tensors (torch.save(dict(model.state_dict()), path)). Missing, unexpected or
+// differently shaped tensors are a UsageError naming the first few of each kind; then nothing is
+// copied.
 void load_weights(Classifier& model, const std::string& file);
 
 }  // namespace gb

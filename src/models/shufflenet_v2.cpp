@@ -1,4 +1,9 @@
-#include "common/errors.h"
+// ShuffleNetV2 as torchvision.models.shufflenet_v2_x*: conv1.{0,1}, stage{2,3,4}.N.branch{1,2}.K,
+// conv5.{0,1}, fc. torchvision concatenates the two branches and then shuffles the channels with
+// transpose(..).contiguous(), two full copies; stacking the branches on a new axis writes the
+// same shuffled tensor in one.
+#include <stdexcept>
+
 #include "models/architectures.h"
 
 namespace gb::arch {
@@ -6,76 +11,99 @@ namespace {
 
 namespace nn = torch::nn;
 
-nn::Conv2d conv(int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad, int64_t groups) {
-  return nn::Conv2d(
-      nn::Conv2dOptions(in, out, k).stride(stride).padding(pad).groups(groups).bias(false));
-}
-nn::BatchNorm2d bn(int64_t c) { return nn::BatchNorm2d(c); }
-nn::ReLU relu() { return nn::ReLU(nn::ReLUOptions(true)); }
+// A bias-free convolution followed by BatchNorm, registered as `scope.<index>` and
+// `scope.<index + 1>` as in torchvision's nn.Sequential slots.
+struct ConvBn {
+  ConvBn(nn::Module& scope, int index, int64_t in, int64_t out, int64_t kernel, int64_t stride,
+         int64_t groups)
+      : conv(scope.register_module(std::to_string(index),
+                                   nn::Conv2d(nn::Conv2dOptions(in, out, kernel)
+                                                  .stride(stride)
+                                                  .padding(kernel / 2)
+                                                  .groups(groups)
+                                                  .bias(false)))),
+        bn(scope.register_module(std::to_string(index + 1), nn::BatchNorm2d(out))) {}
+  torch::Tensor operator()(const torch::Tensor& x) { return bn->forward(conv->forward(x)); }
+  nn::Conv2d conv;
+  nn::BatchNorm2d bn;
+};
 
-torch::Tensor shuffle_channels(const torch::Tensor& x, int64_t groups) {
-  const auto n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-  return x.view({n, groups, c / groups, h, w}).transpose(1, 2).contiguous().view({n, c, h, w});
-}
-
-struct InvertedResidualImpl : nn::Module {
-  InvertedResidualImpl(int64_t inp, int64_t oup, int64_t stride) : stride(stride) {
+class InvertedResidual final : public nn::Module {
+ public:
+  InvertedResidual(int64_t inp, int64_t oup, int64_t stride) : stride_(stride) {
     const int64_t branch = oup / 2;
     if (stride == 1 && inp != branch * 2) throw std::logic_error("bad ShuffleNetV2 block");
-    branch1 = register_module("branch1", nn::Sequential());
     if (stride > 1) {
-      branch1->push_back(conv(inp, inp, 3, stride, 1, inp));
-      branch1->push_back(bn(inp));
-      branch1->push_back(conv(inp, branch, 1, 1, 0, 1));
-      branch1->push_back(bn(branch));
-      branch1->push_back(relu());
+      auto b1 = add_scope(*this, "branch1");
+      b1_.emplace_back(*b1, 0, inp, inp, 3, stride, inp);
+      b1_.emplace_back(*b1, 2, inp, branch, 1, 1, 1);
     }
-    branch2 = register_module(
-        "branch2", nn::Sequential(conv(stride > 1 ? inp : branch, branch, 1, 1, 0, 1), bn(branch),
-                                  relu(), conv(branch, branch, 3, stride, 1, branch), bn(branch),
-                                  conv(branch, branch, 1, 1, 0, 1), bn(branch), relu()));
+    auto b2 = add_scope(*this, "branch2");
+    b2_.emplace_back(*b2, 0, stride > 1 ? inp : branch, branch, 1, 1, 1);
+    b2_.emplace_back(*b2, 3, branch, branch, 3, stride, branch);
+    b2_.emplace_back(*b2, 5, branch, branch, 1, 1, 1);
   }
+
   torch::Tensor forward(const torch::Tensor& x) {
-    torch::Tensor out;
-    if (stride == 1) {
+    const auto branch2 = [&](const torch::Tensor& in) {
+      return relu_inplace(b2_[2](b2_[1](relu_inplace(b2_[0](in)))));
+    };
+    torch::Tensor left, right;
+    if (stride_ == 1) {
       auto halves = x.chunk(2, 1);
-      out = torch::cat({halves[0], branch2->forward(halves[1])}, 1);
+      left = halves[0];
+      right = branch2(halves[1]);
     } else {
-      out = torch::cat({branch1->forward(x), branch2->forward(x)}, 1);
+      left = relu_inplace(b1_[1](b1_[0](x)));
+      right = branch2(x);
     }
-    return shuffle_channels(out, 2);
+    // channel_shuffle(cat(left, right), 2): output channel 2j + g is channel j of branch g.
+    const auto sizes = left.sizes();
+    return torch::stack({left, right}, 2).view({sizes[0], 2 * sizes[1], sizes[2], sizes[3]});
   }
-  int64_t stride;
-  nn::Sequential branch1{nullptr}, branch2{nullptr};
+
+ private:
+  int64_t stride_;
+  std::vector<ConvBn> b1_, b2_;
 };
-TORCH_MODULE(InvertedResidual);
+
+class ShuffleNetV2 final : public Network {
+ public:
+  explicit ShuffleNetV2(const std::array<int64_t, 5>& out) {
+    const int64_t repeats[3] = {4, 8, 4};
+    conv1_.emplace_back(*add_scope(*this, "conv1"), 0, 3, out[0], 3, 2, 1);
+    int64_t in = out[0];
+    for (int s = 0; s < 3; ++s) {
+      auto stage = add_scope(*this, "stage" + std::to_string(s + 2));
+      for (int64_t i = 0; i < repeats[s]; ++i) {
+        blocks_.push_back(stage->register_module(
+            std::to_string(i), std::make_shared<InvertedResidual>(i == 0 ? in : out[s + 1],
+                                                                  out[s + 1], i == 0 ? 2 : 1)));
+      }
+      in = out[s + 1];
+    }
+    conv5_.emplace_back(*add_scope(*this, "conv5"), 0, in, out[4], 1, 1, 1);
+    fc_ = register_module("fc", nn::Linear(out[4], 1000));
+  }
+
+  torch::Tensor forward(const torch::Tensor& images) override {
+    torch::Tensor x = relu_inplace(conv1_[0](images));
+    x = torch::max_pool2d(x, {3, 3}, {2, 2}, {1, 1});
+    for (const auto& block : blocks_) x = block->forward(x);
+    x = relu_inplace(conv5_[0](x)).mean({2, 3});
+    return fc_->forward(x);
+  }
+
+ private:
+  std::vector<ConvBn> conv1_, conv5_;  // vectors: ConvBn has no empty state
+  std::vector<std::shared_ptr<InvertedResidual>> blocks_;
+  nn::Linear fc_{nullptr};
+};
 
 }  // namespace
 
-ShuffleNetV2Impl::ShuffleNetV2Impl(const std::vector<int64_t>& out) {
-  const int64_t repeats[3] = {4, 8, 4};
-  conv1 = register_module("conv1", nn::Sequential(conv(3, out[0], 3, 2, 1, 1), bn(out[0]), relu()));
-  maxpool = register_module("maxpool", nn::MaxPool2d(nn::MaxPool2dOptions(3).stride(2).padding(1)));
-  int64_t in = out[0];
-  nn::Sequential* stages[3] = {&stage2, &stage3, &stage4};
-  for (int s = 0; s < 3; ++s) {
-    nn::Sequential seq;
-    seq->push_back(InvertedResidual(in, out[s + 1], 2));
-    for (int64_t i = 1; i < repeats[s]; ++i)
-      seq->push_back(InvertedResidual(out[s + 1], out[s + 1], 1));
-    *stages[s] = register_module("stage" + std::to_string(s + 2), seq);
-    in = out[s + 1];
-  }
-  conv5 =
-      register_module("conv5", nn::Sequential(conv(in, out[4], 1, 1, 0, 1), bn(out[4]), relu()));
-  fc = register_module("fc", nn::Linear(out[4], 1000));
-}
-
-torch::Tensor ShuffleNetV2Impl::forward(torch::Tensor x) {
-  x = maxpool(conv1->forward(x));
-  x = stage4->forward(stage3->forward(stage2->forward(x)));
-  x = conv5->forward(x).mean({2, 3});
-  return fc(x);
+std::shared_ptr<Network> shufflenet_v2(const std::array<int64_t, 5>& stage_channels) {
+  return std::make_shared<ShuffleNetV2>(stage_channels);
 }
 
 }  // namespace gb::arch
