@@ -13,3 +13,15 @@ rm -rf "$out"
 echo
 echo "== saturation with a real model"
 "$build/bench/saturation_bench" shufflenet_v2_x0_5 32 10
+echo
+echo "== the power sampler at 10 ms: achieved interval and CPU use"
+fake=$build/tests/energy/fake-nvml
+if [[ -e $fake/libnvidia-ml.so.1 ]]; then
+  LD_LIBRARY_PATH=$fake "$build/bench/sampler_bench" --meter nvml --seconds 10
+else
+  echo "(fake NVML not built: configure with GB_BUILD_TESTS=ON for the NVML figure)"
+fi
+"$build/bench/sampler_bench" --meter estimate --seconds 10
+echo
+echo "== the model zoo: ours (C++) next to torchvision (Python), images/s at batch 1 and 8"
+bash "$(dirname "$0")/models_bench.sh" "$build"

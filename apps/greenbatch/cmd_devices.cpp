@@ -18,8 +18,6 @@ Command register_devices(CLI::App& app) {
       app.add_subcommand("devices", "List compute devices and energy meters, and which are usable");
   cmd->add_option("--powercap-root", options->powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();
-  cmd->add_option("--gpu-index", options->gpu_index, "GPU to probe with NVML")
-      ->capture_default_str();
   return [options] {
     Table dev;
     dev.header = {"device", "available", "detail"};

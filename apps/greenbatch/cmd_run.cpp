@@ -92,7 +92,10 @@ void print_results(const std::vector<RunSummary>& results, const ExperimentSessi
   const bool has_idle = first.energy.idle_power_w().has_value();
   Table t;
   t.header = {"policy", "rate/s", "batches", "mean batch", "energy/img (J)"};
-  if (has_idle) t.header.push_back("dynamic/img (J)");
+  if (has_idle) {
+    t.header.push_back("idle/img (J)");
+    t.header.push_back("dynamic/img (J)");
+  }
   for (const char* h : {"avg power (W)", "p50 (ms)", "p99 (ms)", "max (ms)", "served/s"}) {
     t.header.push_back(h);
   }
@@ -103,7 +106,10 @@ void print_results(const std::vector<RunSummary>& results, const ExperimentSessi
         s.policy, s.spec.arrival == "offline" ? "offline" : fmt::format("{:g}", s.spec.rate_hz),
         std::to_string(s.batches), fmt::format("{:.1f}", s.mean_batch_size),
         fmt_sig(s.energy_per_image_j())};
-    if (has_idle) row.push_back(fmt_sig(s.energy.dynamic_j().value_or(0) / s.requests));
+    if (has_idle) {
+      row.push_back(fmt_sig(s.energy.idle_j().value_or(0) / s.requests));
+      row.push_back(fmt_sig(s.energy.dynamic_j().value_or(0) / s.requests));
+    }
     for (const std::string& cell :
          {fmt::format("{:.1f}", s.average_power_w()), fmt_ms(s.response_s.p50),
           fmt_ms(s.response_s.p99), fmt_ms(s.response_s.max),
@@ -122,10 +128,13 @@ void print_results(const std::vector<RunSummary>& results, const ExperimentSessi
                      method.find("estimate") != std::string::npos
                          ? " (a CPU-utilisation model, NOT a measurement; see docs/energy.md)"
                          : "");
+  for (const DomainEnergy& d : first.energy.domains) {
+    out += fmt::format("  {} ({}): {}\n", d.domain, d.method, d.detail);
+  }
   if (has_idle) {
     out += fmt::format(
-        "idle baseline: {:.2f} W with the model loaded; energy/img is gross (the paper's figure), "
-        "dynamic/img = gross - idle\n",
+        "idle baseline: {:.2f} W with the model loaded; energy/img is gross (the paper's figure) "
+        "= idle/img + dynamic/img\n",
         *first.energy.idle_power_w());
   }
   out += fmt::format("response time = scheduled arrival -> end of its batch; results in {}/\n",
@@ -164,6 +173,10 @@ int run_command(RunArgs& a) {
     finish_progress();
     outcome.summary.run_id = folder.next_run_id();
     folder.append(outcome.summary, outcome.trace, outcome.samples, session.domains(), !a.no_traces);
+    if (!outcome.summary.complete) {
+      throw RunError(fmt::format("{}; what was measured until then is in {} as {} (complete=false)",
+                                 outcome.summary.incomplete_reason, a.out, outcome.summary.run_id));
+    }
     results.push_back(std::move(outcome.summary));
   }
   print_results(results, session, a.out);
@@ -203,7 +216,9 @@ Command register_run(CLI::App& app) {
       ->capture_default_str();
   run->add_option("--images", a.base.images,
                   "folder of JPEG/PNG images cycled in order (default: the built-in set)");
-  run->add_option("--meter", a.base.meter, "auto | nvml | rapl | estimate")->capture_default_str();
+  run->add_option("--meter", a.base.meter,
+                  "auto | nvml | rapl | nvml,rapl | estimate (auto: the best for --device)")
+      ->capture_default_str();
   run->add_option("--sample-interval", a.sample_interval, "power sampling interval")
       ->capture_default_str();
   run->add_option("--idle-seconds", a.idle_seconds,
@@ -212,8 +227,9 @@ Command register_run(CLI::App& app) {
   run->add_option("--peak-threshold", a.base.peak_threshold_w,
                   "power (W) above which samples count as peak (the paper used 65 W)")
       ->capture_default_str();
-  run->add_option("--gpu-index", a.base.gpu_index, "GPU measured by the NVML meter")
-      ->capture_default_str();
+  run->add_option("--gpu-index", a.base.gpu_index,
+                  "GPU measured by NVML (default: the --device's index, else 0)")
+      ->check(CLI::NonNegativeNumber);
   run->add_option("--powercap-root", a.base.powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();
   run->add_option("--threads", a.threads, "torch intra-op threads (default: torch's choice)");

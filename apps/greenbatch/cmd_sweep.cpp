@@ -14,6 +14,7 @@
 #include "energy/meters.h"
 #include "experiment/aggregate.h"
 #include "experiment/experiment_file.h"
+#include "experiment/result_folder.h"
 #include "experiment/result_store.h"
 #include "experiment/session.h"
 #include "inference/image_set.h"
@@ -141,6 +142,16 @@ int sweep_command(const SweepArgs& a) {
       });
       finish_progress();
       outcome.summary.run_id = fmt::format("config-{}", c.index);
+      if (!outcome.summary.complete) {
+        // Not stored as done (a resumed sweep reruns it); what was measured goes to a folder.
+        const std::string partial = (fs::path(a.out) / "incomplete").string();
+        ResultFolder(partial).append(outcome.summary, outcome.trace, outcome.samples,
+                                     session.domains());
+        throw RunError(
+            fmt::format("{} {}: {}; the partial run is in {} (complete=false), and "
+                        "rerunning the sweep repeats it",
+                        c.spec.model, c.spec.policy, outcome.summary.incomplete_reason, partial));
+      }
       store.save(c, outcome.summary, outcome.trace, outcome.samples, session.domains());
       nominal_done += nominal;
       nominal_left -= nominal;

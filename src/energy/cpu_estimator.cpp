@@ -1,5 +1,6 @@
 #include "energy/cpu_estimator.h"
 
+#include <fmt/format.h>
 #include <time.h>
 
 #include <algorithm>
@@ -42,6 +43,12 @@ double CpuEstimator::sample_power_w() {
   wall_last_ = wall;
   cpu_last_ = cpu;
   return p;
+}
+
+std::string CpuEstimator::description() const {
+  return fmt::format(
+      "not measured: P = {:.0f} W + {:.0f} W x CPU utilisation of this process ({} CPUs)", idle_w_,
+      max_w_ - idle_w_, cpus_);
 }
 
 std::optional<double> CpuEstimator::energy_j() {

@@ -29,6 +29,7 @@ class CpuEstimator final : public PowerMeter {
 
   std::string domain() const override { return "cpu"; }
   EnergyMethod method() const override { return EnergyMethod::kEstimate; }
+  std::string description() const override;
   double sample_power_w() override;
   std::optional<double> energy_j() override;
 

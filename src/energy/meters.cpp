@@ -1,8 +1,11 @@
 #include "energy/meters.h"
 
-#include <dlfcn.h>
+#include <algorithm>
 
 #include "common/errors.h"
+#include "common/parse.h"
+#include "energy/nvml_library.h"
+#include "energy/nvml_meter.h"
 #include "energy/rapl_meter.h"
 
 namespace gb {
@@ -25,22 +28,61 @@ std::vector<RaplZone> readable_rapl(const std::string& root, std::string* why) {
   return zones;
 }
 
-std::string nvml_library_status() {
-  for (const char* lib : {"libnvidia-ml.so.1", "libnvidia-ml.so"}) {
-    if (void* h = dlopen(lib, RTLD_LAZY | RTLD_LOCAL)) {
-      dlclose(h);
-      return std::string(lib) + " found, but this build has no NVML meter yet";
+unsigned gpu_index_of(const MeterOptions& o) {
+  if (o.gpu_index) return *o.gpu_index;
+  const auto colon = o.device.find(':');
+  if (o.device.rfind("cuda", 0) == 0 && colon != std::string::npos) {
+    return static_cast<unsigned>(parse_int(o.device.substr(colon + 1), "CUDA device index"));
+  }
+  return 0;
+}
+
+struct Choice {
+  bool nvml = false, rapl = false, estimate = false;
+};
+
+Choice parse_kind(const std::string& kind) {
+  Choice c;
+  if (kind == "auto") return c;
+  if (kind == "estimate") {
+    c.estimate = true;
+    return c;
+  }
+  for (const std::string& part : split(kind, ',')) {
+    const std::string k(trim(part));
+    if (k == "nvml") {
+      c.nvml = true;
+    } else if (k == "rapl") {
+      c.rapl = true;
+    } else if (k == "estimate" || k == "auto") {
+      throw UsageError("meter '" + kind + "': " + k + " cannot be combined with other meters");
+    } else {
+      throw UsageError("unknown meter '" + k + "' (known: auto, nvml, rapl, nvml,rapl, estimate)");
     }
   }
-  return "no NVIDIA driver: libnvidia-ml.so.1 cannot be loaded";
+  return c;
 }
 
 }  // namespace
 
 std::vector<MeterStatus> probe_meters(const MeterOptions& o) {
   std::vector<MeterStatus> out;
-  out.push_back({"nvml", false, "nvml-energy", nvml_library_status()});
   std::string why;
+  if (auto lib = NvmlLibrary::open(&why)) {
+    const unsigned n = nvml_device_count(*lib);
+    if (n == 0) out.push_back({"nvml", false, "nvml-energy", lib->path() + " loaded, no GPU seen"});
+    for (unsigned i = 0; i < n; ++i) {
+      const std::string name = "nvml gpu" + std::to_string(i);
+      try {
+        NvmlMeter m(lib, i);
+        out.push_back({name, true, method_label(m.method()), m.description()});
+      } catch (const std::exception& e) {
+        out.push_back({name, false, "nvml-power", e.what()});
+      }
+    }
+  } else {
+    out.push_back({"nvml", false, "nvml-energy", why});
+  }
   const auto zones = readable_rapl(o.powercap_root, &why);
   if (zones.empty()) {
     out.push_back({"rapl", false, "rapl", why});
@@ -48,26 +90,35 @@ std::vector<MeterStatus> probe_meters(const MeterOptions& o) {
     for (const RaplZone& z : zones) out.push_back({"rapl " + z.name, true, "rapl", z.path});
   }
   CpuEstimator est(o.estimator);
-  out.push_back({"estimate", true, "estimate",
-                 "CPU-time model, " + std::to_string(static_cast<int>(est.idle_w())) + "-" +
-                     std::to_string(static_cast<int>(est.max_w())) + " W over " +
-                     std::to_string(est.cpus()) + " CPUs; used only when nothing is measurable"});
+  out.push_back(
+      {"estimate", true, "estimate", est.description() + "; used only when nothing is measurable"});
   return out;
 }
 
 std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& o) {
   std::vector<std::unique_ptr<PowerMeter>> meters;
-  if (o.kind == "estimate") {
+  const Choice choice = parse_kind(o.kind);
+  if (choice.estimate) {
     meters.push_back(std::make_unique<CpuEstimator>(o.estimator));
     return meters;
   }
-  if (o.kind != "auto" && o.kind != "rapl") {
-    throw UsageError("unknown meter '" + o.kind + "' (known: auto, rapl, estimate)");
+  const bool automatic = !choice.nvml && !choice.rapl;
+  const bool gpu_device = o.device.rfind("cuda", 0) == 0;
+  if (choice.nvml || (automatic && gpu_device)) {
+    std::string why;
+    auto lib = NvmlLibrary::open(&why);
+    if (lib) {
+      meters.push_back(std::make_unique<NvmlMeter>(lib, gpu_index_of(o)));
+    } else if (choice.nvml) {
+      throw UsageError("meter 'nvml' unavailable: " + why);
+    }
   }
-  std::string why;
-  const auto zones = readable_rapl(o.powercap_root, &why);
-  if (zones.empty() && o.kind == "rapl") throw UsageError("meter 'rapl' unavailable: " + why);
-  for (const RaplZone& z : zones) meters.push_back(std::make_unique<RaplMeter>(z));
+  if (choice.rapl || automatic) {
+    std::string why;
+    const auto zones = readable_rapl(o.powercap_root, &why);
+    if (zones.empty() && choice.rapl) throw UsageError("meter 'rapl' unavailable: " + why);
+    for (const RaplZone& z : zones) meters.push_back(std::make_unique<RaplMeter>(z));
+  }
   if (meters.empty()) meters.push_back(std::make_unique<CpuEstimator>(o.estimator));
   return meters;
 }

@@ -1,15 +1,19 @@
 // Choosing and opening energy meters, and explaining the choice (`greenbatch devices`).
 //
-// --meter auto   the best hardware counters for the device, the estimator only when none exists:
-//                device cpu -> RAPL package (+ dram) zones when readable, else the estimator;
-//                device cuda -> the same for now (NVML lands with its own issue), so a GPU run on a
-//                machine without readable RAPL is estimated and labelled so.
-// --meter rapl   RAPL, or a UsageError saying why it cannot be used.
+// --meter auto      the best hardware counters for --device, the estimator only when none exists:
+//                   device cpu    -> RAPL package (+ dram) zones when readable, else the estimator;
+//                   device cuda:N -> NVML for GPU --gpu-index (N when not given) plus the RAPL
+//                   zones
+//                                    when readable (GPU + CPU package), else the estimator.
+// --meter nvml      NVML only; rapl: RAPL only; nvml,rapl: both. A UsageError says why one of the
+//                   named meters cannot be used.
 // --meter estimate  the estimator, whatever exists.
-// Hardware meters and the estimator are never mixed in one measurement.
+// Hardware meters and the estimator are never mixed in one measurement. The meter is independent
+// of the device: a GPU's draw can be measured while the model runs on the CPU.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,15 +23,15 @@
 namespace gb {
 
 struct MeterOptions {
-  std::string kind = "auto";   // auto | rapl | estimate
-  std::string device = "cpu";  // cpu | cuda | cuda:N
-  unsigned gpu_index = 0;
+  std::string kind = "auto";          // auto | nvml | rapl | nvml,rapl | estimate
+  std::string device = "cpu";         // cpu | cuda | cuda:N
+  std::optional<unsigned> gpu_index;  // default: the CUDA device's index, else 0
   std::string powercap_root = "/sys/class/powercap";
   EstimatorParams estimator;
 };
 
 struct MeterStatus {
-  std::string name;  // "rapl package-0", "nvml", "estimate"
+  std::string name;  // "nvml gpu0", "rapl package-0", "estimate"
   bool available = false;
   std::string method;  // label used in results
   std::string detail;  // what it measures, or why it cannot be used

@@ -33,6 +33,8 @@ class PowerMeter {
   virtual ~PowerMeter() = default;
   virtual std::string domain() const = 0;  // e.g. "gpu0", "package-0", "cpu"
   virtual EnergyMethod method() const = 0;
+  // What exactly is measured, for the results (device name, power limit, counter file, model).
+  virtual std::string description() const = 0;
   virtual double sample_power_w() = 0;
   virtual std::optional<double> energy_j() = 0;
 };

@@ -31,6 +31,7 @@ class RaplMeter final : public PowerMeter {
   explicit RaplMeter(RaplZone zone);  // throws UsageError when the counter cannot be read
   std::string domain() const override { return zone_.name; }
   EnergyMethod method() const override { return EnergyMethod::kRapl; }
+  std::string description() const override { return zone_.path + "/energy_uj"; }
   double sample_power_w() override;
   std::optional<double> energy_j() override;
 

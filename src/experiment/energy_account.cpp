@@ -55,10 +55,16 @@ EnergyAccount account_energy(const PowerSampler& sampler, const std::vector<Powe
     DomainEnergy d;
     d.domain = meters[i]->domain();
     d.method = method_label(meters[i]->method());
+    d.detail = meters[i]->description();
     if (begin.joules[i] && end.joules[i]) {
       d.joules = *end.joules[i] - *begin.joules[i];
     } else {
       d.joules = trapezoid_energy(samples, i, begin.t, end.t);
+      // An NVML counter meter without both edge readings (a GPU lost mid-run) falls back to its
+      // power samples: say so instead of claiming the counter.
+      if (meters[i]->method() == EnergyMethod::kNvmlEnergy) {
+        d.method = method_label(EnergyMethod::kNvmlPower);
+      }
     }
     account.domains.push_back(d);
   }

@@ -17,6 +17,7 @@ struct DomainEnergy {
   std::string method;  // "nvml-energy", "nvml-power", "rapl", "estimate"
   double joules = 0;
   std::optional<double> idle_power_w;  // from the idle baseline, when one was measured
+  std::string detail;                  // the meter's description (device, power limit, source)
 };
 
 struct EnergyAccount {

@@ -25,7 +25,7 @@ struct RunSpec {
   Nanos sample_interval{std::chrono::milliseconds(10)};
   Nanos idle_duration{std::chrono::seconds(5)};
   double peak_threshold_w = 65;  // the paper's "peak power" threshold (GTX 1080 specific)
-  unsigned gpu_index = 0;
+  int gpu_index = -1;            // NVML's GPU; -1: the CUDA device's index, else 0
   std::string powercap_root = "/sys/class/powercap";
 };
 

@@ -1,8 +1,10 @@
 #include "experiment/session.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "batching/policy.h"
@@ -66,7 +68,7 @@ MeterOptions meter_options(const RunSpec& spec) {
   MeterOptions o;
   o.kind = spec.meter;
   o.device = spec.device;
-  o.gpu_index = spec.gpu_index;
+  if (spec.gpu_index >= 0) o.gpu_index = static_cast<unsigned>(spec.gpu_index);
   o.powercap_root = spec.powercap_root;
   return o;
 }
@@ -149,16 +151,30 @@ RunOutcome ExperimentSession::run(const RunSpec& spec, const ProgressFn& progres
   sampler.start();
   RunOutcome out;
   EnergyReading begin, end;
+  std::optional<std::string> failure;
   {
     ProgressTicker ticker(progress, runner, spec.requests);
     begin = sampler.read_energy();
     out.trace = runner.run(schedule, *policy, s.executor(), origin);
-    end = sampler.read_energy();
+    try {
+      end = sampler.read_energy();
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
   }
   sampler.stop();
   out.samples = sampler.samples();
-  if (auto err = sampler.error()) throw RunError("energy meter failed mid-run: " + *err);
+  if (auto err = sampler.error()) failure = *err;  // the sampler saw it first
 
+  if (failure) {
+    // Energy is known only up to the last good sample: integrate the samples over that window
+    // (counters cannot be read at its end), and mark the run incomplete.
+    Nanos last = begin.t;
+    for (const PowerSample& p : out.samples) last = std::max(last, p.t);
+    const std::size_t n = s.meter_ptrs.size();
+    begin.joules.assign(n, std::nullopt);
+    end = EnergyReading{last, std::vector<std::optional<double>>(n)};
+  }
   EnergyAccount energy = account_energy(sampler, out.samples, begin, end);
   for (std::size_t i = 0; i < energy.domains.size() && i < idle_w_.size(); ++i) {
     energy.domains[i].idle_power_w = idle_w_[i];
@@ -167,6 +183,10 @@ RunOutcome ExperimentSession::run(const RunSpec& spec, const ProgressFn& progres
   out.summary.device_name = device_name_;
   out.summary.images_source = images_source_;
   out.summary.started_utc = started;
+  if (failure) {
+    out.summary.complete = false;
+    out.summary.incomplete_reason = "energy meter failed mid-run: " + *failure;
+  }
   return out;
 }
 

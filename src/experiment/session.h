@@ -21,6 +21,9 @@
 
 namespace gb {
 
+// A run whose meter failed (a GPU lost mid-run) still returns what was measured until then, with
+// summary.complete false and summary.incomplete_reason saying why; callers keep it marked as such
+// and then report the failure.
 struct RunOutcome {
   RunSummary summary;
   RunTrace trace;

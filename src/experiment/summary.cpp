@@ -127,6 +127,7 @@ ordered_json summary_row(const RunSummary& s) {
   r["sample_interval_achieved_ms"] = s.sample_interval_mean_ms;
   r["seed"] = s.spec.seed;
   r["simulated"] = s.simulated;
+  r["complete"] = s.complete;
   r["version"] = kVersion;
   r["run_id"] = s.run_id;
   r["started_utc"] = s.started_utc;
@@ -136,32 +137,35 @@ ordered_json summary_row(const RunSummary& s) {
 ordered_json summary_document(const RunSummary& s) {
   ordered_json doc = summary_row(s);
   const RunSpec& p = s.spec;
-  doc["settings"] = {{"model", p.model},
-                     {"weights", p.weights},
-                     {"device", p.device},
-                     {"device_name", s.device_name},
-                     {"arrival", p.arrival},
-                     {"rate_hz", p.rate_hz},
-                     {"policy", s.policy},
-                     {"requests", p.requests},
-                     {"warmup_batches", p.warmup_batches},
-                     {"warmup_batch_size", p.warmup_batch_size},
-                     {"seed", p.seed},
-                     {"images", s.images_source},
-                     {"meter", p.meter},
-                     {"sample_interval", format_duration(p.sample_interval)},
-                     {"idle_seconds", to_seconds(p.idle_duration)},
-                     {"peak_threshold_w", p.peak_threshold_w},
-                     {"gpu_index", p.gpu_index},
-                     {"powercap_root", p.powercap_root}};
+  doc["settings"] = {
+      {"model", p.model},
+      {"weights", p.weights},
+      {"device", p.device},
+      {"device_name", s.device_name},
+      {"arrival", p.arrival},
+      {"rate_hz", p.rate_hz},
+      {"policy", s.policy},
+      {"requests", p.requests},
+      {"warmup_batches", p.warmup_batches},
+      {"warmup_batch_size", p.warmup_batch_size},
+      {"seed", p.seed},
+      {"images", s.images_source},
+      {"meter", p.meter},
+      {"sample_interval", format_duration(p.sample_interval)},
+      {"idle_seconds", to_seconds(p.idle_duration)},
+      {"peak_threshold_w", p.peak_threshold_w},
+      {"gpu_index", p.gpu_index >= 0 ? ordered_json(p.gpu_index) : ordered_json(nullptr)},
+      {"powercap_root", p.powercap_root}};
   ordered_json domains = ordered_json::array();
   for (const DomainEnergy& d : s.energy.domains) {
     domains.push_back({{"domain", d.domain},
                        {"method", d.method},
+                       {"measures", d.detail},
                        {"energy_j", d.joules},
                        {"idle_power_w", optional_number(d.idle_power_w)}});
   }
   doc["energy_domains"] = domains;
+  if (!s.complete) doc["incomplete_reason"] = s.incomplete_reason;
   const auto dist = [](const Distribution& d) {
     return ordered_json{{"mean", d.mean}, {"p50", d.p50},   {"p90", d.p90}, {"p95", d.p95},
                         {"p99", d.p99},   {"p999", d.p999}, {"max", d.max}};

@@ -32,6 +32,8 @@ struct RunSummary {
   std::string run_id;
   std::string started_utc;
   bool simulated = false;
+  bool complete = true;  // false: a meter failed mid-run; figures cover only part of it
+  std::string incomplete_reason;
 
   std::size_t requests = 0;
   std::size_t batches = 0;

@@ -152,7 +152,7 @@ class StoreTest : public ::testing::Test {
     s.requests = 4;
     s.time_s = 1;
     s.energy.seconds = 1;
-    s.energy.domains.push_back({"cpu", "estimate", energy_j, std::nullopt});
+    s.energy.domains.push_back({"cpu", "estimate", energy_j, std::nullopt, "test"});
     s.response_s.max = 0.5 + c.repetition;
     s.response_s.p99 = 0.4;
     return s;

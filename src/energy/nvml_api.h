@@ -1,0 +1,72 @@
+// The slice of NVML's C ABI that greenbatch uses, declared here from NVIDIA's documented facts (see
+// docs/energy.md) so that the binary builds and runs without the CUDA toolkit or a driver: the
+// library is opened with dlopen at run time. The tests' fake libnvidia-ml implements the same
+// declarations, so both sides agree by construction.
+//
+// Contract: every function returns an int-sized status, 0 on success; a device handle is an opaque
+// pointer; all functions are extern "C".
+#pragma once
+
+#include <cstdint>
+
+namespace gb::nvml {
+
+using Return = int;
+using Device = struct OpaqueDevice*;
+
+inline constexpr Return kSuccess = 0;
+inline constexpr Return kErrorUninitialized = 1;
+inline constexpr Return kErrorInvalidArgument = 2;
+inline constexpr Return kErrorNotSupported = 3;
+inline constexpr Return kErrorNoPermission = 4;
+inline constexpr Return kErrorDriverNotLoaded = 9;
+inline constexpr Return kErrorGpuIsLost = 15;
+
+inline constexpr unsigned kNameBufferSize = 96;
+
+// Field ids (nvmlDeviceGetFieldValues) and the value types NVML tags them with.
+inline constexpr unsigned kFieldTotalEnergy = 83;     // mJ since driver load
+inline constexpr unsigned kFieldPowerAverage = 185;   // mW, 1 s average
+inline constexpr unsigned kFieldPowerInstant = 186;   // mW, instantaneous
+enum ValueType : int { kDouble = 0, kUnsigned = 1, kUnsignedLong = 2, kUnsignedLongLong = 3,
+                       kSignedLongLong = 4, kSignedInt = 5 };
+
+union Value {
+  double d;
+  unsigned u;
+  unsigned long ul;
+  unsigned long long ull;
+  long long sll;
+  int si;
+};
+
+// nvmlFieldValue_t: 40 bytes on x86-64. scope 0 = the GPU, 1 = the module.
+struct FieldValue {
+  unsigned field_id;
+  unsigned scope_id;
+  long long timestamp;
+  long long latency_usec;
+  int value_type;
+  Return nvml_return;  // per-field status: check before reading value
+  Value value;
+};
+static_assert(sizeof(FieldValue) == 40, "nvmlFieldValue_t layout");
+
+struct Utilization {
+  unsigned gpu;
+  unsigned memory;
+};
+
+// Function pointer types, one per symbol we resolve.
+using InitFn = Return (*)();
+using ShutdownFn = Return (*)();
+using ErrorStringFn = const char* (*)(Return);
+using GetCountFn = Return (*)(unsigned*);
+using GetHandleByIndexFn = Return (*)(unsigned, Device*);
+using GetNameFn = Return (*)(Device, char*, unsigned);
+using GetPowerUsageFn = Return (*)(Device, unsigned*);
+using GetTotalEnergyFn = Return (*)(Device, unsigned long long*);
+using GetFieldValuesFn = Return (*)(Device, int, FieldValue*);
+using GetEnforcedPowerLimitFn = Return (*)(Device, unsigned*);
+
+}  // namespace gb::nvml

@@ -1,0 +1,49 @@
+// NvmlLibrary: NVIDIA's management library, opened at run time with dlopen (libnvidia-ml.so.1, then
+// libnvidia-ml.so), so greenbatch runs where no driver exists and says why NVML is unavailable.
+//
+// Contract:
+// - open() returns the one initialised instance of this process (shared by the prober and every
+//   meter), or nullptr with `why` set: no library, a required symbol missing, nvmlInit failing.
+//   nvmlShutdown happens when the last holder lets go (the library itself stays loaded).
+// - The _v2 entry points are preferred and the unversioned ones used when absent (old drivers).
+//   Required: init, shutdown, error string, device count, handle by index, name, power usage.
+//   Optional (nullptr when absent): total energy, field values, enforced power limit.
+// - Calls are not serialised here; NVML itself is thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "energy/nvml_api.h"
+
+namespace gb {
+
+class NvmlLibrary {
+ public:
+  static std::shared_ptr<NvmlLibrary> open(std::string* why);
+  ~NvmlLibrary();
+  NvmlLibrary(const NvmlLibrary&) = delete;
+  NvmlLibrary& operator=(const NvmlLibrary&) = delete;
+
+  // "GPU is lost" etc., from nvmlErrorString, with the numeric code.
+  std::string error_string(nvml::Return ret) const;
+  const std::string& path() const { return path_; }  // the file that was loaded
+
+  nvml::ShutdownFn shutdown = nullptr;
+  nvml::ErrorStringFn error_string_fn = nullptr;
+  nvml::GetCountFn get_count = nullptr;
+  nvml::GetHandleByIndexFn get_handle_by_index = nullptr;
+  nvml::GetNameFn get_name = nullptr;
+  nvml::GetPowerUsageFn get_power_usage = nullptr;
+  nvml::GetTotalEnergyFn get_total_energy = nullptr;            // optional
+  nvml::GetFieldValuesFn get_field_values = nullptr;            // optional
+  nvml::GetEnforcedPowerLimitFn get_enforced_power_limit = nullptr;  // optional
+
+ private:
+  NvmlLibrary() = default;
+  void* handle_ = nullptr;
+  bool initialised_ = false;
+  std::string path_;
+};
+
+}  // namespace gb

@@ -1,0 +1,117 @@
+// greenbatch with the fake NVML on its library path: `devices` reports the GPU, `run --meter nvml`
+// measures it, and a GPU lost mid-run ends the run with exit 1 and keeps what was measured, marked
+// incomplete.
+#include <dlfcn.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_paths.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string output;
+};
+
+// Runs greenbatch with `env` prepended (e.g. LD_LIBRARY_PATH=... GB_FAKE_NVML='...').
+Result greenbatch(const std::string& env, const std::string& args) {
+  const std::string cmd =
+      env + " " + gb::testing::build_dir() + "/greenbatch " + args + " 2>&1 </dev/null";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string fake(const std::string& script) {
+  return std::string("LD_LIBRARY_PATH=") + GB_FAKE_NVML_DIR + " GB_FAKE_NVML='" + script + "'";
+}
+
+nlohmann::json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return nlohmann::json::parse(in);
+}
+
+class NvmlCli : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = gb::testing::scratch_dir("nvml-cli"); }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(NvmlCli, DevicesListsTheGpuWithNameLimitAndMethod) {
+  const Result r = greenbatch(fake("limit=700"), "devices");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("nvml gpu0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("nvml-energy"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Fake GPU (greenbatch tests), enforced power limit 700 W"),
+            std::string::npos)
+      << r.output;
+}
+
+TEST_F(NvmlCli, DevicesWithoutADriverSaysSo) {
+  if (void* real = dlopen("libnvidia-ml.so.1", RTLD_NOW)) {
+    dlclose(real);
+    GTEST_SKIP() << "this machine has a real NVIDIA driver";
+  }
+  const Result r = greenbatch("", "devices");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("no NVIDIA driver: libnvidia-ml.so.1 cannot be loaded"),
+            std::string::npos)
+      << r.output;
+  const Result nvml = greenbatch("", "run --model noop --rate 100 --requests 10 --meter nvml --out " +
+                                         (dir_ / "out").string());
+  EXPECT_EQ(nvml.code, 2) << nvml.output;
+  EXPECT_NE(nvml.output.find("meter 'nvml' unavailable: no NVIDIA driver"), std::string::npos)
+      << nvml.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
+TEST_F(NvmlCli, RunMeasuresTheGpuWithItsCounterAndIdleBaseline) {
+  const fs::path out = dir_ / "out";
+  const Result r = greenbatch(fake("power=120"),
+                              "run --model noop --rate 200 --requests 200 --policy fixed:10 "
+                              "--meter nvml --idle-seconds 0.5 --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("energy method: nvml-energy"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("gpu0 (nvml-energy): Fake GPU"), std::string::npos) << r.output;
+  const auto doc = read_json(out / "summary.json")[0];
+  EXPECT_EQ(doc["energy_method"], "nvml-energy");
+  EXPECT_EQ(doc["complete"], true);
+  EXPECT_EQ(doc["energy_domains"][0]["domain"], "gpu0");
+  // A constant 120 W draw: the counter over the run window, and the idle baseline, are 120 W.
+  EXPECT_NEAR(doc["energy_domains"][0]["energy_j"].get<double>() / doc["Time(s)"].get<double>(),
+              120.0, 120.0 * 0.02);
+  EXPECT_NEAR(doc["idle_power_w"].get<double>(), 120.0, 1.2);
+  EXPECT_NEAR(doc["energy_dynamic_j"].get<double>(), 0.0, 0.02 * doc["Energy(J)"].get<double>());
+}
+
+TEST_F(NvmlCli, GpuLostMidRunKeepsAnIncompleteRecordAndFails) {
+  const fs::path out = dir_ / "out";
+  const Result r = greenbatch(fake("power=120;lost_after=0.4"),
+                              "run --model noop --rate 100 --requests 150 --policy fixed:10 "
+                              "--meter nvml --idle-seconds 0 --out " + out.string());
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("was lost"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("complete=false"), std::string::npos) << r.output;
+  const auto doc = read_json(out / "summary.json")[0];
+  EXPECT_EQ(doc["complete"], false);
+  EXPECT_NE(doc["incomplete_reason"].get<std::string>().find("GPU 0"), std::string::npos);
+  // Energy only up to the loss, integrated from the power samples and labelled so.
+  EXPECT_EQ(doc["energy_method"], "nvml-power");
+  EXPECT_GT(doc["Energy(J)"].get<double>(), 0.0);
+  EXPECT_LT(doc["Energy(J)"].get<double>(), 120.0 * 0.6);
+}
+
+}  // namespace

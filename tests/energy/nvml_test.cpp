@@ -1,0 +1,183 @@
+// The NVML meter against the fake libnvidia-ml.so.1 (tests/energy/fake_nvml.cpp), loaded through
+// LD_LIBRARY_PATH as the real library would be. Each energy path must land within 1 % of the
+// scripted truth: the counter, field 186 integrated, GetPowerUsage integrated.
+#include <dlfcn.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/errors.h"
+#include "energy/meters.h"
+#include "energy/nvml_meter.h"
+#include "energy/sampler.h"
+#include "experiment/energy_account.h"
+#include "test_paths.h"
+
+namespace gb {
+namespace {
+
+using std::chrono::milliseconds;
+
+// The fake's own record of what it was scripted to draw between two steady-clock instants.
+double true_energy_j(SteadyClock::time_point t0, SteadyClock::time_point t1) {
+  void* lib = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_NOLOAD);
+  EXPECT_NE(lib, nullptr) << "the fake NVML is not loaded";
+  using Fn = double (*)(long long, long long);
+  auto fn = reinterpret_cast<Fn>(dlsym(lib, "gbFakeNvmlTrueEnergyJ"));
+  EXPECT_NE(fn, nullptr) << "libnvidia-ml.so.1 is not the fake (check LD_LIBRARY_PATH)";
+  return fn ? fn(t0.time_since_epoch().count(), t1.time_since_epoch().count()) : 0;
+}
+
+struct Measured {
+  EnergyAccount account;
+  double truth_j = 0;
+  std::string description;
+};
+
+Measured measure(const std::string& script, milliseconds window) {
+  setenv("GB_FAKE_NVML", script.c_str(), 1);
+  MeterOptions o;
+  o.kind = "nvml";
+  auto meters = open_meters(o);
+  EXPECT_EQ(meters.size(), 1u);
+  const auto origin = SteadyClock::now();
+  PowerSampler sampler({meters[0].get()}, milliseconds(10), origin);
+  sampler.start();
+  const EnergyReading begin = sampler.read_energy();
+  std::this_thread::sleep_for(window);
+  const EnergyReading end = sampler.read_energy();
+  sampler.stop();
+  EXPECT_FALSE(sampler.error()) << *sampler.error();
+  Measured m;
+  m.account = account_energy(sampler, sampler.samples(), begin, end);
+  m.truth_j = true_energy_j(origin + begin.t, origin + end.t);
+  m.description = meters[0]->description();
+  return m;
+}
+
+TEST(FakeNvml, EnergyCounterAtConstantPower) {
+  const Measured m = measure("power=150", milliseconds(500));
+  EXPECT_EQ(m.account.method(), "nvml-energy");
+  EXPECT_NEAR(m.account.gross_j(), m.truth_j, 0.01 * m.truth_j);
+  EXPECT_NEAR(m.truth_j, 150 * 0.5, 150 * 0.05);  // the window really was about 0.5 s
+  EXPECT_NE(m.description.find("Fake GPU"), std::string::npos) << m.description;
+  EXPECT_NE(m.description.find("power limit 350 W"), std::string::npos) << m.description;
+  EXPECT_NE(m.description.find("total-energy counter"), std::string::npos) << m.description;
+}
+
+TEST(FakeNvml, EnergyCounterAcrossAPowerStep) {
+  const Measured m = measure("power=100;step_at=0.3;step_power=300", milliseconds(600));
+  EXPECT_EQ(m.account.method(), "nvml-energy");
+  EXPECT_NEAR(m.account.gross_j(), m.truth_j, 0.01 * m.truth_j);
+}
+
+TEST(FakeNvml, WithoutCounterField186IsIntegrated) {
+  const Measured m = measure("counter=0;power=100;step_at=0.3;step_power=300", milliseconds(600));
+  EXPECT_EQ(m.account.method(), "nvml-power");
+  EXPECT_NE(m.description.find("field 186"), std::string::npos) << m.description;
+  EXPECT_NEAR(m.account.gross_j(), m.truth_j, 0.01 * m.truth_j);
+}
+
+TEST(FakeNvml, WithoutCounterOrFieldPowerUsageIsIntegrated) {
+  const Measured m =
+      measure("counter=0;field186=0;power=100;step_at=0.3;step_power=300", milliseconds(600));
+  EXPECT_EQ(m.account.method(), "nvml-power");
+  EXPECT_NE(m.description.find("nvmlDeviceGetPowerUsage"), std::string::npos) << m.description;
+  EXPECT_NEAR(m.account.gross_j(), m.truth_j, 0.01 * m.truth_j);
+}
+
+TEST(FakeNvml, LostGpuStopsSamplingWithAClearError) {
+  setenv("GB_FAKE_NVML", "power=150;lost_after=0.2", 1);
+  MeterOptions o;
+  o.kind = "nvml";
+  auto meters = open_meters(o);
+  PowerSampler sampler({meters[0].get()}, milliseconds(10), SteadyClock::now());
+  sampler.start();
+  sampler.read_energy();
+  std::this_thread::sleep_for(milliseconds(400));
+  sampler.stop();
+  ASSERT_TRUE(sampler.error());
+  EXPECT_NE(sampler.error()->find("GPU 0 (Fake GPU (greenbatch tests)) was lost"),
+            std::string::npos)
+      << *sampler.error();
+  EXPECT_FALSE(sampler.samples().empty());  // what was measured before stays
+  EXPECT_THROW(sampler.read_energy(), RunError);
+}
+
+TEST(FakeNvml, DriverNotLoadedIsExplainedAndNvmlRefused) {
+  setenv("GB_FAKE_NVML", "init=fail", 1);
+  const auto status = probe_meters(MeterOptions{});
+  ASSERT_FALSE(status.empty());
+  EXPECT_EQ(status[0].name, "nvml");
+  EXPECT_FALSE(status[0].available);
+  EXPECT_NE(status[0].detail.find("nvmlInit failed: Driver Not Loaded"), std::string::npos)
+      << status[0].detail;
+  MeterOptions o;
+  o.kind = "nvml";
+  EXPECT_THROW(open_meters(o), UsageError);
+}
+
+TEST(FakeNvml, ProbeListsEveryGpu) {
+  setenv("GB_FAKE_NVML", "gpus=2;limit=700", 1);
+  const auto status = probe_meters(MeterOptions{});
+  ASSERT_GE(status.size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(status[i].name, "nvml gpu" + std::to_string(i));
+    EXPECT_TRUE(status[i].available);
+    EXPECT_EQ(status[i].method, "nvml-energy");
+    EXPECT_NE(status[i].detail.find("power limit 700 W"), std::string::npos) << status[i].detail;
+  }
+}
+
+TEST(FakeNvml, AutoOnACudaDeviceMeasuresThatGpuAndTheCpuPackage) {
+  setenv("GB_FAKE_NVML", "gpus=2", 1);
+  const auto root = testing::scratch_dir("nvml-powercap");
+  std::filesystem::create_directories(root / "intel-rapl:0");
+  std::ofstream(root / "intel-rapl:0" / "name") << "package-0\n";
+  std::ofstream(root / "intel-rapl:0" / "energy_uj") << "1000\n";
+  std::ofstream(root / "intel-rapl:0" / "max_energy_range_uj") << "262143328850\n";
+  MeterOptions o;
+  o.device = "cuda:1";
+  o.powercap_root = root.string();
+  auto meters = open_meters(o);
+  ASSERT_EQ(meters.size(), 2u);
+  EXPECT_EQ(meters[0]->domain(), "gpu1");
+  EXPECT_EQ(meters[1]->domain(), "package-0");
+  // --gpu-index wins over the device's index; a CPU device under auto does not open NVML.
+  o.gpu_index = 0;
+  EXPECT_EQ(open_meters(o)[0]->domain(), "gpu0");
+  o.device = "cpu";
+  EXPECT_EQ(open_meters(o)[0]->domain(), "package-0");
+  o.kind = "nvml,rapl";
+  EXPECT_EQ(open_meters(o).size(), 2u);
+  std::filesystem::remove_all(root);
+}
+
+TEST(FakeNvml, GpuIndexOutOfRangeIsAUsageError) {
+  setenv("GB_FAKE_NVML", "gpus=1", 1);
+  MeterOptions o;
+  o.kind = "nvml";
+  o.gpu_index = 3;
+  try {
+    open_meters(o);
+    FAIL() << "expected a UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("GPU index 3 out of range: NVML sees 1 GPU(s)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(FakeNvml, UnknownAndMixedMeterKindsAreRefused) {
+  MeterOptions o;
+  o.kind = "nvml,estimate";
+  EXPECT_THROW(open_meters(o), UsageError);
+  o.kind = "joulemeter";
+  EXPECT_THROW(open_meters(o), UsageError);
+}
+
+}  // namespace
+}  // namespace gb
