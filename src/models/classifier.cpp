@@ -169,38 +169,6 @@ std::string first_few(const std::vector<std::string>& names) {
 
 }  // namespace
 
-const std::vector<ModelInfo>& builtin_models() {
-  // Parameters and acc@1: torchvision 0.14's weights enums (`num_params`, `_metrics`),
-  // IMAGENET1K_V1 unless noted. GFLOPs: torchvision's documented `_ops` (multiply-accumulates of
-  // one 224x224 forward pass), which tests/models' counting reproduces. Year: the architecture's
-  // paper.
-  static const std::vector<ModelInfo> models = {
-      {"alexnet", 61100840, 0.714, 56.522, 2012,
-       "ImageNet Classification with Deep Convolutional Neural Networks"},
-      // ResNet: CVPR 2016 (arXiv 2015). Top-1 of IMAGENET1K_V2, torchvision's default weights;
-      // the original V1 recipe reaches 76.130.
-      {"resnet50", 25557032, 4.089, 80.858, 2016, "Deep Residual Learning for Image Recognition"},
-      {"densenet121", 7978856, 2.834, 74.434, 2017, "Densely Connected Convolutional Networks"},
-      {"shufflenet_v2_x0_5", 1366792, 0.040, 60.552, 2018,
-       "ShuffleNet V2: Practical Guidelines for Efficient CNN Architecture Design"},
-      {"shufflenet_v2_x1_0", 2278604, 0.145, 69.362, 2018,
-       "ShuffleNet V2: Practical Guidelines for Efficient CNN Architecture Design"},
-      // ViT: ICLR 2021 (arXiv 2020).
-      {"vit_b_16", 86567656, 17.564, 81.072, 2021,
-       "An Image is Worth 16x16 Words: Transformers for Image Recognition at Scale"},
-      {"convnext_tiny", 28589128, 4.456, 82.520, 2022, "A ConvNet for the 2020s"},
-      {"convnext_base", 88591464, 15.355, 84.062, 2022, "A ConvNet for the 2020s"},
-  };
-  return models;
-}
-
-const ModelInfo* find_builtin(std::string_view name) {
-  for (const ModelInfo& m : builtin_models()) {
-    if (m.name == name) return &m;
-  }
-  return nullptr;
-}
-
 std::unique_ptr<Classifier> make_classifier(const std::string& name_or_path, uint64_t seed) {
   auto it = factories().find(name_or_path);
   if (it != factories().end()) {

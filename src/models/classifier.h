@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "models/model_info.h"
+
 namespace gb {
 
 class Classifier {
@@ -29,21 +31,6 @@ class Classifier {
   // the tensors share storage with the model, so copying into them loads weights.
   virtual std::vector<std::pair<std::string, torch::Tensor>> state() const = 0;
 };
-
-// Published facts about a built-in architecture (torchvision's figures for its ImageNet weights).
-struct ModelInfo {
-  std::string name;
-  int64_t parameters;
-  double gflops;  // per 224x224 image
-  double top1;    // ImageNet-1K acc@1, %
-  int year;       // of the architecture's paper
-  std::string paper;
-};
-
-// The eight built-ins (alexnet, resnet50, densenet121, shufflenet_v2_x0_5, shufflenet_v2_x1_0,
-// vit_b_16, convnext_tiny, convnext_base), in publication-year order.
-const std::vector<ModelInfo>& builtin_models();
-const ModelInfo* find_builtin(std::string_view name);  // nullptr if unknown
 
 // A built-in name, randomly initialised from `seed` (torchvision's initialisation schemes; the
 // cost of inference does not depend on the values), or a TorchScript file: anything containing
