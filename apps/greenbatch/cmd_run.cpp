@@ -11,6 +11,7 @@
 #include "common/parse.h"
 #include "common/version.h"
 #include "energy/meters.h"
+#include "experiment/machine.h"
 #include "experiment/result_folder.h"
 #include "experiment/session.h"
 #include "inference/image_set.h"
@@ -153,6 +154,7 @@ int run_command(RunArgs& a) {
   }
   open_meters(meter_options(a.base));  // an unknown or unusable meter is bad input too
   ResultFolder folder(a.out);
+  folder.add_machine(describe_machine(a.base.powercap_root));
   std::size_t max_batch = 1;
   for (const RunSpec& s : specs)
     max_batch = std::max(max_batch, parse_policy(s.policy)->max_batch());

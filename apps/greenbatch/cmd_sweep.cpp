@@ -14,6 +14,7 @@
 #include "energy/meters.h"
 #include "experiment/aggregate.h"
 #include "experiment/experiment_file.h"
+#include "experiment/machine.h"
 #include "experiment/result_folder.h"
 #include "experiment/result_store.h"
 #include "experiment/session.h"
@@ -98,6 +99,8 @@ int sweep_command(const SweepArgs& a) {
   validate(configs);
   fs::create_directories(a.out);
   ResultStore store((fs::path(a.out) / store_name).string(), experiment, a.fresh);
+  store.add_machine(describe_machine(configs.empty() ? "/sys/class/powercap"
+                                                     : configs.front().spec.powercap_root));
   const std::set<std::size_t> done = store.completed();
   std::vector<Configuration> todo;
   for (const Configuration& c : configs) {

@@ -95,6 +95,12 @@ std::vector<MeterStatus> probe_meters(const MeterOptions& o) {
   return out;
 }
 
+std::string nvidia_driver_version() {
+  std::string why;
+  auto lib = NvmlLibrary::open(&why);
+  return lib ? lib->driver_version() : "";
+}
+
 std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& o) {
   std::vector<std::unique_ptr<PowerMeter>> meters;
   const Choice choice = parse_kind(o.kind);

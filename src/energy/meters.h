@@ -38,6 +38,8 @@ struct MeterStatus {
 };
 
 std::vector<MeterStatus> probe_meters(const MeterOptions& options);
+// The NVIDIA driver's version, "" without NVML.
+std::string nvidia_driver_version();
 std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& options);
 
 }  // namespace gb

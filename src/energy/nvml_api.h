@@ -25,11 +25,17 @@ inline constexpr Return kErrorGpuIsLost = 15;
 inline constexpr unsigned kNameBufferSize = 96;
 
 // Field ids (nvmlDeviceGetFieldValues) and the value types NVML tags them with.
-inline constexpr unsigned kFieldTotalEnergy = 83;     // mJ since driver load
-inline constexpr unsigned kFieldPowerAverage = 185;   // mW, 1 s average
-inline constexpr unsigned kFieldPowerInstant = 186;   // mW, instantaneous
-enum ValueType : int { kDouble = 0, kUnsigned = 1, kUnsignedLong = 2, kUnsignedLongLong = 3,
-                       kSignedLongLong = 4, kSignedInt = 5 };
+inline constexpr unsigned kFieldTotalEnergy = 83;    // mJ since driver load
+inline constexpr unsigned kFieldPowerAverage = 185;  // mW, 1 s average
+inline constexpr unsigned kFieldPowerInstant = 186;  // mW, instantaneous
+enum ValueType : int {
+  kDouble = 0,
+  kUnsigned = 1,
+  kUnsignedLong = 2,
+  kUnsignedLongLong = 3,
+  kSignedLongLong = 4,
+  kSignedInt = 5
+};
 
 union Value {
   double d;
@@ -68,5 +74,6 @@ using GetPowerUsageFn = Return (*)(Device, unsigned*);
 using GetTotalEnergyFn = Return (*)(Device, unsigned long long*);
 using GetFieldValuesFn = Return (*)(Device, int, FieldValue*);
 using GetEnforcedPowerLimitFn = Return (*)(Device, unsigned*);
+using SystemGetDriverVersionFn = Return (*)(char*, unsigned);
 
 }  // namespace gb::nvml

@@ -41,8 +41,8 @@ std::shared_ptr<NvmlLibrary> NvmlLibrary::open(std::string* why) {
   lib->shutdown = resolve<nvml::ShutdownFn>(h, "nvmlShutdown", nullptr);
   lib->error_string_fn = resolve<nvml::ErrorStringFn>(h, "nvmlErrorString", nullptr);
   lib->get_count = resolve<nvml::GetCountFn>(h, "nvmlDeviceGetCount_v2", "nvmlDeviceGetCount");
-  lib->get_handle_by_index = resolve<nvml::GetHandleByIndexFn>(
-      h, "nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetHandleByIndex");
+  lib->get_handle_by_index = resolve<nvml::GetHandleByIndexFn>(h, "nvmlDeviceGetHandleByIndex_v2",
+                                                               "nvmlDeviceGetHandleByIndex");
   lib->get_name = resolve<nvml::GetNameFn>(h, "nvmlDeviceGetName", nullptr);
   lib->get_power_usage = resolve<nvml::GetPowerUsageFn>(h, "nvmlDeviceGetPowerUsage", nullptr);
   lib->get_total_energy =
@@ -50,6 +50,9 @@ std::shared_ptr<NvmlLibrary> NvmlLibrary::open(std::string* why) {
   lib->get_field_values = resolve<nvml::GetFieldValuesFn>(h, "nvmlDeviceGetFieldValues", nullptr);
   lib->get_enforced_power_limit =
       resolve<nvml::GetEnforcedPowerLimitFn>(h, "nvmlDeviceGetEnforcedPowerLimit", nullptr);
+
+  lib->get_driver_version =
+      resolve<nvml::SystemGetDriverVersionFn>(h, "nvmlSystemGetDriverVersion", nullptr);
 
   const std::pair<const void*, const char*> required[] = {
       {reinterpret_cast<const void*>(init), "nvmlInit_v2"},
@@ -80,6 +83,12 @@ NvmlLibrary::~NvmlLibrary() {
   if (initialised_ && shutdown) shutdown();
   // The handle stays open: CUDA or other code in this process may hold NVML too, and unloading a
   // driver library mid-process buys nothing.
+}
+
+std::string NvmlLibrary::driver_version() const {
+  char buf[96] = {};
+  if (!get_driver_version || get_driver_version(buf, sizeof buf) != nvml::kSuccess) return "";
+  return buf;
 }
 
 std::string NvmlLibrary::error_string(nvml::Return ret) const {

@@ -7,7 +7,8 @@
 //   nvmlShutdown happens when the last holder lets go (the library itself stays loaded).
 // - The _v2 entry points are preferred and the unversioned ones used when absent (old drivers).
 //   Required: init, shutdown, error string, device count, handle by index, name, power usage.
-//   Optional (nullptr when absent): total energy, field values, enforced power limit.
+//   Optional (nullptr when absent): total energy, field values, enforced power limit, driver
+//   version.
 // - Calls are not serialised here; NVML itself is thread-safe.
 #pragma once
 
@@ -35,9 +36,12 @@ class NvmlLibrary {
   nvml::GetHandleByIndexFn get_handle_by_index = nullptr;
   nvml::GetNameFn get_name = nullptr;
   nvml::GetPowerUsageFn get_power_usage = nullptr;
-  nvml::GetTotalEnergyFn get_total_energy = nullptr;            // optional
-  nvml::GetFieldValuesFn get_field_values = nullptr;            // optional
+  nvml::GetTotalEnergyFn get_total_energy = nullptr;                 // optional
+  nvml::GetFieldValuesFn get_field_values = nullptr;                 // optional
   nvml::GetEnforcedPowerLimitFn get_enforced_power_limit = nullptr;  // optional
+  nvml::SystemGetDriverVersionFn get_driver_version = nullptr;       // optional
+
+  std::string driver_version() const;  // "" when unknown
 
  private:
   NvmlLibrary() = default;

@@ -39,6 +39,27 @@ void replace_file(const fs::path& path, bool seed_from_existing, WriteFn write) 
   if (ec) throw RunError("cannot rename " + tmp.string() + ": " + ec.message());
 }
 
+}  // namespace
+
+ordered_json ResultFolder::machines(const std::string& path) {
+  std::ifstream in(fs::path(path) / "machine.json");
+  if (!in) return ordered_json::array();
+  ordered_json list = ordered_json::parse(in, nullptr, false);
+  return list.is_array() ? list : ordered_json::array();
+}
+
+void ResultFolder::add_machine(const ordered_json& machine) const {
+  ordered_json list = machines(path_);
+  for (const auto& m : list) {
+    if (m == machine) return;
+  }
+  list.push_back(machine);
+  replace_file(fs::path(path_) / "machine.json", false,
+               [&](std::ofstream& out) { out << list.dump(2) << "\n"; });
+}
+
+namespace {
+
 std::string read_first_line(const fs::path& path) {
   std::ifstream in(path);
   std::string line;

@@ -28,6 +28,11 @@ class ResultFolder {
               const std::vector<PowerSample>& samples, const std::vector<std::string>& domains,
               bool write_traces = true) const;
 
+  // Adds a machine description (describe_machine()) to machine.json, an array, unless present.
+  void add_machine(const nlohmann::ordered_json& machine) const;
+  // The machines recorded in the folder at `path` (empty array when none).
+  static nlohmann::ordered_json machines(const std::string& path);
+
   const std::string& path() const { return path_; }
 
  private:

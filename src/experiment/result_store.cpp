@@ -100,6 +100,21 @@ std::string ResultStore::meta(const std::string& key) const {
   return s.step() ? s.column_text(0) : "";
 }
 
+nlohmann::ordered_json ResultStore::machines() const {
+  const std::string text = meta("machines");
+  if (text.empty()) return nlohmann::ordered_json::array();
+  return nlohmann::ordered_json::parse(text);
+}
+
+void ResultStore::add_machine(const nlohmann::ordered_json& machine) const {
+  nlohmann::ordered_json list = machines();
+  for (const auto& m : list) {
+    if (m == machine) return;
+  }
+  list.push_back(machine);
+  set_meta("machines", list.dump());
+}
+
 ResultStore::ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh)
     : path_(path) {
   db_ = open_db(path, true);
@@ -244,6 +259,7 @@ void ResultStore::merge(const std::string& output, const std::vector<std::string
         "INSERT OR IGNORE INTO runs SELECT * FROM src.runs;"
         "COMMIT;");
     out.exec("DETACH DATABASE src");
+    for (const auto& m : ResultStore(in).machines()) out.add_machine(m);
   }
 }
 

@@ -43,6 +43,10 @@ class ResultStore {
             const std::vector<PowerSample>& samples, const std::vector<std::string>& domains);
   std::vector<StoredRun> runs() const;
   std::string meta(const std::string& key) const;  // "" when absent
+  // The machines that produced the stored runs (describe_machine() of each; a merged store has
+  // every shard's). add_machine() ignores a description already present.
+  nlohmann::ordered_json machines() const;
+  void add_machine(const nlohmann::ordered_json& machine) const;
 
   // Joins the stores in `inputs` into a new store at `output`; all must come from the same
   // experiment file (UsageError otherwise). A configuration present in several is kept once.

@@ -98,6 +98,11 @@ Return nvmlInit_v2() {
 
 Return nvmlShutdown() { return gb::nvml::kSuccess; }
 
+Return nvmlSystemGetDriverVersion(char* version, unsigned length) {
+  std::snprintf(version, length, "999.99-fake");
+  return gb::nvml::kSuccess;
+}
+
 const char* nvmlErrorString(Return r) {
   switch (r) {
     case gb::nvml::kSuccess:
@@ -146,8 +151,8 @@ Return nvmlDeviceGetTotalEnergyConsumption(gb::nvml::Device, unsigned long long*
   if (lost()) return gb::nvml::kErrorGpuIsLost;
   if (!script.counter) return gb::nvml::kErrorNotSupported;
   // An arbitrary non-zero origin, as on real GPUs (energy since the driver loaded).
-  *millijoules = 123456789ULL +
-                 static_cast<unsigned long long>(energy_until(since_init_s(now_ns())) * 1000);
+  *millijoules =
+      123456789ULL + static_cast<unsigned long long>(energy_until(since_init_s(now_ns())) * 1000);
   return gb::nvml::kSuccess;
 }
 
