@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
     sampler.start();
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     sampler.stop();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = cpu_seconds() - cpu0;
     if (auto err = sampler.error()) throw gb::RunError(*err);
     const gb::IntervalStats st = gb::interval_stats(sampler.samples(), 0);

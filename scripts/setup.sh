@@ -11,7 +11,9 @@ pkgs=(cmake make g++ pkg-config
   libsqlite3-dev libturbojpeg0-dev libpng-dev gnuplot-nox)
 # Tests and tools (the reference models and transforms come from Debian's torchvision).
 if [[ "${1:-}" == "--test" ]]; then
-  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format python3-torchvision python3-pil)
+  # chromium: only for the test that opens a report in a headless browser.
+  pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format python3-torchvision python3-pil
+    chromium)
 fi
 
 missing=()

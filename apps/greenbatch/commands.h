@@ -16,5 +16,6 @@ Command register_devices(CLI::App& app);
 Command register_sweep(CLI::App& app);
 Command register_export(CLI::App& app);
 Command register_merge(CLI::App& app);
+Command register_report(CLI::App& app);
 
 }  // namespace gb::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(gb::cli::register_sweep);
   add(gb::cli::register_export);
   add(gb::cli::register_merge);
+  add(gb::cli::register_report);
 
   try {
     app.parse(argc, argv);

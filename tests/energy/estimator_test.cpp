@@ -10,7 +10,8 @@ using std::chrono::milliseconds;
 
 TEST(CpuEstimator, LinearInUtilisationAndLabelledAnEstimate) {
   Nanos wall{0}, cpu{0};
-  CpuEstimator est({10.0, 26.0, 2}, [&] { return wall; }, [&] { return cpu; });
+  CpuEstimator est(
+      {10.0, 26.0, 2}, [&] { return wall; }, [&] { return cpu; });
   EXPECT_EQ(est.method(), EnergyMethod::kEstimate);
   EXPECT_STREQ(method_label(est.method()), "estimate");
   EXPECT_NE(est.description().find("not measured"), std::string::npos);

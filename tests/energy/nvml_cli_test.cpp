@@ -70,8 +70,9 @@ TEST_F(NvmlCli, DevicesWithoutADriverSaysSo) {
   EXPECT_NE(r.output.find("no NVIDIA driver: libnvidia-ml.so.1 cannot be loaded"),
             std::string::npos)
       << r.output;
-  const Result nvml = greenbatch("", "run --model noop --rate 100 --requests 10 --meter nvml --out " +
-                                         (dir_ / "out").string());
+  const Result nvml =
+      greenbatch("", "run --model noop --rate 100 --requests 10 --meter nvml --out " +
+                         (dir_ / "out").string());
   EXPECT_EQ(nvml.code, 2) << nvml.output;
   EXPECT_NE(nvml.output.find("meter 'nvml' unavailable: no NVIDIA driver"), std::string::npos)
       << nvml.output;
@@ -82,7 +83,8 @@ TEST_F(NvmlCli, RunMeasuresTheGpuWithItsCounterAndIdleBaseline) {
   const fs::path out = dir_ / "out";
   const Result r = greenbatch(fake("power=120"),
                               "run --model noop --rate 200 --requests 200 --policy fixed:10 "
-                              "--meter nvml --idle-seconds 0.5 --out " + out.string());
+                              "--meter nvml --idle-seconds 0.5 --out " +
+                                  out.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("energy method: nvml-energy"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("gpu0 (nvml-energy): Fake GPU"), std::string::npos) << r.output;
@@ -101,7 +103,8 @@ TEST_F(NvmlCli, GpuLostMidRunKeepsAnIncompleteRecordAndFails) {
   const fs::path out = dir_ / "out";
   const Result r = greenbatch(fake("power=120;lost_after=0.4"),
                               "run --model noop --rate 100 --requests 150 --policy fixed:10 "
-                              "--meter nvml --idle-seconds 0 --out " + out.string());
+                              "--meter nvml --idle-seconds 0 --out " +
+                                  out.string());
   EXPECT_EQ(r.code, 1) << r.output;
   EXPECT_NE(r.output.find("was lost"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("complete=false"), std::string::npos) << r.output;

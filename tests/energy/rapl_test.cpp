@@ -21,7 +21,7 @@ class FakePowercap : public ::testing::Test {
   void SetUp() override {
     root_ = testing::scratch_dir("powercap");
     zone("intel-rapl:0", "package-0", 1000);
-    zone("intel-rapl:0:0", "core", 10);     // part of the package: must not be counted twice
+    zone("intel-rapl:0:0", "core", 10);  // part of the package: must not be counted twice
     zone("intel-rapl:0:1", "dram", 20);
     zone("intel-rapl-mmio:0", "package-0", 30);  // the MMIO duplicate of the package
   }

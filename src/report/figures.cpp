@@ -1,0 +1,348 @@
+#include "report/figures.h"
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "common/errors.h"
+#include "models/model_info.h"
+#include "report/pareto.h"
+
+namespace gb {
+namespace fs = std::filesystem;
+namespace {
+
+const char* const kColours[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a",
+                                "#66a61e", "#e6ab02", "#a6761d", "#666666"};
+constexpr std::size_t kNumColours = sizeof(kColours) / sizeof(kColours[0]);
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// gnuplot string literal (double quotes; backslashes and quotes escaped).
+std::string gp_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.9g}", v) : "NaN"; }
+
+void write_file(const fs::path& p, const std::string& text) {
+  std::ofstream out(p, std::ios::trunc);
+  out << text;
+  if (!out) throw RunError("cannot write " + p.string());
+}
+
+// Draws `body` (gnuplot commands ending in a plot) to <dir>/<id>.svg and .png.
+Figure render(const FigureOptions& o, const std::string& id, const std::string& title,
+              const std::string& caption, const std::string& body, int width = 900,
+              int height = 600) {
+  const std::string script = fmt::format(
+      "# greenbatch report: {title}\n"
+      "set terminal svg size {w},{h} noenhanced font 'sans,12' background rgb 'white'\n"
+      "set output '{id}.svg'\n"
+      "set datafile missing 'NaN'\n"
+      "{body}\n"
+      "set terminal pngcairo size {w},{h} noenhanced font 'sans,10' background rgb 'white'\n"
+      "set output '{id}.png'\n"
+      "replot\n"
+      "unset output\n",
+      fmt::arg("title", title), fmt::arg("w", width), fmt::arg("h", height), fmt::arg("id", id),
+      fmt::arg("body", body));
+  write_file(fs::path(o.dir) / (id + ".gp"), script);
+  const std::string log = (fs::path(o.dir) / (id + ".log")).string();
+  const std::string cmd = "cd " + shell_quote(o.dir) + " && gnuplot " + shell_quote(id + ".gp") +
+                          " >" + shell_quote(log) + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == 127) {
+    throw RunError("gnuplot not found: install gnuplot-nox (scripts/setup.sh does)");
+  }
+  if (code != 0) {
+    std::ifstream in(log);
+    std::string line, first;
+    while (std::getline(in, line)) {
+      if (!line.empty() && line.find_first_not_of(" ^") != std::string::npos) {
+        first = line;
+        if (line.find("rror") != std::string::npos || line.find("line") != std::string::npos) {
+          break;
+        }
+      }
+    }
+    throw RunError(fmt::format("gnuplot failed on {}/{}.gp: {}", o.dir, id, first));
+  }
+  fs::remove(log);
+  Figure f{id, title, caption, (fs::path(o.dir) / (id + ".svg")).string(),
+           (fs::path(o.dir) / (id + ".png")).string()};
+  if (!fs::exists(f.svg_path) || fs::file_size(f.svg_path) == 0) {
+    throw RunError("gnuplot wrote no " + f.svg_path);
+  }
+  return f;
+}
+
+std::string methods_of(const std::vector<ConfigPoint>& points) {
+  std::set<std::string> methods;
+  for (const ConfigPoint& p : points) methods.insert(p.energy_method);
+  std::string out;
+  for (const std::string& m : methods) out += (out.empty() ? "" : ", ") + m;
+  if (out.find("estimate") != std::string::npos) out += " (an estimate, NOT a measurement)";
+  return out;
+}
+
+// Rates in ascending order (offline last), each once.
+std::vector<std::optional<double>> rates_of(const std::vector<ConfigPoint>& points) {
+  std::vector<std::optional<double>> rates;
+  for (const ConfigPoint& p : points) {
+    if (std::find(rates.begin(), rates.end(), p.rate_hz) == rates.end()) rates.push_back(p.rate_hz);
+  }
+  std::sort(rates.begin(), rates.end(), [](const auto& a, const auto& b) {
+    if (!a || !b) return a.has_value() && !b.has_value();
+    return *a < *b;
+  });
+  return rates;
+}
+
+std::string rate_label(const std::optional<double>& r) {
+  return r ? fmt::format("{:g}/s", *r) : std::string("offline");
+}
+
+bool wide(double lo, double hi) { return lo > 0 && hi / lo > 30; }
+
+}  // namespace
+
+std::optional<double> mean_energy(const std::vector<ConfigPoint>& points, const std::string& model,
+                                  std::optional<double> rate) {
+  double sum = 0;
+  int n = 0;
+  for (const ConfigPoint& p : points) {
+    if (p.model != model || (rate && p.rate_hz != rate)) continue;
+    sum += p.energy_per_image_j;
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  return sum / n;
+}
+
+std::optional<Figure> draw_energy_vs_latency(const std::string& model,
+                                             const std::vector<ConfigPoint>& all,
+                                             const FigureOptions& o, std::string* why) {
+  std::vector<ConfigPoint> points;
+  for (const ConfigPoint& p : all) {
+    if (p.model == model) points.push_back(p);
+  }
+  if (points.empty()) {
+    *why = "no configurations of " + model;
+    return std::nullopt;
+  }
+  const auto rates = rates_of(points);
+  const std::string id = "fig2_" + model;
+  std::string data, front, paper;
+  double xlo = INFINITY, xhi = 0, ylo = INFINITY, yhi = 0;
+  const auto extend = [&](double x, double y) {
+    xlo = std::min(xlo, x), xhi = std::max(xhi, x), ylo = std::min(ylo, y), yhi = std::max(yhi, y);
+  };
+  bool any_paper = false;
+  for (const auto& rate : rates) {
+    std::vector<ConfigPoint> at_rate;
+    for (const ConfigPoint& p : points) {
+      if (p.rate_hz == rate) at_rate.push_back(p);
+    }
+    data += "# " + rate_label(rate) + ": energy_j max_s energy_ci max_ci policy\n";
+    for (const ConfigPoint& p : at_rate) {
+      data += fmt::format("{} {} {} {} {}\n", num(p.energy_per_image_j), num(p.max_response_s),
+                          num(p.energy_ci95.value_or(0)), num(p.max_ci95.value_or(0)),
+                          gp_string(p.policy));
+      extend(p.energy_per_image_j, p.max_response_s);
+    }
+    data += "\n\n";
+    front += "# " + rate_label(rate) + " Pareto front\n";
+    for (std::size_t i : pareto_front(at_rate)) {
+      front += num(at_rate[i].energy_per_image_j) + " " + num(at_rate[i].max_response_s) + "\n";
+    }
+    front += "\n\n";
+    paper += "# paper GTX 1080 " + rate_label(rate) + ": energy_j max_s policy\n";
+    if (o.compare_paper && rate) {
+      for (const PaperPoint& p : paper_points()) {
+        if (p.model != model || p.rate_hz != *rate || p.repetition != 1) continue;
+        paper += fmt::format("{} {} {}\n", num(p.energy_per_image_j), num(p.max_response_s),
+                             gp_string(p.policy));
+        extend(p.energy_per_image_j, p.max_response_s);
+        any_paper = true;
+      }
+    }
+    paper += "\n\n";
+  }
+  write_file(fs::path(o.dir) / (id + ".dat"), data);
+  write_file(fs::path(o.dir) / (id + "_front.dat"), front);
+  if (any_paper) write_file(fs::path(o.dir) / (id + "_paper.dat"), paper);
+
+  std::string body = fmt::format(
+      "set title {}\nset xlabel {}\nset ylabel 'max response time (s), scheduled arrival to end of "
+      "batch'\nset grid\nset key outside right top\nset offsets graph 0.05, graph 0.15, graph "
+      "0.1, graph 0.1\n",
+      gp_string(model + ": energy per image vs max response time"),
+      gp_string("energy per image (J), " + methods_of(points)));
+  if (wide(xlo, xhi)) body += "set logscale x\n";
+  if (wide(ylo, yhi)) body += "set logscale y\n";
+  std::string plot = "plot ";
+  for (std::size_t i = 0; i < rates.size(); ++i) {
+    const std::string colour = kColours[i % kNumColours];
+    const std::string label = rate_label(rates[i]);
+    if (i) plot += ", \\\n     ";
+    plot += fmt::format(
+        "'{id}.dat' index {i} using 1:2:3:4 with xyerrorbars pt 7 ps 0.9 lc rgb '{c}' title '{l}', "
+        "'{id}.dat' index {i} using 1:2:5 with labels left offset char 0.5,0.5 font ',8' tc rgb "
+        "'{c}' notitle, "
+        "'{id}_front.dat' index {i} using 1:2 with lines dt 2 lw 1.5 lc rgb '{c}' title '{l} "
+        "Pareto front'",
+        fmt::arg("id", id), fmt::arg("i", i), fmt::arg("c", colour), fmt::arg("l", label));
+    if (any_paper && rates[i]) {
+      plot += fmt::format(
+          ", '{id}_paper.dat' index {i} using 1:2 with points pt 6 ps 1.2 lc rgb '{c}' title "
+          "'paper, GTX 1080, {l}'",
+          fmt::arg("id", id), fmt::arg("i", i), fmt::arg("c", colour), fmt::arg("l", label));
+    }
+  }
+  std::string caption = fmt::format(
+      "Each point is one configuration of {} (mean over its repetitions; bars: 95 % confidence "
+      "intervals where repeated), labelled with its batching policy. Dashed: the Pareto front of "
+      "each rate (no other configuration is both cheaper and faster). Energy: {}.",
+      model, methods_of(points));
+  if (any_paper) {
+    caption +=
+        " Hollow circles: the paper's published figures for the same model, on its GTX 1080 "
+        "(different hardware and harness; for orientation only).";
+  }
+  return render(o, id, model + ": energy per image vs max response time", caption, body + plot);
+}
+
+std::optional<Figure> draw_energy_per_model(const std::vector<std::string>& models,
+                                            const std::vector<ConfigPoint>& points,
+                                            const FigureOptions& o, std::string* why) {
+  const auto rates = rates_of(points);
+  if (models.empty() || rates.empty()) {
+    *why = "no configurations";
+    return std::nullopt;
+  }
+  std::vector<double> paper_rates;
+  if (o.compare_paper) {
+    for (const auto& r : rates) {
+      if (!r) continue;
+      const bool in_paper = std::any_of(paper_points().begin(), paper_points().end(),
+                                        [&](const PaperPoint& p) { return p.rate_hz == *r; });
+      if (in_paper) paper_rates.push_back(*r);
+    }
+  }
+  const auto paper_mean = [](const std::string& model, double rate) -> std::optional<double> {
+    double sum = 0;
+    int n = 0;
+    for (const PaperPoint& p : paper_points()) {
+      if (p.model == model && p.rate_hz == rate && p.repetition == 1) sum += p.energy_per_image_j, ++n;
+    }
+    if (n == 0) return std::nullopt;
+    return sum / n;
+  };
+  std::string data = "model";
+  for (const auto& r : rates) data += " " + gp_string(rate_label(r));
+  for (double r : paper_rates) data += " " + gp_string("paper GTX 1080, " + rate_label(r));
+  data += "\n";
+  double lo = INFINITY, hi = 0;
+  for (const std::string& m : models) {
+    data += gp_string(m);
+    for (const auto& r : rates) {
+      const auto e = mean_energy(points, m, r);
+      data += " " + num(e.value_or(NAN));
+      if (e && *e > 0) lo = std::min(lo, *e), hi = std::max(hi, *e);
+    }
+    for (double r : paper_rates) {
+      const auto e = paper_mean(m, r);
+      data += " " + num(e.value_or(NAN));
+      if (e && *e > 0) lo = std::min(lo, *e), hi = std::max(hi, *e);
+    }
+    data += "\n";
+  }
+  write_file(fs::path(o.dir) / "fig3.dat", data);
+  const std::size_t ours = rates.size(), columns = ours + paper_rates.size();
+  std::string body = fmt::format(
+      "set title 'Mean energy per image per model, averaged over batching policies'\n"
+      "set ylabel {}\nset style data histogram\nset style histogram clustered gap 1\n"
+      "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset grid ytics\nset key outside "
+      "right top\nset xtics rotate by -30\nset yrange [{}:*]\n",
+      gp_string("energy per image (J), " + methods_of(points)), wide(lo, hi) ? num(lo / 2) : "0");
+  if (wide(lo, hi)) body += "set logscale y\n";
+  std::string plot = "plot ";
+  for (std::size_t c = 0; c < columns; ++c) {
+    if (c) plot += ", ";
+    const bool paper = c >= ours;
+    plot += fmt::format("'fig3.dat' using {}:xtic(1) title columnheader({}) lc rgb '{}'{}", c + 2,
+                        c + 2, kColours[(paper ? c - ours : c) % kNumColours],
+                        paper ? " fill pattern 4 border rgb '#333333'" : "");
+  }
+  std::string caption =
+      "Models in publication-year order; each bar is the mean energy per image over the model's "
+      "configurations at that rate. Energy: " +
+      methods_of(points) + ".";
+  if (!paper_rates.empty()) {
+    caption +=
+        " Hatched: the paper's published means on its GTX 1080 (different hardware; for "
+        "orientation only).";
+  }
+  return render(o, "fig3", "Energy per image per model", caption, body + plot, 1000, 600);
+}
+
+std::optional<Figure> draw_change_vs_alexnet(const std::vector<std::string>& models,
+                                             const std::vector<ConfigPoint>& points,
+                                             const FigureOptions& o, std::string* why) {
+  const auto base = mean_energy(points, "alexnet");
+  const ModelInfo* alexnet = find_builtin("alexnet");
+  if (!base || *base <= 0) {
+    *why = "the sweep has no alexnet configurations to compare against";
+    return std::nullopt;
+  }
+  std::string data =
+      "model " + gp_string("energy per image (" + methods_of(points) + ")") + " \"ImageNet top-1\"\n";
+  int rows = 0;
+  for (const std::string& m : models) {
+    const ModelInfo* info = find_builtin(m);
+    const auto e = mean_energy(points, m);
+    if (m == "alexnet" || !info || !e) continue;
+    data += fmt::format("{} {} {}\n", gp_string(m), num(100 * (*e / *base - 1)),
+                        num(100 * (info->top1 / alexnet->top1 - 1)));
+    ++rows;
+  }
+  if (rows == 0) {
+    *why = "no built-in model besides alexnet to compare";
+    return std::nullopt;
+  }
+  write_file(fs::path(o.dir) / "fig4.dat", data);
+  const std::string body = fmt::format(
+      "set title 'Change relative to AlexNet (2012)'\nset ylabel 'change vs alexnet (%)'\n"
+      "set style data histogram\nset style histogram clustered gap 1\nset style fill solid 0.85 "
+      "border -1\nset boxwidth 0.9\nset grid ytics\nset key outside right top\nset xtics rotate "
+      "by -30\nset xzeroaxis lt -1\n"
+      "plot 'fig4.dat' using 2:xtic(1) title columnheader(2) lc rgb '{}', '' using 3 title "
+      "columnheader(3) lc rgb '{}'",
+      kColours[1], kColours[2]);
+  const std::string caption =
+      "For each model (publication-year order), the change of its mean energy per image (over "
+      "all its configurations; " +
+      methods_of(points) +
+      ") and of its published ImageNet-1K top-1 accuracy (torchvision's figures), relative to "
+      "AlexNet. The paper's Fig. 4 question: did energy grow faster than accuracy?";
+  return render(o, "fig4", "Energy and accuracy relative to AlexNet", caption, body, 1000, 600);
+}
+
+}  // namespace gb

@@ -1,0 +1,325 @@
+// The report page. Everything is inline (styles, SVG figures, the small sorting script), so the
+// file can be mailed or archived alone; PNG copies sit next to it for slides.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "report/report.h"
+
+namespace gb {
+namespace {
+
+std::string esc(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string sig(double v, int digits = 4) {
+  if (!std::isfinite(v)) return "";
+  return fmt::format("{:.{}g}", v, digits);
+}
+
+std::string seconds(double s) {
+  return s < 1 ? fmt::format("{:.1f} ms", s * 1e3) : fmt::format("{:.3g} s", s);
+}
+
+std::string percent(const std::optional<double>& f) {
+  return f ? fmt::format("{:+.0f} %", -100 * *f) : "—";
+}
+
+// The SVG element of a gnuplot file, its ids prefixed with the figure's so several figures can
+// live in one page without their definitions colliding.
+std::string inline_svg(const Figure& f) {
+  std::ifstream in(f.svg_path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string svg = buf.str();
+  const auto start = svg.find("<svg");
+  if (start == std::string::npos) return "<p>(figure missing: " + esc(f.svg_path) + ")</p>";
+  svg = svg.substr(start);
+  const std::string prefix = f.id + "-";
+  // gnuplot quotes ids and references with either quote character.
+  svg = std::regex_replace(svg, std::regex("\\bid=([\"'])"), "id=$1" + prefix);
+  svg = std::regex_replace(svg, std::regex("href=([\"'])#"), "href=$1#" + prefix);
+  svg = std::regex_replace(svg, std::regex("url\\(#([^)]+)\\)"), "url(#" + prefix + "$1)");
+  return svg;
+}
+
+// Table I: mean peak (and average) power of each model at its small and large batch sizes, split
+// at the median of its configurations' mean batch sizes.
+std::string peak_power_table(const ReportContent& c) {
+  std::string rows;
+  for (const std::string& model : c.models) {
+    std::vector<const ConfigPoint*> ps;
+    for (const ConfigPoint& p : c.points) {
+      if (p.model == model) ps.push_back(&p);
+    }
+    if (ps.size() < 2) continue;
+    std::sort(ps.begin(), ps.end(), [](const ConfigPoint* a, const ConfigPoint* b) {
+      return a->mean_batch_size < b->mean_batch_size;
+    });
+    const std::size_t half = ps.size() / 2;
+    const auto cell = [](const std::vector<const ConfigPoint*>& group) {
+      double peak = 0, avg = 0;
+      int peaks = 0;
+      for (const ConfigPoint* p : group) {
+        avg += p->average_power_w;
+        if (p->peak_power_w) peak += *p->peak_power_w, ++peaks;
+      }
+      avg /= group.size();
+      const double lo = group.front()->mean_batch_size, hi = group.back()->mean_batch_size;
+      return fmt::format("<td>{}</td><td class=num>{}</td><td class=num>{}</td>",
+                         lo == hi ? sig(lo, 3) : sig(lo, 3) + "–" + sig(hi, 3),
+                         peaks ? sig(peak / peaks, 4) : "—", sig(avg, 4));
+    };
+    rows += "<tr><td>" + esc(model) + "</td>" +
+            cell({ps.begin(), ps.begin() + static_cast<std::ptrdiff_t>(half)}) +
+            cell({ps.begin() + static_cast<std::ptrdiff_t>(half), ps.end()}) + "</tr>\n";
+  }
+  if (rows.empty()) return "<p>Needs at least two configurations of a model.</p>";
+  return "<table><thead><tr><th rowspan=2>model</th><th colspan=3>small batches</th><th "
+         "colspan=3>large batches</th></tr><tr><th>mean batch</th><th>peak power (W)</th><th>avg "
+         "power (W)</th><th>mean batch</th><th>peak power (W)</th><th>avg power "
+         "(W)</th></tr></thead><tbody>\n" +
+         rows + "</tbody></table>";
+}
+
+std::string recommendations_table(const ReportContent& c) {
+  std::string rows;
+  for (const Recommendation& r : c.recommendations) {
+    if (!r.best) {
+      rows += fmt::format(
+          "<tr class=none><td>{}</td><td>{}</td><td>none meets the budget</td><td "
+          "class=num></td><td class=num></td><td class=num></td><td class=num></td><td "
+          "class=num></td><td class=num>0 / {}</td></tr>\n",
+          esc(r.model), esc(r.rate_label), r.candidates);
+      continue;
+    }
+    const ConfigPoint& b = *r.best;
+    rows += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td><b>{}</b></td><td class=num>{}{}</td><td "
+        "class=num>{}</td><td class=num>{}</td><td class=num title='{}'>{}</td><td class=num "
+        "title='{}'>{}</td><td class=num>{} / {}</td></tr>\n",
+        esc(r.model), esc(r.rate_label), esc(b.policy), sig(b.energy_per_image_j),
+        b.energy_ci95 ? " ± " + sig(*b.energy_ci95, 2) : "", seconds(b.max_response_s),
+        seconds(b.p99_response_s), r.greedy ? esc(r.greedy->policy) : "",
+        percent(r.saving_vs_greedy), r.unbatched ? esc(r.unbatched->policy) : "",
+        percent(r.saving_vs_unbatched), r.within_slo, r.candidates);
+  }
+  return "<table class=sortable><thead><tr><th>model</th><th>rate</th><th>recommended "
+         "policy</th><th>energy / image (J)</th><th>max response</th><th>p99 "
+         "response</th><th>energy vs greedy</th><th>energy vs no batching</th><th>within "
+         "budget</th></tr></thead><tbody>\n" +
+         rows + "</tbody></table>";
+}
+
+std::string configurations_table(const ReportContent& c) {
+  if (c.rows.empty()) return "";
+  const char* const columns[] = {"model",
+                                 "device",
+                                 "arrival",
+                                 "rate_hz",
+                                 "policy",
+                                 "repetitions",
+                                 "mean_batch_size",
+                                 "energy_per_image_j",
+                                 "energy_per_image_j_ci95",
+                                 "energy_dynamic_per_image_j",
+                                 "Average Power(W)",
+                                 "Average Peak Power (W)",
+                                 "p50_response_s",
+                                 "p99_response_s",
+                                 "max_response_s",
+                                 "throughput_rps",
+                                 "energy_method"};
+  std::string out = "<table class=sortable><thead><tr>";
+  for (const char* col : columns) out += "<th>" + esc(col) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  for (const auto& row : c.rows) {
+    out += "<tr>";
+    for (const char* col : columns) {
+      auto it = row.find(col);
+      if (it == row.end() || it->is_null()) {
+        out += "<td></td>";
+      } else if (it->is_number()) {
+        out += "<td class=num>" + sig(it->get<double>(), 5) + "</td>";
+      } else if (it->is_string()) {
+        out += "<td>" + esc(it->get<std::string>()) + "</td>";
+      } else {
+        out += "<td>" + esc(it->dump()) + "</td>";
+      }
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table>";
+}
+
+std::string machines_section(const ReportContent& c) {
+  if (c.machines.empty()) return "<p>No machine description was recorded with these results.</p>";
+  std::string out;
+  for (const auto& m : c.machines) {
+    out += "<table class=kv>";
+    for (auto it = m.begin(); it != m.end(); ++it) {
+      std::string value;
+      if (it.key() == "meters") {
+        for (const auto& meter : *it) {
+          value += esc(meter.value("meter", "")) + ": " +
+                   (meter.value("available", false) ? "available" : "unavailable") + " — " +
+                   esc(meter.value("detail", "")) + "<br>";
+        }
+      } else if (it->is_array()) {
+        for (const auto& v : *it) value += esc(v.is_string() ? v.get<std::string>() : v.dump()) + "<br>";
+        if (it->empty()) value = "none";
+      } else if (it->is_string()) {
+        value = esc(it->get<std::string>());
+      } else {
+        value = it->is_null() ? "—" : esc(it->dump());
+      }
+      out += "<tr><th>" + esc(it.key()) + "</th><td>" + value + "</td></tr>";
+    }
+    out += "</table>\n";
+  }
+  return out;
+}
+
+const char* kStyle = R"css(
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1200px; color: #222;
+       padding: 0 1em; }
+h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; }
+th, td { border: 1px solid #ddd; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.sortable th { cursor: pointer; } table.sortable th:hover { background: #e6e6e6; }
+tr.none td { color: #a00; } table.kv th { width: 12em; }
+figure { margin: 2em 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #444; font-size: 0.9em; max-width: 60em; }
+.warning { background: #fff3cd; border: 1px solid #e0c060; padding: 0.8em 1em; }
+.meta { color: #555; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; }
+)css";
+
+// Sorting by clicking a header; and a self-check the tests read: every figure's SVG has a
+// non-empty box, and no script error happened.
+const char* kScript = R"js(
+window.gbErrors = [];
+window.addEventListener('error', function (e) { window.gbErrors.push(String(e.message)); });
+function gbSort(th) {
+  var table = th.closest('table'), body = table.tBodies[0];
+  var col = Array.prototype.indexOf.call(th.parentNode.children, th);
+  var asc = th.dataset.order !== 'asc'; th.dataset.order = asc ? 'asc' : 'desc';
+  var rows = Array.prototype.slice.call(body.rows);
+  rows.sort(function (a, b) {
+    var x = a.cells[col].textContent, y = b.cells[col].textContent;
+    var nx = parseFloat(x), ny = parseFloat(y);
+    var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+    return asc ? c : -c;
+  });
+  rows.forEach(function (r) { body.appendChild(r); });
+}
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('table.sortable thead th').forEach(function (th) {
+    th.addEventListener('click', function () { gbSort(th); });
+  });
+  var figs = document.querySelectorAll('figure svg'), ok = 0;
+  figs.forEach(function (svg) { var b = svg.getBBox(); if (b.width > 0 && b.height > 0) ok++; });
+  document.body.setAttribute('data-figures', figs.length);
+  document.body.setAttribute('data-figures-rendered', ok);
+  document.body.setAttribute('data-errors', window.gbErrors.join(' | '));
+});
+)js";
+
+}  // namespace
+
+std::string render_html(const ReportContent& c) {
+  std::string versions;
+  for (const std::string& v : c.versions) versions += (versions.empty() ? "" : ", ") + v;
+  bool estimated = false;
+  for (const ConfigPoint& p : c.points) estimated |= p.energy_method.find("estimate") != std::string::npos;
+  bool simulated = false;
+  for (const ConfigPoint& p : c.points) simulated |= p.simulated;
+
+  std::string html = "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>" +
+                     esc("greenbatch report: " + c.title) + "</title>\n<style>" + kStyle +
+                     "</style>\n<script>" + kScript + "</script>\n</head>\n<body>\n";
+  html += "<h1>greenbatch report: " + esc(c.title) + "</h1>\n";
+  html += fmt::format(
+      "<p class=meta>{} configurations of {} model(s) from <code>{}</code>; greenbatch {}; "
+      "latency budget (SLO) {} on max and p99 response time.</p>\n",
+      c.points.size(), c.models.size(), esc(c.options.input), esc(versions), seconds(c.options.slo_s));
+  if (estimated) {
+    html +=
+        "<p class=warning><b>Estimated energy.</b> Some or all energy figures here come from "
+        "greenbatch's CPU-utilisation model (method <code>estimate</code>), because no energy "
+        "counter was available. They rank configurations by CPU time; they are <b>not "
+        "measurements</b>.</p>\n";
+  }
+  if (simulated) {
+    html +=
+        "<p class=warning><b>Simulated configurations.</b> Rows marked simulated were predicted "
+        "from a profile, not run.</p>\n";
+  }
+
+  html += "<h2 id=recommendations>Recommendations</h2>\n";
+  html +=
+      "<p>Per model and rate: among the configurations whose max and p99 response time meet the "
+      "budget, the one with the least energy per image (the paper's procedure, made precise). "
+      "Energy changes are relative to greedy batching and to no batching (batches of one), where "
+      "those were measured; negative is a saving.</p>\n";
+  html += recommendations_table(c);
+
+  html += "<h2 id=figures>Figures</h2>\n";
+  for (const Figure& f : c.figures) {
+    html += "<figure id=\"" + esc(f.id) + "\">\n" + inline_svg(f) + "\n<figcaption><b>" +
+            esc(f.title) + ".</b> " + esc(f.caption) + " (<a href=\"" +
+            esc(std::filesystem::path(f.svg_path).filename().string()) + "\">SVG</a>, <a href=\"" +
+            esc(std::filesystem::path(f.png_path).filename().string()) +
+            "\">PNG</a>)</figcaption>\n</figure>\n";
+  }
+
+  html += "<h2 id=peak-power>Peak power at small and large batches (the paper's Table I)</h2>\n";
+  html +=
+      "<p>Each model's configurations split at the median of their mean batch sizes. Peak power "
+      "is the mean of the power samples above the peak threshold (65 W by default, the paper's); "
+      "— where no sample exceeded it.</p>\n";
+  html += peak_power_table(c);
+
+  html += "<h2 id=configurations>All configurations</h2>\n<p>Click a column to sort.</p>\n";
+  html += configurations_table(c);
+
+  html += "<h2 id=machine>Machine</h2>\n" + machines_section(c);
+  if (!c.experiment_text.empty()) {
+    html += "<h2 id=experiment>Experiment file</h2>\n<pre>" + esc(c.experiment_text) + "</pre>\n";
+  }
+  if (!c.notes.empty()) {
+    html += "<h2 id=notes>Notes</h2>\n<ul>\n";
+    for (const std::string& n : c.notes) html += "<li>" + esc(n) + "</li>\n";
+    html += "</ul>\n";
+  }
+  html += "</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace gb

@@ -1,0 +1,41 @@
+// ConfigPoint: one configuration's figures as the report uses them (repetitions already folded by
+// aggregate_configurations), read from the aggregated rows of `greenbatch export`.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gb {
+
+struct ConfigPoint {
+  std::string model;
+  std::string device;
+  std::string arrival;
+  std::optional<double> rate_hz;  // none for offline
+  std::string policy;             // canonical, e.g. "fixed:16", "greedy:128"
+  double mean_batch_size = 0;
+  double energy_per_image_j = 0;
+  std::optional<double> energy_ci95;
+  double max_response_s = 0;
+  std::optional<double> max_ci95;
+  double p99_response_s = 0;
+  std::optional<double> p99_ci95;
+  double average_power_w = 0;
+  std::optional<double> peak_power_w;
+  std::string energy_method;
+  std::size_t repetitions = 1;
+  bool simulated = false;
+
+  // "16/s" or "offline": the workload, which a recommendation does not choose.
+  std::string rate_label() const;
+};
+
+std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_json>& rows);
+
+// Whether a policy is greedy batching / no batching at all (batches of one).
+bool is_greedy(const std::string& policy);
+bool is_unbatched(const std::string& policy);
+
+}  // namespace gb
