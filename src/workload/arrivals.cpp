@@ -1,11 +1,92 @@
 #include "workload/arrivals.h"
 
+#include <cctype>
 #include <cmath>
+#include <fstream>
 #include <random>
 
 #include "common/errors.h"
+#include "common/parse.h"
 
 namespace gb {
+
+namespace {
+
+[[noreturn]] void bad_bursty(std::string_view spec, const std::string& why) {
+  throw UsageError("arrival '" + std::string(spec) + "': " + why);
+}
+
+void parse_bursty(std::string_view text, ArrivalSpec& spec) {
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos) return;
+  bool on = false, off = false;
+  for (const std::string& part : split(text.substr(colon + 1), ',')) {
+    const auto eq = part.find('=');
+    if (eq == std::string::npos) bad_bursty(text, "'" + part + "' should be KEY=VALUE");
+    const std::string key(trim(std::string_view(part).substr(0, eq)));
+    const std::string value(trim(std::string_view(part).substr(eq + 1)));
+    if (key == "on" || key == "off") {
+      double r = 0;
+      try {
+        r = parse_double(value, key);
+      } catch (const UsageError&) {
+        bad_bursty(text, key + " '" + value + "' is not a number of requests/s");
+      }
+      if (!(r >= 0) || !std::isfinite(r)) bad_bursty(text, key + " must be >= 0");
+      (key == "on" ? spec.on_rate_hz : spec.off_rate_hz) = r;
+      (key == "on" ? on : off) = true;
+    } else if (key == "on_time" || key == "off_time") {
+      const double t = to_seconds(parse_duration(value));
+      if (!(t > 0)) bad_bursty(text, key + " must be > 0");
+      (key == "on_time" ? spec.on_mean_s : spec.off_mean_s) = t;
+    } else {
+      bad_bursty(text, "unknown option '" + key + "' (known: on, off, on_time, off_time)");
+    }
+  }
+  if (on != off) bad_bursty(text, "give both on and off rates, or neither");
+  if (on && !(spec.on_rate_hz > 0)) bad_bursty(text, "the on rate must be > 0");
+}
+
+std::vector<Nanos> read_trace(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("trace '" + path + "' cannot be read");
+  std::vector<Nanos> out;
+  std::string line;
+  double t = 0;
+  for (int no = 1; std::getline(in, line); ++no) {
+    const std::string_view v = trim(line);
+    if (v.empty() || v[0] == '#') continue;
+    const bool gap = v[0] == '+';
+    const std::string_view num = gap ? trim(v.substr(1)) : v;
+    double s = 0;
+    try {
+      const bool has_unit = !num.empty() && std::isalpha(static_cast<unsigned char>(num.back()));
+      s = has_unit ? to_seconds(parse_duration(num)) : parse_double(num, "time");
+    } catch (const UsageError&) {
+      throw UsageError("trace '" + path + "' line " + std::to_string(no) + ": '" + std::string(v) +
+                       "' is not a time in seconds");
+    }
+    const double next = gap ? t + s : s;
+    if (!std::isfinite(next) || (gap && s < 0) || (!out.empty() && next < t)) {
+      throw UsageError("trace '" + path + "' line " + std::to_string(no) +
+                       ": arrivals must not go back in time");
+    }
+    t = next;
+    out.push_back(Nanos(std::llround(t * 1e9)));
+  }
+  if (out.empty()) throw UsageError("trace '" + path + "' holds no arrivals");
+  const Nanos first = out.front();
+  for (Nanos& x : out) x -= first;
+  return out;
+}
+
+}  // namespace
+
+bool arrival_needs_rate(std::string_view name) {
+  if (name == "offline" || name.rfind("trace:", 0) == 0) return false;
+  if (name.rfind("bursty:", 0) == 0) return name.find("on=") == std::string_view::npos;
+  return true;
+}
 
 std::string ArrivalSpec::name() const {
   switch (kind) {
@@ -17,6 +98,10 @@ std::string ArrivalSpec::name() const {
       return "poisson";
     case Kind::kOffline:
       return "offline";
+    case Kind::kBursty:
+      return "bursty";
+    case Kind::kTrace:
+      return "trace:" + trace_path;
   }
   return "?";
 }
@@ -31,11 +116,33 @@ ArrivalSpec parse_arrival(std::string_view name, double rate_hz) {
     spec.kind = ArrivalSpec::Kind::kPoisson;
   } else if (name == "offline") {
     spec.kind = ArrivalSpec::Kind::kOffline;
+  } else if (name == "bursty" || name.rfind("bursty:", 0) == 0) {
+    spec.kind = ArrivalSpec::Kind::kBursty;
+    parse_bursty(name, spec);
+  } else if (name.rfind("trace:", 0) == 0 && name.size() > 6) {
+    spec.kind = ArrivalSpec::Kind::kTrace;
+    spec.trace_path = std::string(name.substr(6));
+    spec.trace = read_trace(spec.trace_path);
   } else {
     throw UsageError("unknown arrival process '" + std::string(name) +
-                     "' (known: paper, constant, poisson, offline)");
+                     "' (known: paper, constant, poisson, offline, bursty, trace:FILE)");
   }
-  if (spec.needs_rate()) {
+  if (spec.kind == ArrivalSpec::Kind::kBursty && spec.on_rate_hz == 0) {
+    if (!(rate_hz > 0) || !std::isfinite(rate_hz)) {
+      throw UsageError("rate must be > 0 requests/s for arrival 'bursty' (or give on= and off=)");
+    }
+    spec.rate_hz = rate_hz;
+    spec.on_rate_hz = 2 * rate_hz;
+    spec.off_rate_hz = rate_hz / 2;
+  }
+  if (spec.kind == ArrivalSpec::Kind::kBursty) {
+    if (spec.on_mean_s == 0) spec.on_mean_s = 1;
+    if (spec.off_mean_s == 0) spec.off_mean_s = 2;
+    spec.rate_hz = (spec.on_rate_hz * spec.on_mean_s + spec.off_rate_hz * spec.off_mean_s) /
+                   (spec.on_mean_s + spec.off_mean_s);
+    return spec;
+  }
+  if (arrival_needs_rate(name)) {
     if (!(rate_hz > 0) || !std::isfinite(rate_hz)) {
       throw UsageError("rate must be > 0 requests/s for arrival '" + std::string(name) + "'");
     }
@@ -45,8 +152,34 @@ ArrivalSpec parse_arrival(std::string_view name, double rate_hz) {
 }
 
 std::vector<Nanos> generate_schedule(const ArrivalSpec& spec, std::size_t count, uint64_t seed) {
+  if (spec.kind == ArrivalSpec::Kind::kTrace) {
+    if (count > spec.trace.size()) {
+      throw UsageError("trace '" + spec.trace_path + "' has " + std::to_string(spec.trace.size()) +
+                       " arrivals; " + std::to_string(count) + " requests asked for");
+    }
+    return std::vector<Nanos>(spec.trace.begin(), spec.trace.begin() + count);
+  }
   std::vector<Nanos> schedule(count, Nanos(0));
   if (spec.kind == ArrivalSpec::Kind::kOffline || count == 0) return schedule;
+  if (spec.kind == ArrivalSpec::Kind::kBursty) {
+    std::mt19937_64 rng(seed);
+    bool on = true;
+    std::exponential_distribution<double> on_len(1 / spec.on_mean_s), off_len(1 / spec.off_mean_s);
+    double t = 0, state_end = on_len(rng);
+    for (std::size_t i = 1; i < count;) {
+      const double rate = on ? spec.on_rate_hz : spec.off_rate_hz;
+      const double gap = rate > 0 ? std::exponential_distribution<double>(rate)(rng) : INFINITY;
+      if (t + gap <= state_end) {
+        t += gap;  // memoryless: a gap cut by a state change is simply redrawn after it
+        schedule[i++] = Nanos(std::llround(t * 1e9));
+      } else {
+        t = state_end;
+        on = !on;
+        state_end = t + (on ? on_len(rng) : off_len(rng));
+      }
+    }
+    return schedule;
+  }
   // A 64-bit Mersenne twister with explicit distributions: libstdc++'s algorithms are fixed, so a
   // seed gives the same schedule on every machine we build on.
   std::mt19937_64 rng(seed);
@@ -66,6 +199,8 @@ std::vector<Nanos> generate_schedule(const ArrivalSpec& spec, std::size_t count,
         t += exponential(rng);
         break;
       case ArrivalSpec::Kind::kOffline:
+      case ArrivalSpec::Kind::kBursty:
+      case ArrivalSpec::Kind::kTrace:
         break;
     }
     schedule[i] = Nanos(std::llround(t * 1e9));

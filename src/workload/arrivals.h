@@ -6,6 +6,15 @@
 //   constant  gap = 1/f
 //   poisson   gap ~ Exp(f)                       (MLPerf LoadGen's server scenario)
 //   offline   every request at time zero         (MLPerf's offline scenario; no rate)
+//   bursty[:on=R1,off=R2,on_time=T1,off_time=T2]
+//             a two-state Markov-modulated Poisson process: Poisson at R1 requests/s during "on"
+//             periods and R2 during "off" periods, whose lengths are exponential with means T1
+//             and T2. Plain `bursty` derives them from the rate f: R1 = 2f for 1 s, R2 = f/2 for
+//             2 s (long-run mean f). The stream starts in an "on" period.
+//   trace:FILE  arrivals from a file (docs/workloads.md): one per line, either a time in seconds
+//             since the start (e.g. 0.125, or with a unit: 125ms) or, prefixed with '+', a gap
+//             after the previous arrival (+8ms); blank lines and lines starting with # are
+//             skipped. Times must not decrease. The first arrival is moved to time zero.
 // The first request arrives at time zero; request i arrives one gap after request i-1.
 #pragma once
 
@@ -19,18 +28,28 @@
 namespace gb {
 
 struct ArrivalSpec {
-  enum class Kind { kPaper, kConstant, kPoisson, kOffline };
+  enum class Kind { kPaper, kConstant, kPoisson, kOffline, kBursty, kTrace };
   Kind kind = Kind::kPaper;
-  double rate_hz = 0;  // mean requests per second; unused for offline
+  double rate_hz = 0;  // mean requests per second; unused for offline and trace
+  // bursty
+  double on_rate_hz = 0, off_rate_hz = 0;
+  double on_mean_s = 0, off_mean_s = 0;
+  // trace: the file's arrivals, shifted to start at zero
+  std::string trace_path;
+  std::vector<Nanos> trace;
 
-  bool needs_rate() const { return kind != Kind::kOffline; }
   std::string name() const;
 };
 
-// Parses "paper", "constant", "poisson", "offline". Throws UsageError.
+// Whether the named arrival process takes its rate from --rate (paper, constant, poisson, plain
+// bursty) rather than from its own definition (offline, trace:FILE, bursty with on/off rates).
+bool arrival_needs_rate(std::string_view name);
+
+// Parses the kinds above; a trace file is read here. Throws UsageError naming the problem.
 ArrivalSpec parse_arrival(std::string_view name, double rate_hz);
 
 // The scheduled arrival of each of `count` requests, non-decreasing, in ns from the run's origin.
+// A trace must hold at least `count` arrivals (UsageError otherwise).
 std::vector<Nanos> generate_schedule(const ArrivalSpec& spec, std::size_t count, uint64_t seed);
 
 }  // namespace gb

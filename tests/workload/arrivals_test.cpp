@@ -3,11 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "common/errors.h"
+#include "test_paths.h"
 
 namespace gb {
 namespace {
+
+using std::chrono::milliseconds;
 
 double mean_gap_s(const std::vector<Nanos>& s) {
   return to_seconds(s.back() - s.front()) / static_cast<double>(s.size() - 1);
@@ -52,6 +57,51 @@ TEST(Arrivals, SameSeedSameScheduleOtherSeedOther) {
   const auto spec = parse_arrival("poisson", 50);
   EXPECT_EQ(generate_schedule(spec, 100, 9), generate_schedule(spec, 100, 9));
   EXPECT_NE(generate_schedule(spec, 100, 9), generate_schedule(spec, 100, 10));
+}
+
+TEST(Arrivals, BurstyAlternatesBetweenTwoRatesWithTheLongRunMean) {
+  const ArrivalSpec spec = parse_arrival("bursty", 20);  // on: 40/s for ~1 s, off: 10/s for ~2 s
+  EXPECT_DOUBLE_EQ(spec.on_rate_hz, 40);
+  EXPECT_DOUBLE_EQ(spec.off_rate_hz, 10);
+  EXPECT_DOUBLE_EQ(spec.rate_hz, 20);
+  const auto s = generate_schedule(spec, 40000, 3);
+  const double mean_rate = (s.size() - 1) / to_seconds(s.back());
+  EXPECT_NEAR(mean_rate, 20, 1.0);
+  // Burstiness: counts per 0.5 s window vary far more than Poisson's (variance = mean).
+  std::vector<int> counts(static_cast<std::size_t>(to_seconds(s.back()) / 0.5) + 1, 0);
+  for (Nanos t : s) ++counts[static_cast<std::size_t>(to_seconds(t) / 0.5)];
+  double m = 0, v = 0;
+  for (int c : counts) m += c;
+  m /= counts.size();
+  for (int c : counts) v += (c - m) * (c - m);
+  v /= counts.size() - 1;
+  EXPECT_GT(v / m, 2.0) << "index of dispersion";
+  const ArrivalSpec explicit_spec = parse_arrival("bursty:on=100,off=0,on_time=2s,off_time=2s", 0);
+  EXPECT_DOUBLE_EQ(explicit_spec.rate_hz, 50);
+  EXPECT_FALSE(arrival_needs_rate("bursty:on=100,off=0"));
+  EXPECT_TRUE(arrival_needs_rate("bursty"));
+  EXPECT_THROW(parse_arrival("bursty:on=100", 0), UsageError);
+  EXPECT_THROW(parse_arrival("bursty:loud=1,off=2", 0), UsageError);
+  EXPECT_THROW(parse_arrival("bursty", 0), UsageError);
+}
+
+TEST(Arrivals, TraceFileWithTimesAndGaps) {
+  const auto dir = testing::scratch_dir("trace");
+  const auto path = (dir / "t.txt").string();
+  std::ofstream(path) << "# arrivals\n1.5\n1.5\n+250ms\n\n+0.25\n2.5s\n";
+  const ArrivalSpec spec = parse_arrival("trace:" + path, 0);
+  EXPECT_FALSE(arrival_needs_rate("trace:" + path));
+  const auto s = generate_schedule(spec, 5, 1);
+  const std::vector<Nanos> expected = {milliseconds(0), milliseconds(0), milliseconds(250),
+                                       milliseconds(500), milliseconds(1000)};
+  EXPECT_EQ(s, expected);
+  EXPECT_THROW(generate_schedule(spec, 6, 1), UsageError);  // more requests than the trace holds
+  std::ofstream(path) << "1\n0.5\n";
+  EXPECT_THROW(parse_arrival("trace:" + path, 0), UsageError);  // back in time
+  std::ofstream(path) << "1\nsoon\n";
+  EXPECT_THROW(parse_arrival("trace:" + path, 0), UsageError);
+  EXPECT_THROW(parse_arrival("trace:" + (dir / "absent").string(), 0), UsageError);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Arrivals, BadInput) {
