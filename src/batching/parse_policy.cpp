@@ -4,9 +4,13 @@
 #include <map>
 #include <optional>
 
+#include "batching/aimd_policy.h"
+#include "batching/batch_costs.h"
 #include "batching/fixed_policy.h"
 #include "batching/greedy_policy.h"
+#include "batching/offline_optimal_policy.h"
 #include "batching/policy.h"
+#include "batching/slo_policy.h"
 #include "batching/triton_policy.h"
 #include "common/errors.h"
 #include "common/parse.h"
@@ -85,7 +89,8 @@ void reject_unknown_keys(std::string_view spec, const Spec& s,
 
 }  // namespace
 
-std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text) {
+std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text,
+                                             std::shared_ptr<const BatchCosts> costs) {
   const Spec s = split_spec(text);
   if (s.name == "fixed") {
     if (!s.positional) bad(text, "fixed needs a batch size, e.g. fixed:16");
@@ -125,8 +130,46 @@ std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text) {
       delay = duration(text, "delay", d->second);
     return std::make_unique<TritonPolicy>(max, std::move(preferred), delay);
   }
+  if (s.name == "aimd") {
+    if (s.positional) bad(text, "aimd takes KEY=VALUE options only, e.g. aimd:slo=250ms");
+    reject_unknown_keys(text, s, {"slo", "step", "max"});
+    auto it = s.keys.find("slo");
+    if (it == s.keys.end()) bad(text, "aimd needs slo=T");
+    const Nanos slo = duration(text, "slo", it->second);
+    if (slo.count() <= 0) bad(text, "slo must be > 0");
+    const auto step = s.keys.count("step") ? batch_size(text, "step", s.keys.at("step")) : 1;
+    const auto max = s.keys.count("max") ? batch_size(text, "max", s.keys.at("max")) : 128;
+    return std::make_unique<AimdPolicy>(slo, step, max);
+  }
+  if (s.name == "slo" || s.name == "offline") {
+    if (!s.positional) bad(text, s.name + " needs a latency budget, e.g. " + s.name + ":250ms");
+    reject_unknown_keys(text, s, {"max"});
+    const Nanos slo = duration(text, "budget", *s.positional);
+    if (slo.count() <= 0) bad(text, "the latency budget must be > 0");
+    const auto max = s.keys.count("max") ? batch_size(text, "max", s.keys.at("max")) : 128;
+    if (!costs) {
+      bad(text, "needs the model's batch costs: pass --profile P.json (from greenbatch profile)");
+    }
+    if (s.name == "slo") return std::make_unique<SloPolicy>(slo, max, std::move(costs));
+    return std::make_unique<OfflineOptimalPolicy>(slo, max, std::move(costs));
+  }
   if (s.name.empty()) bad(text, "empty policy");
-  bad(text, "unknown policy '" + s.name + "' (known: fixed, greedy, triton)");
+  bad(text, "unknown policy '" + s.name + "' (known: fixed, greedy, triton, aimd, slo, offline)");
 }
+
+namespace {
+
+std::unique_ptr<BatchingPolicy> parse_for_syntax(std::string_view spec) {
+  // A placeholder table: enough for slo/offline to construct, describe and bound themselves.
+  static const auto placeholder =
+      std::make_shared<const BatchCosts>(std::vector<BatchCostPoint>{{1, Nanos(1), Nanos(1), 1.0}});
+  return parse_policy(spec, placeholder);
+}
+
+}  // namespace
+
+std::string canonical_policy(std::string_view spec) { return parse_for_syntax(spec)->describe(); }
+
+std::size_t policy_max_batch(std::string_view spec) { return parse_for_syntax(spec)->max_batch(); }
 
 }  // namespace gb

@@ -21,6 +21,10 @@
 #include "common/time.h"
 
 namespace gb {
+class BatchCosts;
+}
+
+namespace gb {
 
 // The requests waiting for service. The queue is FIFO and requests are released in id order, so it
 // is always the contiguous id range [head, tail) of the stream, and arrival(i) is its scheduled
@@ -79,7 +83,17 @@ class BatchingPolicy {
 //   fixed:N,timeout=T                  ... or when the oldest has waited T
 //   greedy | greedy:CAP                everything queued, at most CAP (default 128), at once
 //   triton:max=M[,preferred=A|B][,delay=T]   Triton's dynamic batcher (design.md section 5)
-// Throws UsageError naming the problem.
-std::unique_ptr<BatchingPolicy> parse_policy(std::string_view spec);
+//   aimd:slo=T[,step=S][,max=M]        Clipper's adaptive batch size
+//   slo:T[,max=M]                      greenbatch's latency-budget policy (needs `costs`)
+//   offline:T[,max=M]                  the offline optimum, a lower bound (needs `costs`)
+// `costs` (from a profile) is required by slo and offline only. Throws UsageError naming the
+// problem.
+std::unique_ptr<BatchingPolicy> parse_policy(std::string_view spec,
+                                             std::shared_ptr<const BatchCosts> costs = nullptr);
+
+// Checks a spec's syntax and returns its canonical form and largest batch, without the cost table
+// slo and offline need to run (experiment files are validated before any profile is loaded).
+std::string canonical_policy(std::string_view spec);
+std::size_t policy_max_batch(std::string_view spec);
 
 }  // namespace gb
