@@ -21,8 +21,7 @@ Command register_report(CLI::App& app) {
                   "a sweep folder (results*.sqlite), a store file, or a run folder (summary.json)")
       ->required();
   cmd->add_option("--out,-o", args->options.out, "report folder (default: DIR/report)");
-  cmd->add_option("--slo", args->slo,
-                  "latency budget on max and p99 response time, e.g. 500ms, 2s")
+  cmd->add_option("--slo", args->slo, "latency budget on max and p99 response time, e.g. 500ms, 2s")
       ->capture_default_str();
   cmd->add_flag("--compare-paper", args->options.compare_paper,
                 "overlay the paper's published GTX 1080 figures (marked as such)");
@@ -34,8 +33,9 @@ Command register_report(CLI::App& app) {
     args->options.slo_s = to_seconds(parse_duration(args->slo));
     const ReportContent c = build_report(args->options);
     Table t;
-    t.header = {"model", "rate", "recommended", "energy/img (J)", "max (ms)", "p99 (ms)",
-                "energy vs greedy", "vs no batching", "within budget"};
+    t.header = {"model",        "rate",     "recommended",      "energy/img (J)",
+                "max (ms)",     "p99 (ms)", "energy vs greedy", "vs no batching",
+                "within budget"};
     t.numeric = {false, false, false, true, true, true, true, true, true};
     const auto pct = [](const std::optional<double>& f) {
       return f ? fmt::format("{:+.0f} %", -100 * *f) : std::string("-");
@@ -43,8 +43,8 @@ Command register_report(CLI::App& app) {
     for (const Recommendation& r : c.recommendations) {
       const std::string within = fmt::format("{}/{}", r.within_slo, r.candidates);
       if (!r.best) {
-        t.rows.push_back({r.model, r.rate_label, "none meets the budget", "", "", "", "", "",
-                          within});
+        t.rows.push_back(
+            {r.model, r.rate_label, "none meets the budget", "", "", "", "", "", within});
         continue;
       }
       t.rows.push_back({r.model, r.rate_label, r.best->policy,

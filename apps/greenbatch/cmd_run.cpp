@@ -17,6 +17,7 @@
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
 #include "models/classifier.h"
+#include "sim/profile.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
 
@@ -67,9 +68,10 @@ std::vector<RunSpec> expand(RunArgs& a) {
   if (b.sample_interval.count() <= 0) throw UsageError("--sample-interval must be > 0");
   b.idle_duration = from_seconds(a.idle_seconds);
   check_model_name(b.model);
-  for (const std::string& p : a.policies) parse_policy(p);  // validate all before running any
-  const bool offline = b.arrival == "offline";
-  if (offline) a.rates = {0};
+  // Validate all before running any; slo and offline need the profile's costs.
+  const auto costs = load_costs(b.profile, b.model);
+  for (const std::string& p : a.policies) parse_policy(p, costs);
+  if (!arrival_needs_rate(b.arrival)) a.rates = {0};
   std::vector<RunSpec> specs;
   for (double rate : a.rates) {
     parse_arrival(b.arrival, rate);
@@ -156,8 +158,7 @@ int run_command(RunArgs& a) {
   ResultFolder folder(a.out);
   folder.add_machine(describe_machine(a.base.powercap_root));
   std::size_t max_batch = 1;
-  for (const RunSpec& s : specs)
-    max_batch = std::max(max_batch, parse_policy(s.policy)->max_batch());
+  for (const RunSpec& s : specs) max_batch = std::max(max_batch, policy_max_batch(s.policy));
 
   status(fmt::format("greenbatch: loading {} on {}", a.base.model, a.base.device));
   ExperimentSession session(a.base, max_batch, [](const std::string& m) { status("  " + m); });
@@ -198,14 +199,19 @@ Command register_run(CLI::App& app) {
       "  greenbatch run --model alexnet --rate 32 --policy fixed:8 --policy greedy\n"
       "  greenbatch run --model noop --arrival offline --requests 2000000 --policy greedy:128\n"
       "Policies: fixed:N  fixed:N,timeout=250ms  greedy[:CAP]  "
-      "triton:max=M[,preferred=A|B][,delay=T]");
+      "triton:max=M[,preferred=A|B][,delay=T]  aimd:slo=T\n"
+      "          slo:T and offline:T (need --profile P.json from greenbatch profile)");
   run->add_option("--model,-m", a.base.model,
                   "built-in model (see `greenbatch models`), noop, or a TorchScript file")
       ->capture_default_str();
   run->add_option("--weights", a.base.weights,
                   "TorchScript archive whose parameters load by name into a built-in model");
   run->add_option("--device,-d", a.base.device, "cpu | cuda | cuda:N")->capture_default_str();
-  run->add_option("--arrival", a.base.arrival, "paper | constant | poisson | offline")
+  run->add_option("--profile", a.base.profile,
+                  "profile of the model (greenbatch profile): needed by slo:T and offline:T");
+  run->add_option("--arrival", a.base.arrival,
+                  "paper | constant | poisson | offline | bursty[:on=R,off=R,on_time=T,off_time=T] "
+                  "| trace:FILE")
       ->capture_default_str();
   run->add_option("--rate,-r", a.rates, "requests per second (repeatable)")->capture_default_str();
   run->add_option("--policy,-p", a.policies, "batching policy (repeatable)")->capture_default_str();

@@ -21,7 +21,9 @@
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
 #include "models/classifier.h"
+#include "profiles.h"
 #include "terminal.h"
+#include "workload/arrivals.h"
 
 namespace gb::cli {
 namespace fs = std::filesystem;
@@ -53,7 +55,12 @@ std::string fmt_eta(double seconds) {
 
 // Nominal length of a configuration: its arrival span (what dominates on a paced stream).
 double nominal_seconds(const RunSpec& s) {
-  return s.arrival == "offline" ? 1.0 : static_cast<double>(s.requests) / s.rate_hz;
+  if (s.arrival == "offline") return 1.0;
+  const ArrivalSpec a = parse_arrival(s.arrival, s.rate_hz);
+  if (a.kind == ArrivalSpec::Kind::kTrace) {
+    return to_seconds(generate_schedule(a, s.requests, s.seed).back());
+  }
+  return static_cast<double>(s.requests) / a.rate_hz;
 }
 
 void validate(const std::vector<Configuration>& configs) {
@@ -81,11 +88,13 @@ struct SweepArgs {
   std::string shard;
   bool fresh = false;
   bool yes = false;
+  std::vector<std::string> profiles;
 };
 
 int sweep_command(const SweepArgs& a) {
   const ExperimentFile experiment = load_experiment(a.file);
   std::vector<Configuration> configs = expand(experiment);
+  attach_profiles(configs, a.profiles, false);
   std::string store_name = "results.sqlite";
   if (!a.shard.empty()) {
     const auto [i, n] = parse_shard(a.shard);
@@ -121,7 +130,7 @@ int sweep_command(const SweepArgs& a) {
     std::size_t end = begin;
     std::size_t max_batch = 1;
     while (end < todo.size() && todo[end].spec.model == todo[begin].spec.model) {
-      max_batch = std::max(max_batch, parse_policy(todo[end].spec.policy)->max_batch());
+      max_batch = std::max(max_batch, policy_max_batch(todo[end].spec.policy));
       ++end;
     }
     status(fmt::format("loading {} on {}", todo[begin].spec.model, todo[begin].spec.device));
@@ -192,6 +201,8 @@ Command register_sweep(CLI::App& app) {
   cmd->add_option("file", a->file, "experiment file (TOML), e.g. configs/quick.toml")->required();
   cmd->add_option("--out,-o", a->out, "result folder (DIR/results.sqlite)")->capture_default_str();
   cmd->add_option("--shard", a->shard, "run only configurations with index = i mod N, e.g. 0/4");
+  cmd->add_option("--profile,-p", a->profiles,
+                  "profile of a model (greenbatch profile), for its slo:T and offline:T policies");
   cmd->add_flag("--fresh", a->fresh, "discard stored results and start over (needs --yes)");
   cmd->add_flag("--yes", a->yes, "confirm --fresh");
   cmd->footer("\nResuming is the default: completed configurations are skipped.");

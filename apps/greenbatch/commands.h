@@ -17,5 +17,8 @@ Command register_sweep(CLI::App& app);
 Command register_export(CLI::App& app);
 Command register_merge(CLI::App& app);
 Command register_report(CLI::App& app);
+Command register_profile(CLI::App& app);
+Command register_simulate(CLI::App& app);
+Command register_validate(CLI::App& app);
 
 }  // namespace gb::cli

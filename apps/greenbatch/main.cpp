@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
   add(gb::cli::register_sweep);
   add(gb::cli::register_export);
   add(gb::cli::register_merge);
+  add(gb::cli::register_profile);
+  add(gb::cli::register_simulate);
+  add(gb::cli::register_validate);
   add(gb::cli::register_report);
 
   try {

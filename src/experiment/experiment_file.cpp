@@ -163,7 +163,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   }
   for (const std::string& p : f.policies) {
     try {
-      parse_policy(p);
+      canonical_policy(p);
     } catch (const UsageError& err) {
       fail(origin, where("policies"), err.what());
     }
@@ -186,7 +186,8 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
     std::vector<Configuration> per_model;
     for (const std::string& arrival : f.arrivals) {
       // An offline stream has no rate: one configuration per policy, not one per rate.
-      const std::vector<double> rates = arrival == "offline" ? std::vector<double>{0} : f.rates;
+      const std::vector<double> rates =
+          arrival_needs_rate(arrival) ? f.rates : std::vector<double>{0};
       for (double rate : rates) {
         for (const std::string& policy : f.policies) {
           for (std::size_t rep = 0; rep < f.repetitions; ++rep) {
@@ -197,7 +198,7 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
             c.spec.model = model;
             c.spec.arrival = arrival;
             c.spec.rate_hz = rate;
-            c.spec.policy = parse_policy(policy)->describe();
+            c.spec.policy = canonical_policy(policy);
             // Repetitions differ in their arrival schedule, not only in noise.
             c.spec.seed = f.base.seed + rep;
             per_model.push_back(c);

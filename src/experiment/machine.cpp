@@ -50,7 +50,8 @@ nlohmann::ordered_json describe_machine(const std::string& powercap_root) {
   }
   m["gpus"] = gpus;
   const std::string driver = nvidia_driver_version();
-  m["nvidia_driver"] = driver.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(driver);
+  m["nvidia_driver"] =
+      driver.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(driver);
   m["meters"] = meters;
   return m;
 }

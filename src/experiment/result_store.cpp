@@ -100,6 +100,10 @@ std::string ResultStore::meta(const std::string& key) const {
   return s.step() ? s.column_text(0) : "";
 }
 
+void ResultStore::set_durable(bool durable) const {
+  exec(durable ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=OFF;");
+}
+
 nlohmann::ordered_json ResultStore::machines() const {
   const std::string text = meta("machines");
   if (text.empty()) return nlohmann::ordered_json::array();

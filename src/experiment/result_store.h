@@ -39,6 +39,9 @@ class ResultStore {
   ResultStore& operator=(const ResultStore&) = delete;
 
   std::set<std::size_t> completed() const;
+  // Durable (default): each save() is on disk before it returns. Off for results that are cheap to
+  // recompute (simulations), where a hundred fsyncs would cost more than the work.
+  void set_durable(bool durable) const;
   void save(const Configuration& config, const RunSummary& summary, const RunTrace& trace,
             const std::vector<PowerSample>& samples, const std::vector<std::string>& domains);
   std::vector<StoredRun> runs() const;

@@ -12,8 +12,9 @@ namespace gb {
 struct RunSpec {
   std::string model = "shufflenet_v2_x0_5";  // built-in name, "noop", or a TorchScript path
   std::string weights;                       // optional state dict for a built-in model
-  std::string device = "cpu";                // cpu | cuda | cuda:N
-  std::string arrival = "paper";             // paper | constant | poisson | offline
+  std::string profile;  // greenbatch profile (JSON): batch costs for the slo and offline policies
+  std::string device = "cpu";     // cpu | cuda | cuda:N
+  std::string arrival = "paper";  // paper | constant | poisson | offline | bursty... | trace:FILE
   double rate_hz = 64;
   std::string policy = "fixed:16";
   std::size_t requests = 512;

@@ -11,6 +11,7 @@
 #include "common/errors.h"
 #include "common/parse.h"
 #include "energy/meters.h"
+#include "experiment/statistics.h"
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
 #include "models/classifier.h"
@@ -132,6 +133,69 @@ ExperimentSession::ExperimentSession(const RunSpec& base, std::size_t max_batch,
 
 ExperimentSession::~ExperimentSession() = default;
 
+std::string ExperimentSession::energy_method() const {
+  EnergyAccount a;
+  for (PowerMeter* m : impl_->meter_ptrs) {
+    DomainEnergy d;
+    d.domain = m->domain();
+    d.method = method_label(m->method());
+    a.domains.push_back(d);
+  }
+  return a.method();
+}
+
+std::string ExperimentSession::energy_detail() const {
+  std::string out;
+  for (PowerMeter* m : impl_->meter_ptrs) {
+    out += (out.empty() ? "" : "; ") + m->domain() + ": " + m->description();
+  }
+  return out;
+}
+
+ProfiledBatch ExperimentSession::profile_batch(std::size_t size, std::size_t windows, Nanos window,
+                                               std::size_t min_batches) {
+  Impl& s = *impl_;
+  BatchExecutor& ex = s.executor();
+  for (int i = 0; i < 2; ++i) ex.execute(0, size);  // this size's kernels and buffers, unmeasured
+  double idle_w = 0;
+  for (double w : idle_w_) idle_w += w;
+  ProfiledBatch out;
+  out.size = size;
+  out.windows = windows;
+  std::vector<double> dynamic_per_window;
+  double energy_sum = 0;
+  PowerSampler sampler(s.meter_ptrs, s.base.sample_interval, SteadyClock::now());
+  sampler.start();
+  for (std::size_t w = 0; w < windows; ++w) {
+    const EnergyReading begin = sampler.read_energy();
+    const auto t0 = SteadyClock::now();
+    std::size_t k = 0;
+    do {
+      const auto t = SteadyClock::now();
+      ex.execute(k * size, size);
+      out.service_s.push_back(to_seconds(SteadyClock::now() - t));
+      ++k;
+    } while (SteadyClock::now() - t0 < window || k < min_batches);
+    const EnergyReading end = sampler.read_energy();
+    if (auto err = sampler.error()) throw RunError("energy meter failed while profiling: " + *err);
+    const EnergyAccount a = account_energy(sampler, sampler.samples(), begin, end);
+    energy_sum += a.gross_j() / k;
+    dynamic_per_window.push_back((a.gross_j() - idle_w * a.seconds) / k);
+    out.batches += k;
+  }
+  sampler.stop();
+  out.energy_j = energy_sum / windows;
+  const MeanCi ci = mean_ci95(dynamic_per_window);
+  out.dynamic_j = ci.mean;
+  out.dynamic_ci95_j = ci.ci95;
+  const Distribution d = describe_distribution(out.service_s);
+  out.service_mean_s = d.mean;
+  out.service_p50_s = d.p50;
+  out.service_p99_s = d.p99;
+  out.service_max_s = d.max;
+  return out;
+}
+
 std::vector<std::string> ExperimentSession::domains() const {
   std::vector<std::string> names;
   for (PowerMeter* m : impl_->meter_ptrs) names.push_back(m->domain());
@@ -140,7 +204,7 @@ std::vector<std::string> ExperimentSession::domains() const {
 
 RunOutcome ExperimentSession::run(const RunSpec& spec, const ProgressFn& progress) {
   Impl& s = *impl_;
-  auto policy = parse_policy(spec.policy);
+  auto policy = parse_policy(spec.policy, load_costs(spec.profile, spec.model));
   const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
   const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
 

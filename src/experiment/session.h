@@ -18,6 +18,7 @@
 #include "experiment/run_spec.h"
 #include "experiment/summary.h"
 #include "runtime/run_trace.h"
+#include "sim/profile.h"
 
 namespace gb {
 
@@ -46,6 +47,15 @@ class ExperimentSession {
 
   // Runs one configuration; `spec` must name the same model, device, images and meters as `base`.
   RunOutcome run(const RunSpec& spec, const ProgressFn& progress = {});
+
+  // Profiles one batch size (greenbatch profile): a few unmeasured batches, then `windows` energy
+  // windows of back-to-back batches, each lasting at least `window` and `min_batches` batches.
+  // Service time is taken per batch; energy per batch is each window's energy over its batches.
+  ProfiledBatch profile_batch(std::size_t size, std::size_t windows, Nanos window,
+                              std::size_t min_batches);
+  // The meters' methods ("rapl", "estimate+...") and descriptions, for a profile's record.
+  std::string energy_method() const;
+  std::string energy_detail() const;
 
   std::vector<std::string> domains() const;
   const std::vector<double>& idle_power_w() const { return idle_w_; }

@@ -5,6 +5,7 @@
 
 #include "common/parse.h"
 #include "common/version.h"
+#include "workload/arrivals.h"
 
 namespace gb {
 namespace {
@@ -97,7 +98,8 @@ ordered_json summary_row(const RunSummary& s) {
   r["model"] = s.spec.model;
   r["device"] = s.spec.device;
   r["arrival"] = s.spec.arrival;
-  r["rate_hz"] = s.spec.arrival == "offline" ? ordered_json(nullptr) : ordered_json(s.spec.rate_hz);
+  r["rate_hz"] =
+      arrival_needs_rate(s.spec.arrival) ? ordered_json(s.spec.rate_hz) : ordered_json(nullptr);
   r["policy"] = s.policy;
   r["requests"] = s.requests;
   r["batches"] = s.batches;

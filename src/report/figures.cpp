@@ -250,7 +250,8 @@ std::optional<Figure> draw_energy_per_model(const std::vector<std::string>& mode
     double sum = 0;
     int n = 0;
     for (const PaperPoint& p : paper_points()) {
-      if (p.model == model && p.rate_hz == rate && p.repetition == 1) sum += p.energy_per_image_j, ++n;
+      if (p.model == model && p.rate_hz == rate && p.repetition == 1)
+        sum += p.energy_per_image_j, ++n;
     }
     if (n == 0) return std::nullopt;
     return sum / n;
@@ -312,8 +313,8 @@ std::optional<Figure> draw_change_vs_alexnet(const std::vector<std::string>& mod
     *why = "the sweep has no alexnet configurations to compare against";
     return std::nullopt;
   }
-  std::string data =
-      "model " + gp_string("energy per image (" + methods_of(points) + ")") + " \"ImageNet top-1\"\n";
+  std::string data = "model " + gp_string("energy per image (" + methods_of(points) + ")") +
+                     " \"ImageNet top-1\"\n";
   int rows = 0;
   for (const std::string& m : models) {
     const ModelInfo* info = find_builtin(m);

@@ -17,7 +17,7 @@
 namespace gb {
 
 struct Figure {
-  std::string id;       // file stem: fig2_alexnet, fig3, fig4
+  std::string id;  // file stem: fig2_alexnet, fig3, fig4
   std::string title;
   std::string caption;  // what is plotted and how it was measured
   std::string svg_path, png_path;

@@ -192,7 +192,8 @@ std::string machines_section(const ReportContent& c) {
                    esc(meter.value("detail", "")) + "<br>";
         }
       } else if (it->is_array()) {
-        for (const auto& v : *it) value += esc(v.is_string() ? v.get<std::string>() : v.dump()) + "<br>";
+        for (const auto& v : *it)
+          value += esc(v.is_string() ? v.get<std::string>() : v.dump()) + "<br>";
         if (it->empty()) value = "none";
       } else if (it->is_string()) {
         value = esc(it->get<std::string>());
@@ -257,7 +258,8 @@ std::string render_html(const ReportContent& c) {
   std::string versions;
   for (const std::string& v : c.versions) versions += (versions.empty() ? "" : ", ") + v;
   bool estimated = false;
-  for (const ConfigPoint& p : c.points) estimated |= p.energy_method.find("estimate") != std::string::npos;
+  for (const ConfigPoint& p : c.points)
+    estimated |= p.energy_method.find("estimate") != std::string::npos;
   bool simulated = false;
   for (const ConfigPoint& p : c.points) simulated |= p.simulated;
 
@@ -268,7 +270,8 @@ std::string render_html(const ReportContent& c) {
   html += fmt::format(
       "<p class=meta>{} configurations of {} model(s) from <code>{}</code>; greenbatch {}; "
       "latency budget (SLO) {} on max and p99 response time.</p>\n",
-      c.points.size(), c.models.size(), esc(c.options.input), esc(versions), seconds(c.options.slo_s));
+      c.points.size(), c.models.size(), esc(c.options.input), esc(versions),
+      seconds(c.options.slo_s));
   if (estimated) {
     html +=
         "<p class=warning><b>Estimated energy.</b> Some or all energy figures here come from "

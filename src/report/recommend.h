@@ -21,10 +21,10 @@ namespace gb {
 struct Recommendation {
   std::string model, device, arrival, rate_label;
   std::optional<double> rate_hz;
-  std::optional<ConfigPoint> best;      // none: nothing meets the budget
-  std::size_t candidates = 0;           // configurations of this workload
-  std::size_t within_slo = 0;           // of which meet the budget
-  std::optional<ConfigPoint> greedy;    // the greedy baseline, when measured
+  std::optional<ConfigPoint> best;       // none: nothing meets the budget
+  std::size_t candidates = 0;            // configurations of this workload
+  std::size_t within_slo = 0;            // of which meet the budget
+  std::optional<ConfigPoint> greedy;     // the greedy baseline, when measured
   std::optional<ConfigPoint> unbatched;  // batches of one, when measured
   std::optional<double> saving_vs_greedy;
   std::optional<double> saving_vs_unbatched;

@@ -18,10 +18,10 @@
 namespace gb {
 
 struct ReportOptions {
-  std::string input;            // a sweep folder, a results*.sqlite file, or a run folder
-  std::string out;              // default: <input folder>/report
-  double slo_s = 1.0;           // the latency budget for recommendations
-  bool compare_paper = false;   // overlay the paper's GTX 1080 figures
+  std::string input;           // a sweep folder, a results*.sqlite file, or a run folder
+  std::string out;             // default: <input folder>/report
+  double slo_s = 1.0;          // the latency budget for recommendations
+  bool compare_paper = false;  // overlay the paper's GTX 1080 figures
 };
 
 struct ReportContent {

@@ -1,8 +1,9 @@
 // The recommendation rule and the Pareto front on constructed result sets.
+#include "report/recommend.h"
+
 #include <gtest/gtest.h>
 
 #include "report/pareto.h"
-#include "report/recommend.h"
 
 namespace gb {
 namespace {
@@ -26,7 +27,7 @@ ConfigPoint point(const std::string& policy, double energy, double max_s, double
 
 TEST(Recommend, LeastEnergyWithinTheBudgetAndSavingsAgainstBaselines) {
   const std::vector<ConfigPoint> points = {
-      point("fixed:1", 2.0, 0.05, 0.04),    point("fixed:16", 1.0, 0.8, 0.7),
+      point("fixed:1", 2.0, 0.05, 0.04), point("fixed:16", 1.0, 0.8, 0.7),
       point("fixed:64", 0.5, 3.0, 2.9),  // cheapest, but over the budget
       point("greedy:128", 1.6, 0.1, 0.09), point("greedy:32", 1.2, 0.2, 0.15)};
   const auto recs = recommend(points, 1.0);
@@ -46,12 +47,14 @@ TEST(Recommend, LeastEnergyWithinTheBudgetAndSavingsAgainstBaselines) {
 TEST(Recommend, P99MustMeetTheBudgetToo) {
   // max within budget but p99 over it cannot happen in one run; with means over repetitions the
   // two are checked separately, so test the rule itself.
-  const auto recs = recommend({point("fixed:8", 0.5, 0.9, 1.1), point("fixed:4", 0.7, 0.5, 0.4)}, 1.0);
+  const auto recs =
+      recommend({point("fixed:8", 0.5, 0.9, 1.1), point("fixed:4", 0.7, 0.5, 0.4)}, 1.0);
   EXPECT_EQ(recs[0].best->policy, "fixed:4");
 }
 
 TEST(Recommend, NothingMeetsTheBudget) {
-  const auto recs = recommend({point("fixed:64", 0.5, 3.0, 2.0), point("fixed:128", 0.4, 6, 5)}, 1.0);
+  const auto recs =
+      recommend({point("fixed:64", 0.5, 3.0, 2.0), point("fixed:128", 0.4, 6, 5)}, 1.0);
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_FALSE(recs[0].best);
   EXPECT_EQ(recs[0].within_slo, 0u);
@@ -77,11 +80,11 @@ TEST(Recommend, TiesGoToLowerP99ThenMaxThenSmallerBatchThenName) {
                 .best->policy,
             "fixed:8");
   // Equal within 1e-9 relative counts as a tie.
-  EXPECT_EQ(recommend({point("fixed:8", 0.5 * (1 + 1e-12), 0.5, 0.3),
-                       point("fixed:16", 0.5, 0.6, 0.4)},
-                      1)[0]
-                .best->policy,
-            "fixed:8");
+  EXPECT_EQ(
+      recommend({point("fixed:8", 0.5 * (1 + 1e-12), 0.5, 0.3), point("fixed:16", 0.5, 0.6, 0.4)},
+                1)[0]
+          .best->policy,
+      "fixed:8");
 }
 
 TEST(Recommend, OneRecommendationPerModelAndRate) {
@@ -96,9 +99,9 @@ TEST(Recommend, OneRecommendationPerModelAndRate) {
 
 TEST(Pareto, FrontKeepsOnlyUndominatedPoints) {
   const std::vector<ConfigPoint> points = {
-      point("a", 1.0, 5.0, 0), point("b", 2.0, 1.0, 0), point("c", 1.5, 3.0, 0),
-      point("d", 2.5, 2.0, 0),  // dominated by b
-      point("e", 1.0, 6.0, 0),  // same energy as a, slower: dominated
+      point("a", 1.0, 5.0, 0), point("b", 2.0, 1.0, 0),
+      point("c", 1.5, 3.0, 0), point("d", 2.5, 2.0, 0),  // dominated by b
+      point("e", 1.0, 6.0, 0),                           // same energy as a, slower: dominated
   };
   const auto front = pareto_front(points);
   ASSERT_EQ(front.size(), 3u);

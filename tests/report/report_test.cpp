@@ -93,21 +93,21 @@ policies = ["fixed:1", "fixed:4", "greedy"]
   EXPECT_EQ(figures, 4u);
   EXPECT_NE(html.find("Peak power at small and large batches"), std::string::npos);
   EXPECT_NE(html.find("not measurements"), std::string::npos);  // estimated energy is flagged
-  EXPECT_NE(html.find("paper, GTX 1080"), std::string::npos);    // the overlay is marked
+  EXPECT_NE(html.find("paper, GTX 1080"), std::string::npos);   // the overlay is marked
   EXPECT_NE(html.find("fixed:4"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);  // nothing fetched from a CDN
   // Every in-page reference of the inlined figures (markers, fill patterns) has its target, once.
   std::map<std::string, int> ids;
   const std::regex id_re(R"re(\bid=["']([^"']+)["'])re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re); it != std::sregex_iterator();
-       ++it) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re);
+       it != std::sregex_iterator(); ++it) {
     ++ids[(*it)[1].str()];
   }
   for (const auto& [id, n] : ids) EXPECT_EQ(n, 1) << "duplicate id " << id;
   const std::regex ref_re(R"re((?:href=["']#|url\(#)([^"')]+))re");
   int refs = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref_re); it != std::sregex_iterator();
-       ++it, ++refs) {
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref_re);
+       it != std::sregex_iterator(); ++it, ++refs) {
     EXPECT_TRUE(ids.count((*it)[1].str())) << "dangling reference #" << (*it)[1].str();
   }
   EXPECT_GT(refs, 0);
@@ -123,7 +123,8 @@ policies = ["fixed:1", "fixed:4", "greedy"]
   std::smatch m;
   ASSERT_TRUE(std::regex_search(
       chrome.output, m,
-      std::regex(R"re(<body data-figures="(\d+)" data-figures-rendered="(\d+)" data-errors="([^"]*)")re")))
+      std::regex(
+          R"re(<body data-figures="(\d+)" data-figures-rendered="(\d+)" data-errors="([^"]*)")re")))
       << chrome.output.substr(0, 2000);
   EXPECT_EQ(m[1].str(), "4");
   EXPECT_EQ(m[2].str(), "4") << "a figure rendered an empty box";

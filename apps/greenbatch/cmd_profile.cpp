@@ -1,0 +1,163 @@
+// greenbatch profile: service time and energy of one model per batch size, for the simulator and
+// the profile-driven policies (slo:T, offline:T).
+#include <ATen/Parallel.h>
+#include <fmt/format.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include "commands.h"
+#include "common/errors.h"
+#include "common/parse.h"
+#include "experiment/machine.h"
+#include "experiment/session.h"
+#include "inference/image_set.h"
+#include "inference/model_executor.h"
+#include "models/classifier.h"
+#include "terminal.h"
+
+namespace gb::cli {
+namespace {
+
+struct ProfileArgs {
+  RunSpec base;
+  std::string sizes = "1,2,4,8,16,32,64,128";
+  std::string window = "2s";
+  int64_t windows = 3;
+  int64_t min_batches = 3;
+  double idle_seconds = 5;
+  int64_t warmup_batches = 4;
+  int threads = 0;
+  std::string out;
+};
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int profile_command(ProfileArgs& a) {
+  std::vector<std::size_t> sizes;
+  for (const std::string& s : split(a.sizes, ',')) {
+    const int64_t n = parse_int(trim(s), "batch size");
+    if (n < 1 || n > 65536) throw UsageError("batch sizes must be in 1..65536, got " + s);
+    if (!sizes.empty() && static_cast<std::size_t>(n) <= sizes.back()) {
+      throw UsageError("--batch-sizes must increase: " + a.sizes);
+    }
+    sizes.push_back(static_cast<std::size_t>(n));
+  }
+  if (sizes.empty()) throw UsageError("--batch-sizes is empty");
+  const Nanos window = parse_duration(a.window);
+  if (window.count() <= 0) throw UsageError("--window must be > 0");
+  if (a.windows < 1) throw UsageError("--windows must be >= 1");
+  if (a.windows < 2) status("note: one window per size gives no confidence interval");
+  if (a.min_batches < 1) throw UsageError("--min-batches must be >= 1");
+  if (!(a.idle_seconds > 0)) {
+    throw UsageError("--idle-seconds must be > 0: dynamic energy needs the idle baseline");
+  }
+  if (a.threads > 0) at::set_num_threads(a.threads);
+  RunSpec& b = a.base;
+  if (b.model != "noop") {
+    if (b.model.find('/') == std::string::npos && !find_builtin(b.model)) {
+      make_classifier(b.model, 0);  // the unknown-model error, with the list of built-ins
+    }
+    parse_device(b.device);
+    if (!b.images.empty()) ImageSet::from_folder(b.images);
+  }
+  open_meters(meter_options(b));
+  const std::filesystem::path out(a.out);
+  if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path())) {
+    throw UsageError("folder '" + out.parent_path().string() + "' of --out does not exist");
+  }
+  b.idle_duration = from_seconds(a.idle_seconds);
+  b.warmup_batches = static_cast<std::size_t>(a.warmup_batches);
+  b.warmup_batch_size = std::min<std::size_t>(32, sizes.back());
+
+  status(fmt::format("greenbatch profile: {} on {}, batch sizes {}", b.model, b.device, a.sizes));
+  ExperimentSession session(b, sizes.back(), [](const std::string& m) { status("  " + m); });
+  ServiceProfile p;
+  p.model = b.model;
+  p.device = b.device;
+  p.device_name = session.device_name();
+  p.images = session.images_source();
+  p.threads = at::get_num_threads();
+  p.energy_method = session.energy_method();
+  p.energy_detail = session.energy_detail();
+  for (double w : session.idle_power_w()) p.idle_power_w += w;
+  p.created_utc = utc_now();
+  p.machine = describe_machine(b.powercap_root);
+
+  Table t;
+  t.header = {"batch", "batches", "service mean (ms)", "p99 (ms)", "energy/batch (J)",
+              "dynamic/batch (J)", "energy/img (J)", "dynamic/img (J)"};
+  t.numeric.assign(t.header.size(), true);
+  for (std::size_t size : sizes) {
+    show_progress(fmt::format("  profiling batch size {} ...", size));
+    ProfiledBatch pb = session.profile_batch(size, static_cast<std::size_t>(a.windows), window,
+                                             static_cast<std::size_t>(a.min_batches));
+    finish_progress();
+    t.rows.push_back({std::to_string(size), std::to_string(pb.batches),
+                      fmt::format("{:.2f}", pb.service_mean_s * 1e3),
+                      fmt::format("{:.2f}", pb.service_p99_s * 1e3), fmt::format("{:.4g}", pb.energy_j),
+                      fmt::format("{:.4g}", pb.dynamic_j),
+                      fmt::format("{:.4g}", pb.energy_j / size),
+                      fmt::format("{:.4g}", pb.dynamic_j / size)});
+    p.batches.push_back(std::move(pb));
+  }
+  p.save(a.out);
+  std::fputs(fmt::format("\ngreenbatch profile | {} on {} | idle {:.2f} W | energy: {}{}\n\n",
+                         p.model, p.device_name, p.idle_power_w, p.energy_method,
+                         p.energy_method.find("estimate") != std::string::npos
+                             ? " (a CPU-utilisation model, NOT a measurement)"
+                             : "")
+                 .c_str(),
+             stdout);
+  std::fputs(t.render().c_str(), stdout);
+  std::fputs(fmt::format("\nprofile written to {}\n", a.out).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace
+
+Command register_profile(CLI::App& app) {
+  auto args = std::make_shared<ProfileArgs>();
+  ProfileArgs& a = *args;
+  CLI::App* cmd = app.add_subcommand(
+      "profile", "Measure service time and energy per batch size, for simulate and slo:T");
+  cmd->footer(
+      "\nEach batch size runs --windows energy windows of back-to-back batches, each at least\n"
+      "--window long and --min-batches batches: a window spans many energy-counter updates\n"
+      "(NVML's counter moves every ~20-100 ms, RAPL's every ~1 ms), and several windows give a\n"
+      "confidence interval. Example:\n"
+      "  greenbatch profile --model alexnet --batch-sizes 1,2,4,8,16,32,64,128 --out alexnet.json\n");
+  cmd->add_option("--model,-m", a.base.model, "built-in model, noop, or a TorchScript file")
+      ->required();
+  cmd->add_option("--out,-o", a.out, "the profile to write (JSON)")->required();
+  cmd->add_option("--batch-sizes", a.sizes, "increasing batch sizes")->capture_default_str();
+  cmd->add_option("--device,-d", a.base.device, "cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--weights", a.base.weights, "weights for a built-in model");
+  cmd->add_option("--images", a.base.images, "folder of JPEG/PNG images (default: built-in)");
+  cmd->add_option("--window", a.window, "minimum length of one energy window")
+      ->capture_default_str();
+  cmd->add_option("--windows", a.windows, "energy windows per batch size")->capture_default_str();
+  cmd->add_option("--min-batches", a.min_batches, "minimum batches per window")
+      ->capture_default_str();
+  cmd->add_option("--idle-seconds", a.idle_seconds, "idle baseline, model loaded")
+      ->capture_default_str();
+  cmd->add_option("--warmup-batches", a.warmup_batches, "warm-up batches of 32")
+      ->capture_default_str();
+  cmd->add_option("--meter", a.base.meter, "auto | nvml | rapl | nvml,rapl | estimate")
+      ->capture_default_str();
+  cmd->add_option("--gpu-index", a.base.gpu_index, "GPU measured by NVML")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--powercap-root", a.base.powercap_root, "root of the powercap sysfs tree")
+      ->capture_default_str();
+  cmd->add_option("--threads", a.threads, "torch intra-op threads (default: torch's choice)");
+  return [args] { return profile_command(*args); };
+}
+
+}  // namespace gb::cli

@@ -1,0 +1,202 @@
+// greenbatch simulate: a whole experiment file predicted from profiles in virtual time.
+// greenbatch validate: each configuration run for real and simulated, with the errors.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "commands.h"
+#include "common/errors.h"
+#include "common/parse.h"
+#include "experiment/experiment_file.h"
+#include "experiment/result_store.h"
+#include "experiment/session.h"
+#include "profiles.h"
+#include "sim/simulator.h"
+#include "terminal.h"
+#include "workload/arrivals.h"
+
+namespace gb::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct SimulateArgs {
+  std::string file;
+  std::vector<std::string> profiles;
+  std::string out = "results-simulated";
+  bool mean_service = false;
+};
+
+int simulate_command(SimulateArgs& a) {
+  const ExperimentFile experiment = load_experiment(a.file);
+  std::vector<Configuration> configs = expand(experiment);
+  attach_profiles(configs, a.profiles, true);
+  const auto profiles = load_profiles(a.profiles);
+
+  const fs::path store_path = fs::path(a.out) / "results.sqlite";
+  if (fs::exists(store_path)) {
+    ResultStore existing(store_path.string());
+    for (const StoredRun& r : existing.runs()) {
+      if (!r.summary.value("simulated", false)) {
+        throw UsageError("'" + store_path.string() +
+                         "' holds measured runs; simulate into another --out folder");
+      }
+    }
+  }
+  fs::create_directories(a.out);
+  // Simulations are recomputed in a second: always start fresh, without per-save fsyncs.
+  ResultStore store(store_path.string(), experiment, true);
+  store.set_durable(false);
+  for (const auto& [model, p] : profiles) {
+    if (!p.machine.empty()) store.add_machine(p.machine);
+  }
+
+  const auto t0 = SteadyClock::now();
+  std::vector<SimulatedRun> runs;
+  runs.reserve(configs.size());
+  std::size_t requests = 0;
+  for (const Configuration& c : configs) {
+    runs.push_back(simulate_run(c.spec, profiles.at(c.spec.model), a.mean_service));
+    runs.back().summary.run_id = fmt::format("config-{}", c.index);
+    requests += c.spec.requests;
+  }
+  const double simulated_s = to_seconds(SteadyClock::now() - t0);
+  // Summaries only: a simulated trace is recomputed exactly by rerunning the simulation.
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    store.save(configs[i], runs[i].summary, RunTrace{}, {}, {"simulated"});
+  }
+  const double total_s = to_seconds(SteadyClock::now() - t0);
+
+  Table t;
+  t.header = {"model", "arrival", "rate/s", "policy", "energy/img (J)", "p99 (ms)", "max (ms)",
+              "mean batch"};
+  t.numeric = {false, false, true, false, true, true, true, true};
+  for (const SimulatedRun& r : runs) {
+    const RunSummary& s = r.summary;
+    t.rows.push_back({s.spec.model, s.spec.arrival,
+                      arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : "-",
+                      s.policy, fmt::format("{:.4g}", s.energy_per_image_j()),
+                      fmt::format("{:.1f}", s.response_s.p99 * 1e3),
+                      fmt::format("{:.1f}", s.response_s.max * 1e3),
+                      fmt::format("{:.1f}", s.mean_batch_size)});
+  }
+  std::fputs(t.render().c_str(), stdout);
+  std::fputs(fmt::format("\nsimulated {} configurations ({} requests) in {:.0f} ms; with writing "
+                         "{:.0f} ms -> {}\nenergy method: estimate (predicted from profiles, NOT "
+                         "measured); service times {}\n",
+                         configs.size(), requests, simulated_s * 1e3, total_s * 1e3,
+                         store_path.string(),
+                         a.mean_service ? "at the profile's means" : "drawn from the profile")
+                 .c_str(),
+             stdout);
+  return 0;
+}
+
+struct ValidateArgs {
+  std::string file;
+  std::vector<std::string> profiles;
+  bool mean_service = false;
+  double energy_target = 10, latency_target = 15;  // %
+};
+
+double error_pct(double sim, double real) {
+  return real != 0 ? 100.0 * (sim - real) / real : (sim == 0 ? 0 : INFINITY);
+}
+
+int validate_command(ValidateArgs& a) {
+  const ExperimentFile experiment = load_experiment(a.file);
+  std::vector<Configuration> configs = expand(experiment);
+  attach_profiles(configs, a.profiles, true);
+  const auto profiles = load_profiles(a.profiles);
+  open_meters(meter_options(configs.front().spec));
+
+  Table t;
+  t.header = {"model", "arrival", "rate/s", "policy", "energy/img real", "sim", "err",
+              "p99 real (ms)", "sim", "err", "max real (ms)", "sim", "err"};
+  t.numeric = {false, false, true, false, true, true, true, true, true, true, true, true, true};
+  double worst_e = 0, worst_p99 = 0, worst_max = 0;
+  std::size_t within = 0;
+  for (std::size_t begin = 0; begin < configs.size();) {
+    std::size_t end = begin, max_batch = 1;
+    while (end < configs.size() && configs[end].spec.model == configs[begin].spec.model) {
+      max_batch = std::max(max_batch, policy_max_batch(configs[end].spec.policy));
+      ++end;
+    }
+    status(fmt::format("loading {} on {}", configs[begin].spec.model, configs[begin].spec.device));
+    ExperimentSession session(configs[begin].spec, max_batch,
+                              [](const std::string& m) { status("  " + m); });
+    for (std::size_t i = begin; i < end; ++i) {
+      const RunSpec& spec = configs[i].spec;
+      const std::string label = fmt::format("[{}/{}] {} {} {} {:g}/s", i + 1, configs.size(),
+                                            spec.model, spec.policy, spec.arrival, spec.rate_hz);
+      if (!stderr_is_tty()) status("  " + label);
+      const RunOutcome real = session.run(spec, [&](std::size_t n, std::size_t total, double) {
+        show_progress(fmt::format("  {}  {}/{}", label, n, total));
+      });
+      finish_progress();
+      const SimulatedRun sim = simulate_run(spec, profiles.at(spec.model), a.mean_service);
+      const RunSummary &r = real.summary, &s = sim.summary;
+      const double ee = error_pct(s.energy_per_image_j(), r.energy_per_image_j());
+      const double ep = error_pct(s.response_s.p99, r.response_s.p99);
+      const double em = error_pct(s.response_s.max, r.response_s.max);
+      worst_e = std::max(worst_e, std::fabs(ee));
+      worst_p99 = std::max(worst_p99, std::fabs(ep));
+      worst_max = std::max(worst_max, std::fabs(em));
+      within += std::fabs(ee) <= a.energy_target && std::fabs(ep) <= a.latency_target &&
+                std::fabs(em) <= a.latency_target;
+      t.rows.push_back({spec.model, spec.arrival,
+                        arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-",
+                        r.policy, fmt::format("{:.4g}", r.energy_per_image_j()),
+                        fmt::format("{:.4g}", s.energy_per_image_j()), fmt::format("{:+.1f} %", ee),
+                        fmt::format("{:.1f}", r.response_s.p99 * 1e3),
+                        fmt::format("{:.1f}", s.response_s.p99 * 1e3), fmt::format("{:+.1f} %", ep),
+                        fmt::format("{:.1f}", r.response_s.max * 1e3),
+                        fmt::format("{:.1f}", s.response_s.max * 1e3),
+                        fmt::format("{:+.1f} %", em)});
+    }
+    begin = end;
+  }
+  std::fputs("\n", stdout);
+  std::fputs(t.render().c_str(), stdout);
+  std::fputs(
+      fmt::format("\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
+                  "(target {:g} %); {}/{} configurations within all targets\n"
+                  "errors are (simulated - real) / real; real energy method: {}\n",
+                  worst_e, a.energy_target, worst_p99, worst_max, a.latency_target, within,
+                  configs.size(), configs.empty() ? "" : profiles.begin()->second.energy_method)
+          .c_str(),
+      stdout);
+  return 0;
+}
+
+}  // namespace
+
+Command register_simulate(CLI::App& app) {
+  auto args = std::make_shared<SimulateArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "simulate", "Predict an experiment file from profiles in virtual time (about a second)");
+  cmd->add_option("FILE", args->file, "experiment file (TOML), as for sweep")->required();
+  cmd->add_option("--profile,-p", args->profiles, "profile of each model (greenbatch profile)")
+      ->required();
+  cmd->add_option("--out,-o", args->out, "result folder (results.sqlite; report works on it)")
+      ->capture_default_str();
+  cmd->add_flag("--mean-service", args->mean_service,
+                "use each batch size's mean service time instead of drawing from the profile");
+  cmd->footer(
+      "\nExample:\n  greenbatch simulate configs/paper.toml -p alexnet.json -p densenet121.json "
+      "... --out /tmp/sim\n  greenbatch report /tmp/sim --slo 1s\n");
+  return [args] { return simulate_command(*args); };
+}
+
+Command register_validate(CLI::App& app) {
+  auto args = std::make_shared<ValidateArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "validate", "Run each configuration for real and simulated, and print the errors");
+  cmd->add_option("FILE", args->file, "experiment file (TOML)")->required();
+  cmd->add_option("--profile,-p", args->profiles, "profile of each model")->required();
+  cmd->add_flag("--mean-service", args->mean_service, "simulate with mean service times");
+  return [args] { return validate_command(*args); };
+}
+
+}  // namespace gb::cli

@@ -1,0 +1,23 @@
+// --profile files on the command line: one per model, attached to the configurations that need
+// them (simulate and validate: every model; run and sweep: models with slo/offline policies).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "experiment/experiment_file.h"
+#include "sim/profile.h"
+
+namespace gb::cli {
+
+// model -> profile, loaded and checked; two profiles of one model are a UsageError.
+std::map<std::string, ServiceProfile> load_profiles(const std::vector<std::string>& paths);
+
+// Sets spec.profile of every configuration whose model has a profile; with `every_model`, a model
+// without one is a UsageError. Then checks that every policy can be built (slo and offline need
+// their model's profile).
+void attach_profiles(std::vector<Configuration>& configs, const std::vector<std::string>& paths,
+                     bool every_model);
+
+}  // namespace gb::cli

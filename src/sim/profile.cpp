@@ -1,0 +1,151 @@
+#include "sim/profile.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "common/errors.h"
+
+namespace gb {
+
+using nlohmann::ordered_json;
+
+std::shared_ptr<const BatchCosts> ServiceProfile::costs() const {
+  std::vector<BatchCostPoint> points;
+  for (const ProfiledBatch& b : batches) {
+    points.push_back({b.size, from_seconds(b.service_mean_s), from_seconds(b.service_p99_s),
+                      b.dynamic_j});
+  }
+  return std::make_shared<const BatchCosts>(std::move(points));
+}
+
+ordered_json ServiceProfile::to_json() const {
+  ordered_json doc;
+  doc["format"] = "greenbatch-profile/1";
+  doc["model"] = model;
+  doc["device"] = device;
+  doc["device_name"] = device_name;
+  doc["threads"] = threads;
+  doc["images"] = images;
+  doc["energy_method"] = energy_method;
+  doc["energy_detail"] = energy_detail;
+  doc["idle_power_w"] = idle_power_w;
+  doc["created_utc"] = created_utc;
+  ordered_json list = ordered_json::array();
+  for (const ProfiledBatch& b : batches) {
+    ordered_json e;
+    e["size"] = b.size;
+    e["batches"] = b.batches;
+    e["windows"] = b.windows;
+    e["service_mean_s"] = b.service_mean_s;
+    e["service_p50_s"] = b.service_p50_s;
+    e["service_p99_s"] = b.service_p99_s;
+    e["service_max_s"] = b.service_max_s;
+    e["energy_j"] = b.energy_j;
+    e["dynamic_j"] = b.dynamic_j;
+    e["dynamic_ci95_j"] = b.dynamic_ci95_j ? ordered_json(*b.dynamic_ci95_j) : ordered_json(nullptr);
+    e["energy_per_image_j"] = b.energy_j / static_cast<double>(b.size);
+    e["service_s"] = b.service_s;
+    list.push_back(e);
+  }
+  doc["batches"] = list;
+  doc["machine"] = machine;
+  return doc;
+}
+
+ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::string& source) {
+  const auto bad = [&](const std::string& why) -> UsageError {
+    return UsageError("profile '" + source + "': " + why);
+  };
+  if (!doc.is_object() || doc.value("format", "") != "greenbatch-profile/1") {
+    throw bad("not a greenbatch profile (format greenbatch-profile/1)");
+  }
+  ServiceProfile p;
+  try {
+    p.model = doc.at("model").get<std::string>();
+    p.device = doc.value("device", "");
+    p.device_name = doc.value("device_name", "");
+    p.threads = doc.value("threads", 0);
+    p.images = doc.value("images", "");
+    p.energy_method = doc.at("energy_method").get<std::string>();
+    p.energy_detail = doc.value("energy_detail", "");
+    p.idle_power_w = doc.at("idle_power_w").get<double>();
+    p.created_utc = doc.value("created_utc", "");
+    p.machine = doc.value("machine", ordered_json::object());
+    for (const auto& e : doc.at("batches")) {
+      ProfiledBatch b;
+      b.size = e.at("size").get<std::size_t>();
+      b.batches = e.value("batches", std::size_t{0});
+      b.windows = e.value("windows", std::size_t{0});
+      b.service_mean_s = e.at("service_mean_s").get<double>();
+      b.service_p50_s = e.value("service_p50_s", b.service_mean_s);
+      b.service_p99_s = e.value("service_p99_s", b.service_mean_s);
+      b.service_max_s = e.value("service_max_s", b.service_p99_s);
+      b.energy_j = e.at("energy_j").get<double>();
+      b.dynamic_j = e.at("dynamic_j").get<double>();
+      if (e.contains("dynamic_ci95_j") && e["dynamic_ci95_j"].is_number()) {
+        b.dynamic_ci95_j = e["dynamic_ci95_j"].get<double>();
+      }
+      b.service_s = e.value("service_s", std::vector<double>{});
+      p.batches.push_back(std::move(b));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(std::string("malformed: ") + e.what());
+  }
+  if (p.batches.empty()) throw bad("no batch sizes");
+  for (std::size_t i = 1; i < p.batches.size(); ++i) {
+    if (p.batches[i].size <= p.batches[i - 1].size) throw bad("batch sizes must increase");
+  }
+  return p;
+}
+
+ServiceProfile ServiceProfile::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw UsageError("profile '" + path + "' cannot be read");
+  const ordered_json doc = ordered_json::parse(in, nullptr, false);
+  if (doc.is_discarded()) throw UsageError("profile '" + path + "' is not valid JSON");
+  return from_json(doc, path);
+}
+
+void ServiceProfile::save(const std::string& path) const {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << to_json().dump(1) << "\n";
+    out.flush();
+    if (!out) throw RunError("cannot write " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw RunError("cannot rename " + tmp + ": " + ec.message());
+}
+
+std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std::string& model) {
+  if (path.empty()) return nullptr;
+  const ServiceProfile p = ServiceProfile::load(path);
+  if (p.model != model) {
+    throw UsageError("profile '" + path + "' is of model '" + p.model + "', not '" + model + "'");
+  }
+  return p.costs();
+}
+
+ServiceSampler::ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only)
+    : profile_(profile), costs_(profile.costs()), rng_(seed), mean_only_(mean_only) {}
+
+Nanos ServiceSampler::draw(std::size_t size) {
+  const Nanos mean = costs_->service_mean(size);
+  if (mean_only_) return mean;
+  const auto& bs = profile_.batches;
+  auto it = std::upper_bound(bs.begin(), bs.end(), size,
+                             [](std::size_t s, const ProfiledBatch& b) { return s < b.size; });
+  const ProfiledBatch& near = it == bs.begin() ? bs.front() : *(it - 1);
+  if (near.service_s.empty() || near.service_mean_s <= 0) return mean;
+  std::uniform_int_distribution<std::size_t> pick(0, near.service_s.size() - 1);
+  const double scale = to_seconds(mean) / near.service_mean_s;
+  return from_seconds(near.service_s[pick(rng_)] * scale);
+}
+
+}  // namespace gb

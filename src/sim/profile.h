@@ -1,0 +1,65 @@
+// ServiceProfile: how long a batch of each size takes on one model and device, and how much energy
+// it costs, as measured by `greenbatch profile`; everything the simulator and the profile-driven
+// policies need. Stored as JSON (format "greenbatch-profile/1", docs/simulator.md).
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "batching/batch_costs.h"
+#include "common/time.h"
+
+namespace gb {
+
+struct ProfiledBatch {
+  std::size_t size = 0;
+  std::vector<double> service_s;  // every measured service time (preprocessing + inference)
+  double service_mean_s = 0, service_p50_s = 0, service_p99_s = 0, service_max_s = 0;
+  double energy_j = 0;   // gross energy of one batch (mean over windows)
+  double dynamic_j = 0;  // gross minus idle power x the batch's time
+  std::optional<double> dynamic_ci95_j;
+  std::size_t windows = 0;  // energy windows measured
+  std::size_t batches = 0;  // batches run in them
+};
+
+struct ServiceProfile {
+  std::string model, device, device_name, energy_method, energy_detail, images;
+  double idle_power_w = 0;
+  int threads = 0;
+  std::string created_utc;
+  nlohmann::ordered_json machine;
+  std::vector<ProfiledBatch> batches;  // strictly increasing sizes
+
+  // The table policies use (mean and p99 service time, dynamic energy per batch).
+  std::shared_ptr<const BatchCosts> costs() const;
+
+  nlohmann::ordered_json to_json() const;
+  static ServiceProfile from_json(const nlohmann::ordered_json& doc, const std::string& source);
+  static ServiceProfile load(const std::string& path);  // UsageError with the reason
+  void save(const std::string& path) const;              // atomically
+};
+
+// The batch costs of the profile at `path` for `model` (nullptr when `path` is empty); UsageError
+// when the file cannot be loaded or profiles another model.
+std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std::string& model);
+
+// Draws service times for any batch size from a profile: the empirical distribution of the
+// nearest profiled size at or below it (the smallest when below all), scaled by the ratio of the
+// interpolated mean service times. `mean_only` returns the interpolated mean instead.
+class ServiceSampler {
+ public:
+  ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only = false);
+  Nanos draw(std::size_t size);
+
+ private:
+  const ServiceProfile& profile_;
+  std::shared_ptr<const BatchCosts> costs_;
+  std::mt19937_64 rng_;
+  bool mean_only_;
+};
+
+}  // namespace gb

@@ -1,0 +1,99 @@
+#include "sim/simulator.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "common/errors.h"
+#include "workload/arrivals.h"
+
+namespace gb {
+namespace {
+
+[[noreturn]] void policy_bug(const BatchingPolicy& p, const std::string& what) {
+  throw std::logic_error("policy " + p.describe() + " broke its contract: " + what);
+}
+
+}  // namespace
+
+SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
+                                ServiceSampler& service, const BatchCosts& costs) {
+  SimulatedStream out;
+  RunTrace& trace = out.trace;
+  trace.scheduled = schedule;
+  trace.released = schedule;  // virtual time: released exactly on schedule
+  const std::size_t n = schedule.size();
+  trace.batches.reserve(n / 4 + 1);
+  QueueView queue{trace.scheduled.data(), 0, 0, n};
+  Nanos now{0};
+  std::size_t head = 0, tail = 0;
+  while (head < n) {
+    while (tail < n && schedule[tail] <= now) ++tail;
+    if (tail == head) {  // nothing queued: jump to the next arrival
+      now = std::max(now, schedule[tail]);
+      continue;
+    }
+    queue.head = head;
+    queue.tail = tail;
+    const Decision d = policy.decide(queue, now);
+    switch (d.kind) {
+      case Decision::Kind::kDispatch: {
+        if (d.count == 0 || d.count > queue.size()) {
+          policy_bug(policy, "dispatched " + std::to_string(d.count) + " of " +
+                                 std::to_string(queue.size()) + " queued");
+        }
+        const Nanos end = now + service.draw(d.count);
+        trace.batches.push_back({head, d.count, now, end});
+        out.dynamic_j += costs.dynamic_j(d.count);
+        policy.on_batch_done({d.count, now, end, schedule[head]});
+        head += d.count;
+        now = end;
+        break;
+      }
+      case Decision::Kind::kWakeAt:
+        if (d.wake_at <= now) policy_bug(policy, "asked to wake at a time already past");
+        now = tail < n ? std::min(d.wake_at, schedule[tail]) : d.wake_at;
+        break;
+      case Decision::Kind::kWaitForArrival:
+        if (queue.stream_ended()) policy_bug(policy, "waits for an arrival after the stream ended");
+        now = schedule[tail];
+        break;
+    }
+  }
+  trace.end = trace.batches.empty() ? Nanos(0) : trace.batches.back().end;
+  return out;
+}
+
+SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bool mean_only) {
+  if (profile.model != spec.model) {
+    throw UsageError("profile of '" + profile.model + "' cannot simulate model '" + spec.model +
+                     "'");
+  }
+  const auto costs = profile.costs();
+  auto policy = parse_policy(spec.policy, costs);
+  const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
+  const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
+  // Service-time draws get their own stream, so changing them never changes the arrivals.
+  ServiceSampler service(profile, spec.seed ^ 0x9e3779b97f4a7c15ULL, mean_only);
+  SimulatedStream s = simulate_stream(schedule, *policy, service, *costs);
+
+  EnergyAccount energy;
+  energy.seconds = to_seconds(s.trace.end);
+  DomainEnergy d;
+  d.domain = "simulated";
+  d.method = "estimate";
+  d.joules = profile.idle_power_w * energy.seconds + s.dynamic_j;
+  d.idle_power_w = profile.idle_power_w;
+  d.detail = "simulated from a profile of " + profile.model + " on " + profile.device_name +
+             " (its energy measured with " + profile.energy_method + ")";
+  energy.domains.push_back(d);
+
+  SimulatedRun out;
+  out.summary = summarize(spec, policy->describe(), s.trace, energy, {});
+  out.summary.simulated = true;
+  out.summary.device_name = profile.device_name;
+  out.summary.images_source = profile.images;
+  out.trace = std::move(s.trace);
+  return out;
+}
+
+}  // namespace gb

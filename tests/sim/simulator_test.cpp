@@ -1,0 +1,160 @@
+// The simulator: exact virtual-time arithmetic, the same policy objects as the real runner (same
+// batches on the same stream), profile files, and the slo policy meeting its budget.
+#include "sim/simulator.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "batching/policy.h"
+#include "common/errors.h"
+#include "runtime/batch_executor.h"
+#include "runtime/stream_runner.h"
+#include "test_paths.h"
+#include "workload/arrivals.h"
+
+namespace gb {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Service 10 ms + 5 ms per image; dynamic energy 1 J + 0.1 J per image; idle 20 W.
+ServiceProfile linear_profile(const std::string& model = "m") {
+  ServiceProfile p;
+  p.model = model;
+  p.device = "cpu";
+  p.device_name = "test";
+  p.energy_method = "rapl";
+  p.idle_power_w = 20;
+  for (std::size_t b : {1, 2, 4, 8, 16, 32, 64, 128}) {
+    ProfiledBatch pb;
+    pb.size = b;
+    pb.service_mean_s = pb.service_p50_s = pb.service_p99_s = pb.service_max_s = 0.010 + 0.005 * b;
+    pb.service_s = {pb.service_mean_s};
+    pb.dynamic_j = 1.0 + 0.1 * b;
+    pb.energy_j = pb.dynamic_j + 20 * pb.service_mean_s;
+    pb.windows = pb.batches = 1;
+    p.batches.push_back(pb);
+  }
+  return p;
+}
+
+TEST(Simulator, FixedBatchesOnAConstantStreamAreExact) {
+  const ServiceProfile profile = linear_profile();
+  RunSpec spec;
+  spec.model = "m";
+  spec.arrival = "constant";
+  spec.rate_hz = 10;  // one request every 100 ms
+  spec.requests = 8;
+  spec.policy = "fixed:4";
+  const SimulatedRun r = simulate_run(spec, profile, true);
+  ASSERT_EQ(r.trace.batches.size(), 2u);
+  // Batch 1: requests at 0..300 ms, starts at 300 ms, takes 30 ms.
+  EXPECT_EQ(r.trace.batches[0].start, milliseconds(300));
+  EXPECT_EQ(r.trace.batches[0].end, milliseconds(330));
+  EXPECT_EQ(r.trace.batches[1].end, milliseconds(730));
+  EXPECT_DOUBLE_EQ(r.summary.response_s.max, 0.330);
+  EXPECT_TRUE(r.summary.simulated);
+  EXPECT_EQ(r.summary.energy.method(), "estimate");
+  // Energy = idle x time + dynamic of each batch.
+  EXPECT_NEAR(r.summary.energy.gross_j(), 20 * 0.730 + 2 * 1.4, 1e-9);
+  EXPECT_NEAR(*r.summary.energy.dynamic_j(), 2 * 1.4, 1e-9);
+}
+
+TEST(Simulator, DrivesTheSamePoliciesAsTheRealRunnerToTheSameBatches) {
+  // With an instant executor the real runner's batches depend only on the policy and the stream;
+  // fixed and timeout-free policies give the same partition in both.
+  const std::vector<Nanos> schedule = generate_schedule(parse_arrival("paper", 2000), 300, 4);
+  const ServiceProfile profile = linear_profile();
+  for (const char* spec : {"fixed:7", "fixed:32"}) {
+    auto real_policy = parse_policy(spec);
+    NoopExecutor noop;
+    StreamRunner runner;
+    const RunTrace real = runner.run(schedule, *real_policy, noop, SteadyClock::now());
+    auto sim_policy = parse_policy(spec);
+    ServiceSampler service(profile, 1, true);
+    const SimulatedStream sim = simulate_stream(schedule, *sim_policy, service, *profile.costs());
+    ASSERT_EQ(real.batches.size(), sim.trace.batches.size()) << spec;
+    for (std::size_t i = 0; i < real.batches.size(); ++i) {
+      EXPECT_EQ(real.batches[i].first, sim.trace.batches[i].first) << spec;
+      EXPECT_EQ(real.batches[i].size, sim.trace.batches[i].size) << spec;
+    }
+  }
+}
+
+// A policy that waits for an arrival after the stream ended: a contract breach.
+class Stranding final : public BatchingPolicy {
+ public:
+  Decision decide(const QueueView&, Nanos) override { return Decision::wait_for_arrival(); }
+  std::string describe() const override { return "stranding"; }
+  std::size_t max_batch() const override { return 1; }
+  std::unique_ptr<BatchingPolicy> clone() const override { return std::make_unique<Stranding>(); }
+};
+
+TEST(Simulator, PolicyContractBreachIsAnErrorNotAHang) {
+  const ServiceProfile profile = linear_profile();
+  Stranding p;
+  ServiceSampler service(profile, 1, true);
+  EXPECT_THROW(simulate_stream({Nanos(0), milliseconds(1)}, p, service, *profile.costs()),
+               std::logic_error);
+}
+
+TEST(Simulator, SloPolicyMeetsItsBudgetAndBeatsGreedyOnEnergy) {
+  const ServiceProfile profile = linear_profile();
+  for (const char* arrival : {"paper", "poisson", "bursty"}) {
+    RunSpec spec;
+    spec.model = "m";
+    spec.arrival = arrival;
+    spec.rate_hz = 40;
+    spec.requests = 4000;
+    spec.policy = "slo:500ms";
+    const SimulatedRun slo = simulate_run(spec, profile, true);
+    EXPECT_LE(slo.summary.response_s.max, 0.5) << arrival;
+    spec.policy = "greedy";
+    const SimulatedRun greedy = simulate_run(spec, profile, true);
+    EXPECT_LT(slo.summary.energy_per_image_j(), greedy.summary.energy_per_image_j()) << arrival;
+    spec.policy = "offline:500ms";
+    const SimulatedRun best = simulate_run(spec, profile, true);
+    EXPECT_LE(best.summary.response_s.max, 0.5) << arrival;
+    EXPECT_LE(best.summary.energy.dynamic_j().value(), slo.summary.energy.dynamic_j().value() + 1e-9)
+        << arrival << ": the offline optimum is a lower bound";
+  }
+}
+
+TEST(Profile, RoundTripsThroughJsonAndRejectsOtherFiles) {
+  const auto dir = testing::scratch_dir("profile");
+  const std::string path = (dir / "p.json").string();
+  const ServiceProfile p = linear_profile("alexnet");
+  p.save(path);
+  const ServiceProfile q = ServiceProfile::load(path);
+  EXPECT_EQ(q.model, "alexnet");
+  ASSERT_EQ(q.batches.size(), p.batches.size());
+  EXPECT_DOUBLE_EQ(q.batches[3].dynamic_j, p.batches[3].dynamic_j);
+  EXPECT_EQ(q.costs()->service_mean(3), milliseconds(25));
+  EXPECT_THROW(load_costs(path, "densenet121"), UsageError);
+  EXPECT_EQ(load_costs("", "x"), nullptr);
+  std::ofstream(path) << "{\"format\": \"something else\"}";
+  EXPECT_THROW(ServiceProfile::load(path), UsageError);
+  std::ofstream(path) << "not json";
+  EXPECT_THROW(ServiceProfile::load(path), UsageError);
+  EXPECT_THROW(ServiceProfile::load((dir / "absent.json").string()), UsageError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ServiceSampler, DrawsFromTheMeasuredDistributionScaledToTheSize) {
+  ServiceProfile p = linear_profile();
+  p.batches[2].service_s = {0.020, 0.040};  // size 4, mean 0.030
+  ServiceSampler s(p, 7);
+  for (int i = 0; i < 20; ++i) {
+    const Nanos d = s.draw(4);
+    EXPECT_TRUE(d == milliseconds(20) || d == milliseconds(40)) << d.count();
+  }
+  // Size 6: drawn from size 4's samples scaled by mean(6)/mean(4) = 40/30.
+  const double scaled = to_seconds(s.draw(6));
+  EXPECT_TRUE(std::abs(scaled - 0.020 * 4 / 3) < 1e-6 || std::abs(scaled - 0.040 * 4 / 3) < 1e-6)
+      << scaled;
+}
+
+}  // namespace
+}  // namespace gb
