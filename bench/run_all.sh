@@ -14,6 +14,12 @@ echo
 echo "== saturation with a real model"
 "$build/bench/saturation_bench" shufflenet_v2_x0_5 32 10
 echo
+echo "== the simulator: the paper's 100 configurations from the shipped CPU profiles"
+"$build/bench/sim_bench" configs/paper.toml configs/profiles/cpu-epyc-2vcpu 5
+/usr/bin/time -f "the whole command (process start, writing the store): wall %e s" \
+  "$build/greenbatch" simulate configs/paper.toml --out "$(mktemp -d)" \
+  $(for f in configs/profiles/cpu-epyc-2vcpu/*.json; do echo -p "$f"; done) 2>&1 | tail -3
+echo
 echo "== the power sampler at 10 ms: achieved interval and CPU use"
 fake=$build/tests/energy/fake-nvml
 if [[ -e $fake/libnvidia-ml.so.1 ]]; then

@@ -92,8 +92,9 @@ int profile_command(ProfileArgs& a) {
   p.machine = describe_machine(b.powercap_root);
 
   Table t;
-  t.header = {"batch", "batches", "service mean (ms)", "p99 (ms)", "energy/batch (J)",
-              "dynamic/batch (J)", "energy/img (J)", "dynamic/img (J)"};
+  t.header = {"batch",          "batches",          "service mean (ms)",
+              "p99 (ms)",       "energy/batch (J)", "dynamic/batch (J)",
+              "energy/img (J)", "dynamic/img (J)"};
   t.numeric.assign(t.header.size(), true);
   for (std::size_t size : sizes) {
     show_progress(fmt::format("  profiling batch size {} ...", size));
@@ -102,8 +103,8 @@ int profile_command(ProfileArgs& a) {
     finish_progress();
     t.rows.push_back({std::to_string(size), std::to_string(pb.batches),
                       fmt::format("{:.2f}", pb.service_mean_s * 1e3),
-                      fmt::format("{:.2f}", pb.service_p99_s * 1e3), fmt::format("{:.4g}", pb.energy_j),
-                      fmt::format("{:.4g}", pb.dynamic_j),
+                      fmt::format("{:.2f}", pb.service_p99_s * 1e3),
+                      fmt::format("{:.4g}", pb.energy_j), fmt::format("{:.4g}", pb.dynamic_j),
                       fmt::format("{:.4g}", pb.energy_j / size),
                       fmt::format("{:.4g}", pb.dynamic_j / size)});
     p.batches.push_back(std::move(pb));
@@ -133,7 +134,8 @@ Command register_profile(CLI::App& app) {
       "--window long and --min-batches batches: a window spans many energy-counter updates\n"
       "(NVML's counter moves every ~20-100 ms, RAPL's every ~1 ms), and several windows give a\n"
       "confidence interval. Example:\n"
-      "  greenbatch profile --model alexnet --batch-sizes 1,2,4,8,16,32,64,128 --out alexnet.json\n");
+      "  greenbatch profile --model alexnet --batch-sizes 1,2,4,8,16,32,64,128 --out "
+      "alexnet.json\n");
   cmd->add_option("--model,-m", a.base.model, "built-in model, noop, or a TorchScript file")
       ->required();
   cmd->add_option("--out,-o", a.out, "the profile to write (JSON)")->required();

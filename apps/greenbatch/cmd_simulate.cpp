@@ -69,27 +69,27 @@ int simulate_command(SimulateArgs& a) {
   const double total_s = to_seconds(SteadyClock::now() - t0);
 
   Table t;
-  t.header = {"model", "arrival", "rate/s", "policy", "energy/img (J)", "p99 (ms)", "max (ms)",
-              "mean batch"};
+  t.header = {"model",          "arrival",  "rate/s",   "policy",
+              "energy/img (J)", "p99 (ms)", "max (ms)", "mean batch"};
   t.numeric = {false, false, true, false, true, true, true, true};
   for (const SimulatedRun& r : runs) {
     const RunSummary& s = r.summary;
-    t.rows.push_back({s.spec.model, s.spec.arrival,
-                      arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : "-",
-                      s.policy, fmt::format("{:.4g}", s.energy_per_image_j()),
-                      fmt::format("{:.1f}", s.response_s.p99 * 1e3),
-                      fmt::format("{:.1f}", s.response_s.max * 1e3),
-                      fmt::format("{:.1f}", s.mean_batch_size)});
+    t.rows.push_back(
+        {s.spec.model, s.spec.arrival,
+         arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : "-", s.policy,
+         fmt::format("{:.4g}", s.energy_per_image_j()),
+         fmt::format("{:.1f}", s.response_s.p99 * 1e3),
+         fmt::format("{:.1f}", s.response_s.max * 1e3), fmt::format("{:.1f}", s.mean_batch_size)});
   }
   std::fputs(t.render().c_str(), stdout);
-  std::fputs(fmt::format("\nsimulated {} configurations ({} requests) in {:.0f} ms; with writing "
-                         "{:.0f} ms -> {}\nenergy method: estimate (predicted from profiles, NOT "
-                         "measured); service times {}\n",
-                         configs.size(), requests, simulated_s * 1e3, total_s * 1e3,
-                         store_path.string(),
-                         a.mean_service ? "at the profile's means" : "drawn from the profile")
-                 .c_str(),
-             stdout);
+  std::fputs(
+      fmt::format("\nsimulated {} configurations ({} requests) in {:.0f} ms; with writing "
+                  "{:.0f} ms -> {}\nenergy method: estimate (predicted from profiles, NOT "
+                  "measured); service times {}\n",
+                  configs.size(), requests, simulated_s * 1e3, total_s * 1e3, store_path.string(),
+                  a.mean_service ? "at the profile's means" : "drawn from the profile")
+          .c_str(),
+      stdout);
   return 0;
 }
 
@@ -112,8 +112,9 @@ int validate_command(ValidateArgs& a) {
   open_meters(meter_options(configs.front().spec));
 
   Table t;
-  t.header = {"model", "arrival", "rate/s", "policy", "energy/img real", "sim", "err",
-              "p99 real (ms)", "sim", "err", "max real (ms)", "sim", "err"};
+  t.header = {"model", "arrival",       "rate/s", "policy", "energy/img real", "sim",
+              "err",   "p99 real (ms)", "sim",    "err",    "max real (ms)",   "sim",
+              "err"};
   t.numeric = {false, false, true, false, true, true, true, true, true, true, true, true, true};
   double worst_e = 0, worst_p99 = 0, worst_max = 0;
   std::size_t within = 0;
@@ -159,14 +160,14 @@ int validate_command(ValidateArgs& a) {
   }
   std::fputs("\n", stdout);
   std::fputs(t.render().c_str(), stdout);
-  std::fputs(
-      fmt::format("\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
-                  "(target {:g} %); {}/{} configurations within all targets\n"
-                  "errors are (simulated - real) / real; real energy method: {}\n",
-                  worst_e, a.energy_target, worst_p99, worst_max, a.latency_target, within,
-                  configs.size(), configs.empty() ? "" : profiles.begin()->second.energy_method)
-          .c_str(),
-      stdout);
+  std::fputs(fmt::format(
+                 "\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
+                 "(target {:g} %); {}/{} configurations within all targets\n"
+                 "errors are (simulated - real) / real; real energy method: {}\n",
+                 worst_e, a.energy_target, worst_p99, worst_max, a.latency_target, within,
+                 configs.size(), configs.empty() ? "" : profiles.begin()->second.energy_method)
+                 .c_str(),
+             stdout);
   return 0;
 }
 

@@ -14,7 +14,7 @@ BatchCosts::BatchCosts(std::vector<BatchCostPoint> points) : points_(std::move(p
     if (p.size == 0 || (i && p.size <= points_[i - 1].size)) {
       throw UsageError("batch cost table: sizes must be positive and strictly increasing");
     }
-    if (p.service_mean.count() < 0 || p.service_p99.count() < 0) {
+    if (p.service_mean.count() < 0 || p.service_max.count() < 0) {
       throw UsageError("batch cost table: negative service time");
     }
     // dynamic_j may be marginally negative from measurement noise; at() clamps results at 0.
@@ -37,13 +37,21 @@ double BatchCosts::at(std::size_t size, Field field) const {
 }
 
 Nanos BatchCosts::service_mean(std::size_t size) const {
-  return Nanos(std::llround(
-      at(size, [](const BatchCostPoint& p) { return static_cast<double>(p.service_mean.count()); })));
+  return Nanos(std::llround(at(
+      size, [](const BatchCostPoint& p) { return static_cast<double>(p.service_mean.count()); })));
 }
 
-Nanos BatchCosts::service_p99(std::size_t size) const {
-  return Nanos(std::llround(
-      at(size, [](const BatchCostPoint& p) { return static_cast<double>(p.service_p99.count()); })));
+Nanos BatchCosts::service_max(std::size_t size) const {
+  // The nearest profiled size at or below (the smallest when below all), scaled by the ratio of
+  // mean service times: the same rule the simulator's ServiceSampler draws by, so a drawn service
+  // time never exceeds this bound.
+  auto it = std::upper_bound(points_.begin(), points_.end(), size,
+                             [](std::size_t s, const BatchCostPoint& p) { return s < p.size; });
+  const BatchCostPoint& near = it == points_.begin() ? points_.front() : *(it - 1);
+  if (near.size == size || near.service_mean.count() <= 0) return near.service_max;
+  const double scale = static_cast<double>(service_mean(size).count()) /
+                       static_cast<double>(near.service_mean.count());
+  return Nanos(std::llround(static_cast<double>(near.service_max.count()) * scale));
 }
 
 double BatchCosts::dynamic_j(std::size_t size) const {

@@ -10,9 +10,9 @@ namespace {
 
 struct State {
   double energy;
-  Nanos free_at;        // when the server finishes this prefix's last batch
-  std::size_t batch;    // size of that last batch
-  std::size_t parent;   // index of the predecessor state in the prefix before it
+  Nanos free_at;       // when the server finishes this prefix's last batch
+  std::size_t batch;   // size of that last batch
+  std::size_t parent;  // index of the predecessor state in the prefix before it
 };
 
 // Keeps the states not dominated in (energy, free_at), sorted by energy.
@@ -29,8 +29,8 @@ void prune(std::vector<State>& states) {
 
 }  // namespace
 
-std::optional<std::vector<std::size_t>> plan_offline_optimum(const std::vector<Nanos>& a,
-                                                             Nanos slo, std::size_t max,
+std::optional<std::vector<std::size_t>> plan_offline_optimum(const std::vector<Nanos>& a, Nanos slo,
+                                                             std::size_t max,
                                                              const BatchCosts& costs) {
   const std::size_t n = a.size();
   if (n == 0) return std::vector<std::size_t>{};
@@ -79,7 +79,8 @@ Decision OfflineOptimalPolicy::decide(const QueueView& queue, Nanos) {
   if (!planned_) {
     planned_ = true;
     const std::vector<Nanos> arrivals(queue.arrivals, queue.arrivals + queue.total);
-    plan_ = plan_offline_optimum(arrivals, slo_, max_, *costs_).value_or(std::vector<std::size_t>{});
+    plan_ =
+        plan_offline_optimum(arrivals, slo_, max_, *costs_).value_or(std::vector<std::size_t>{});
     next_first_ = 0;
   }
   if (queue.empty()) return Decision::wait_for_arrival();

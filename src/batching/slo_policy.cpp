@@ -10,11 +10,12 @@ SloPolicy::SloPolicy(Nanos slo, std::size_t max, std::shared_ptr<const BatchCost
     : slo_(slo), max_(max), costs_(std::move(costs)), cheaper_later_(max + 1, false) {
   // Ties within 0.5 % count as "not cheaper": waiting must buy a real saving.
   constexpr double kGain = 0.995;
-  // Only sizes whose own service time fits the budget can be waited for.
-  std::size_t limit = 1;
+  // Only sizes whose service time fits half the budget are formed: a request arriving just after a
+  // batch starts waits for it, then for its own batch; both must fit in T.
   for (std::size_t b = 1; b <= max_; ++b) {
-    if (costs_->service_p99(b).count() * 105 / 100 <= slo_.count()) limit = b;
+    if (2 * (costs_->service_max(b).count() * 105 / 100) <= slo_.count()) limit_ = b;
   }
+  const std::size_t limit = limit_;
   std::vector<double> per_image(max_ + 1, 0);
   for (std::size_t b = 1; b <= limit; ++b) {
     per_image[b] = costs_->dynamic_per_image_j(b);
@@ -29,13 +30,18 @@ SloPolicy::SloPolicy(Nanos slo, std::size_t max, std::shared_ptr<const BatchCost
 
 Decision SloPolicy::decide(const QueueView& queue, Nanos now) {
   if (queue.empty()) return Decision::wait_for_arrival();
-  const std::size_t n = std::min(queue.size(), max_);
+  // Never more than fits the budget: a larger batch would miss the oldest request's deadline by
+  // itself (under overload, smaller batches in time beat one late batch).
+  // Backlogged (more queued than fits): deadlines are at risk whatever we do, and throughput is
+  // what clears a backlog, so serve greedily up to M, as greedy batching would.
+  if (queue.size() > limit_) return Decision::dispatch(std::min(queue.size(), max_));
+  const std::size_t n = queue.size();
   if (queue.stream_ended() || n >= best_ || !cheaper_later_[n]) {
     return Decision::dispatch(n);
   }
   // Wait for one more request only as long as a batch of n + 1 could still start and meet the
   // oldest request's deadline; each arrival re-decides with a larger batch.
-  const Nanos reserve = Nanos(costs_->service_p99(n + 1).count() * 105 / 100);
+  const Nanos reserve = Nanos(costs_->service_max(n + 1).count() * 105 / 100);
   const Nanos latest_start = queue.oldest_arrival() + slo_ - reserve;
   if (now >= latest_start) return Decision::dispatch(n);
   return Decision::wake_at_time(latest_start);

@@ -16,8 +16,8 @@ using nlohmann::ordered_json;
 std::shared_ptr<const BatchCosts> ServiceProfile::costs() const {
   std::vector<BatchCostPoint> points;
   for (const ProfiledBatch& b : batches) {
-    points.push_back({b.size, from_seconds(b.service_mean_s), from_seconds(b.service_p99_s),
-                      b.dynamic_j});
+    points.push_back(
+        {b.size, from_seconds(b.service_mean_s), from_seconds(b.service_max_s), b.dynamic_j});
   }
   return std::make_shared<const BatchCosts>(std::move(points));
 }
@@ -46,7 +46,8 @@ ordered_json ServiceProfile::to_json() const {
     e["service_max_s"] = b.service_max_s;
     e["energy_j"] = b.energy_j;
     e["dynamic_j"] = b.dynamic_j;
-    e["dynamic_ci95_j"] = b.dynamic_ci95_j ? ordered_json(*b.dynamic_ci95_j) : ordered_json(nullptr);
+    e["dynamic_ci95_j"] =
+        b.dynamic_ci95_j ? ordered_json(*b.dynamic_ci95_j) : ordered_json(nullptr);
     e["energy_per_image_j"] = b.energy_j / static_cast<double>(b.size);
     e["service_s"] = b.service_s;
     list.push_back(e);

@@ -40,7 +40,7 @@ struct ServiceProfile {
   nlohmann::ordered_json to_json() const;
   static ServiceProfile from_json(const nlohmann::ordered_json& doc, const std::string& source);
   static ServiceProfile load(const std::string& path);  // UsageError with the reason
-  void save(const std::string& path) const;              // atomically
+  void save(const std::string& path) const;             // atomically
 };
 
 // The batch costs of the profile at `path` for `model` (nullptr when `path` is empty); UsageError

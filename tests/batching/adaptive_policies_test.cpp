@@ -29,14 +29,16 @@ std::shared_ptr<const BatchCosts> costs(double fixed, double per_image) {
 }
 
 TEST(BatchCosts, InterpolatesBetweenAndExtrapolatesBeyond) {
-  BatchCosts c({{2, milliseconds(20), milliseconds(30), 2.0}, {4, milliseconds(40), milliseconds(50), 3.0}});
+  BatchCosts c(
+      {{2, milliseconds(20), milliseconds(30), 2.0}, {4, milliseconds(40), milliseconds(50), 3.0}});
   EXPECT_EQ(c.service_mean(3), milliseconds(30));
-  EXPECT_EQ(c.service_p99(3), milliseconds(40));
+  EXPECT_EQ(c.service_max(3), milliseconds(45));  // size 2's max, scaled by the means: 30 x 30/20
   EXPECT_DOUBLE_EQ(c.dynamic_j(3), 2.5);
   EXPECT_DOUBLE_EQ(c.dynamic_j(6), 4.0);  // beyond: the last slope
   EXPECT_DOUBLE_EQ(c.dynamic_j(1), 1.5);  // below: the first slope
   EXPECT_THROW(BatchCosts({}), UsageError);
-  EXPECT_THROW(BatchCosts({{4, milliseconds(1), milliseconds(1), 1}, {2, milliseconds(1), milliseconds(1), 1}}),
+  EXPECT_THROW(BatchCosts({{4, milliseconds(1), milliseconds(1), 1},
+                           {2, milliseconds(1), milliseconds(1), 1}}),
                UsageError);
 }
 
@@ -59,19 +61,21 @@ TEST(AimdPolicy, GrowsOnFullBatchesUnderTheSloAndCutsByTenPercentAbove) {
 }
 
 TEST(SloPolicy, WaitsForCheaperBatchesUntilTheLatestSafeStart) {
-  // Per-image dynamic energy falls with batch size (fixed cost 1 J per batch): b* = 128.
+  // Per-image dynamic energy falls with batch size (fixed cost 1 J per batch), so b* is the
+  // largest size whose service fits half the budget: 2 x 1.05 x (10 + 5b) ms <= 1000 ms, b = 93.
   SloPolicy p(milliseconds(1000), 128, costs(1.0, 0.01));
-  EXPECT_EQ(p.best_size(), 128u);
+  EXPECT_EQ(p.best_size(), 93u);
   EXPECT_EQ(p.decide(FakeQueue::with(0).view(), milliseconds(0)), kWait);
   // 3 queued, oldest at 0: a batch of 4 must start by 1000 - 1.05 x (10 + 5 x 4) ms = 968.5 ms.
   EXPECT_EQ(p.decide(FakeQueue::with(3).view(), milliseconds(25)),
             Decision::wake_at_time(std::chrono::microseconds(968500)));
   EXPECT_EQ(p.decide(FakeQueue::with(3).view(), std::chrono::microseconds(968500)), dispatch(3));
-  // Only sizes that fit the budget are waited for: 1.05 x (10 + 5b) <= 1000 ms gives b <= 188,
-  // so with max 128 b* = 128; with a 300 ms budget, b* = 55.
-  EXPECT_EQ(SloPolicy(milliseconds(300), 128, costs(1.0, 0.01)).best_size(), 55u);
-  // A full cap goes at once; so does the end of the stream.
+  // With a 300 ms budget: 2 x 1.05 x (10 + 5b) <= 300 gives b* = 26.
+  EXPECT_EQ(SloPolicy(milliseconds(300), 128, costs(1.0, 0.01)).best_size(), 26u);
+  // A backlog (more queued than fits) is served greedily up to max; so is the end of the stream.
   EXPECT_EQ(p.decide(FakeQueue::with(200).view(), milliseconds(25)), dispatch(128));
+  EXPECT_EQ(p.decide(FakeQueue::with(100).view(), milliseconds(25)), dispatch(100));
+  EXPECT_EQ(p.decide(FakeQueue::with(93).view(), milliseconds(25)), dispatch(93));
   EXPECT_EQ(p.decide(FakeQueue::with(3, 0).view(), milliseconds(25)), dispatch(3));
 }
 
@@ -79,7 +83,8 @@ TEST(SloPolicy, DispatchesAtOnceWhereLargerBatchesCostMore) {
   // No fixed cost, per-image cost rising with the batch (DenseNet in the paper): b* = 1.
   std::vector<BatchCostPoint> pts;
   for (std::size_t b : {1, 2, 4, 8, 16, 32, 64, 128}) {
-    pts.push_back({b, milliseconds(5) * static_cast<int64_t>(b), milliseconds(5) * static_cast<int64_t>(b),
+    pts.push_back({b, milliseconds(5) * static_cast<int64_t>(b),
+                   milliseconds(5) * static_cast<int64_t>(b),
                    0.1 * static_cast<double>(b) * (1 + 0.01 * static_cast<double>(b))});
   }
   SloPolicy p(milliseconds(1000), 128, std::make_shared<const BatchCosts>(pts));
@@ -91,7 +96,8 @@ TEST(SloPolicy, StopsWaitingOnceTheCheapestSizeIsQueued) {
   // Cheapest per image at 8, dearer above (a U-shaped table).
   std::vector<BatchCostPoint> pts;
   for (std::size_t b : {1, 2, 4, 8, 16, 32}) {
-    const double per = b <= 8 ? 1.0 / static_cast<double>(b) : 0.125 + 0.01 * static_cast<double>(b);
+    const double per =
+        b <= 8 ? 1.0 / static_cast<double>(b) : 0.125 + 0.01 * static_cast<double>(b);
     pts.push_back({b, milliseconds(b), milliseconds(b), per * static_cast<double>(b)});
   }
   SloPolicy p(milliseconds(500), 32, std::make_shared<const BatchCosts>(pts));

@@ -117,7 +117,8 @@ TEST(Simulator, SloPolicyMeetsItsBudgetAndBeatsGreedyOnEnergy) {
     spec.policy = "offline:500ms";
     const SimulatedRun best = simulate_run(spec, profile, true);
     EXPECT_LE(best.summary.response_s.max, 0.5) << arrival;
-    EXPECT_LE(best.summary.energy.dynamic_j().value(), slo.summary.energy.dynamic_j().value() + 1e-9)
+    EXPECT_LE(best.summary.energy.dynamic_j().value(),
+              slo.summary.energy.dynamic_j().value() + 1e-9)
         << arrival << ": the offline optimum is a lower bound";
   }
 }
