@@ -34,12 +34,14 @@ int main(int argc, char** argv) {
       for (const auto& c : configs) {
         checksum += gb::simulate_run(c.spec, profiles.at(c.spec.model)).summary.energy.gross_j();
       }
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      best = std::min(best,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
-    fmt::print("simulated {} ({} configurations, {} requests): best of {} = {:.1f} ms "
-               "({:.1f} M requests/s); checksum {:.6g}\n",
-               file, configs.size(), requests, repeats, best * 1e3, requests / best / 1e6,
-               checksum / repeats);
+    fmt::print(
+        "simulated {} ({} configurations, {} requests): best of {} = {:.1f} ms "
+        "({:.1f} M requests/s); checksum {:.6g}\n",
+        file, configs.size(), requests, repeats, best * 1e3, requests / best / 1e6,
+        checksum / repeats);
   } catch (const std::exception& e) {
     fmt::print(stderr, "sim_bench: {}\n", e.what());
     return 1;

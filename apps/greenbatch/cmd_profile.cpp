@@ -23,6 +23,7 @@ struct ProfileArgs {
   RunSpec base;
   std::string sizes = "1,2,4,8,16,32,64,128";
   std::string window = "2s";
+  std::string gap = "100ms";
   int64_t windows = 3;
   int64_t min_batches = 3;
   double idle_seconds = 5;
@@ -54,6 +55,8 @@ int profile_command(ProfileArgs& a) {
   const Nanos window = parse_duration(a.window);
   if (window.count() <= 0) throw UsageError("--window must be > 0");
   if (a.windows < 1) throw UsageError("--windows must be >= 1");
+  const Nanos gap = parse_duration(a.gap);
+  if (gap.count() < 0) throw UsageError("--gap must be >= 0");
   if (a.windows < 2) status("note: one window per size gives no confidence interval");
   if (a.min_batches < 1) throw UsageError("--min-batches must be >= 1");
   if (!(a.idle_seconds > 0)) {
@@ -89,24 +92,30 @@ int profile_command(ProfileArgs& a) {
   p.energy_detail = session.energy_detail();
   for (double w : session.idle_power_w()) p.idle_power_w += w;
   p.created_utc = utc_now();
+  p.isolation_gap_s = to_seconds(gap);
   p.machine = describe_machine(b.powercap_root);
 
   Table t;
   t.header = {"batch",          "batches",          "service mean (ms)",
               "p99 (ms)",       "energy/batch (J)", "dynamic/batch (J)",
-              "energy/img (J)", "dynamic/img (J)"};
+              "energy/img (J)", "dynamic/img (J)",  "isolated: service (ms)",
+              "dynamic/img (J)"};
   t.numeric.assign(t.header.size(), true);
   for (std::size_t size : sizes) {
     show_progress(fmt::format("  profiling batch size {} ...", size));
     ProfiledBatch pb = session.profile_batch(size, static_cast<std::size_t>(a.windows), window,
-                                             static_cast<std::size_t>(a.min_batches));
+                                             static_cast<std::size_t>(a.min_batches), gap);
     finish_progress();
     t.rows.push_back({std::to_string(size), std::to_string(pb.batches),
                       fmt::format("{:.2f}", pb.service_mean_s * 1e3),
                       fmt::format("{:.2f}", pb.service_p99_s * 1e3),
                       fmt::format("{:.4g}", pb.energy_j), fmt::format("{:.4g}", pb.dynamic_j),
                       fmt::format("{:.4g}", pb.energy_j / size),
-                      fmt::format("{:.4g}", pb.dynamic_j / size)});
+                      fmt::format("{:.4g}", pb.dynamic_j / size),
+                      pb.has_isolated() ? fmt::format("{:.2f}", pb.service_isolated_mean_s * 1e3)
+                                        : std::string("-"),
+                      pb.has_isolated() ? fmt::format("{:.4g}", pb.dynamic_isolated_j / size)
+                                        : std::string("-")});
     p.batches.push_back(std::move(pb));
   }
   p.save(a.out);
@@ -146,6 +155,10 @@ Command register_profile(CLI::App& app) {
   cmd->add_option("--window", a.window, "minimum length of one energy window")
       ->capture_default_str();
   cmd->add_option("--windows", a.windows, "energy windows per batch size")->capture_default_str();
+  cmd->add_option("--gap", a.gap,
+                  "idle gap around isolated batches (sparse traffic: thread pools wake and spin "
+                  "down); 0 skips them")
+      ->capture_default_str();
   cmd->add_option("--min-batches", a.min_batches, "minimum batches per window")
       ->capture_default_str();
   cmd->add_option("--idle-seconds", a.idle_seconds, "idle baseline, model loaded")

@@ -153,7 +153,7 @@ std::string ExperimentSession::energy_detail() const {
 }
 
 ProfiledBatch ExperimentSession::profile_batch(std::size_t size, std::size_t windows, Nanos window,
-                                               std::size_t min_batches) {
+                                               std::size_t min_batches, Nanos gap) {
   Impl& s = *impl_;
   BatchExecutor& ex = s.executor();
   for (int i = 0; i < 2; ++i) ex.execute(0, size);  // this size's kernels and buffers, unmeasured
@@ -182,6 +182,27 @@ ProfiledBatch ExperimentSession::profile_batch(std::size_t size, std::size_t win
     energy_sum += a.gross_j() / k;
     dynamic_per_window.push_back((a.gross_j() - idle_w * a.seconds) / k);
     out.batches += k;
+  }
+  if (gap.count() > 0) {
+    const EnergyReading begin = sampler.read_energy();
+    const auto t0 = SteadyClock::now();
+    std::size_t k = 0;
+    do {
+      std::this_thread::sleep_for(gap);
+      const auto t = SteadyClock::now();
+      ex.execute(k * size, size);
+      out.service_isolated_s.push_back(to_seconds(SteadyClock::now() - t));
+      ++k;
+    } while (SteadyClock::now() - t0 < window || k < min_batches);
+    std::this_thread::sleep_for(gap);  // the last batch's tail belongs to it too
+    const EnergyReading end = sampler.read_energy();
+    if (auto err = sampler.error()) throw RunError("energy meter failed while profiling: " + *err);
+    const EnergyAccount a = account_energy(sampler, sampler.samples(), begin, end);
+    out.dynamic_isolated_j = (a.gross_j() - idle_w * a.seconds) / k;
+    out.isolated_batches = k;
+    const Distribution iso = describe_distribution(out.service_isolated_s);
+    out.service_isolated_mean_s = iso.mean;
+    out.service_isolated_max_s = iso.max;
   }
   sampler.stop();
   out.energy_j = energy_sum / windows;

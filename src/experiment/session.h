@@ -51,8 +51,10 @@ class ExperimentSession {
   // Profiles one batch size (greenbatch profile): a few unmeasured batches, then `windows` energy
   // windows of back-to-back batches, each lasting at least `window` and `min_batches` batches.
   // Service time is taken per batch; energy per batch is each window's energy over its batches.
+  // With `gap` > 0, one more window of isolated batches, each preceded and followed by `gap` of
+  // idleness (at least `min_batches`, and as many as fit in `window`).
   ProfiledBatch profile_batch(std::size_t size, std::size_t windows, Nanos window,
-                              std::size_t min_batches);
+                              std::size_t min_batches, Nanos gap);
   // The meters' methods ("rapl", "estimate+...") and descriptions, for a profile's record.
   std::string energy_method() const;
   std::string energy_detail() const;

@@ -16,8 +16,32 @@ using nlohmann::ordered_json;
 std::shared_ptr<const BatchCosts> ServiceProfile::costs() const {
   std::vector<BatchCostPoint> points;
   for (const ProfiledBatch& b : batches) {
+    points.push_back({b.size, from_seconds(std::max(b.service_mean_s, b.service_isolated_mean_s)),
+                      from_seconds(std::max(b.service_max_s, b.service_isolated_max_s)),
+                      b.has_isolated() ? b.dynamic_isolated_j : b.dynamic_j});
+  }
+  return std::make_shared<const BatchCosts>(std::move(points));
+}
+
+std::shared_ptr<const BatchCosts> ServiceProfile::back_to_back_costs() const {
+  std::vector<BatchCostPoint> points;
+  for (const ProfiledBatch& b : batches) {
     points.push_back(
         {b.size, from_seconds(b.service_mean_s), from_seconds(b.service_max_s), b.dynamic_j});
+  }
+  return std::make_shared<const BatchCosts>(std::move(points));
+}
+
+std::shared_ptr<const BatchCosts> ServiceProfile::isolated_costs() const {
+  std::vector<BatchCostPoint> points;
+  for (const ProfiledBatch& b : batches) {
+    if (!b.has_isolated()) {
+      points.push_back(
+          {b.size, from_seconds(b.service_mean_s), from_seconds(b.service_max_s), b.dynamic_j});
+    } else {
+      points.push_back({b.size, from_seconds(b.service_isolated_mean_s),
+                        from_seconds(b.service_isolated_max_s), b.dynamic_isolated_j});
+    }
   }
   return std::make_shared<const BatchCosts>(std::move(points));
 }
@@ -33,6 +57,7 @@ ordered_json ServiceProfile::to_json() const {
   doc["energy_method"] = energy_method;
   doc["energy_detail"] = energy_detail;
   doc["idle_power_w"] = idle_power_w;
+  doc["isolation_gap_s"] = isolation_gap_s;
   doc["created_utc"] = created_utc;
   ordered_json list = ordered_json::array();
   for (const ProfiledBatch& b : batches) {
@@ -49,7 +74,12 @@ ordered_json ServiceProfile::to_json() const {
     e["dynamic_ci95_j"] =
         b.dynamic_ci95_j ? ordered_json(*b.dynamic_ci95_j) : ordered_json(nullptr);
     e["energy_per_image_j"] = b.energy_j / static_cast<double>(b.size);
+    e["isolated_batches"] = b.isolated_batches;
+    e["service_isolated_mean_s"] = b.service_isolated_mean_s;
+    e["service_isolated_max_s"] = b.service_isolated_max_s;
+    e["dynamic_isolated_j"] = b.dynamic_isolated_j;
     e["service_s"] = b.service_s;
+    e["service_isolated_s"] = b.service_isolated_s;
     list.push_back(e);
   }
   doc["batches"] = list;
@@ -74,6 +104,7 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
     p.energy_method = doc.at("energy_method").get<std::string>();
     p.energy_detail = doc.value("energy_detail", "");
     p.idle_power_w = doc.at("idle_power_w").get<double>();
+    p.isolation_gap_s = doc.value("isolation_gap_s", 0.0);
     p.created_utc = doc.value("created_utc", "");
     p.machine = doc.value("machine", ordered_json::object());
     for (const auto& e : doc.at("batches")) {
@@ -91,6 +122,11 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
         b.dynamic_ci95_j = e["dynamic_ci95_j"].get<double>();
       }
       b.service_s = e.value("service_s", std::vector<double>{});
+      b.isolated_batches = e.value("isolated_batches", std::size_t{0});
+      b.service_isolated_mean_s = e.value("service_isolated_mean_s", 0.0);
+      b.service_isolated_max_s = e.value("service_isolated_max_s", 0.0);
+      b.dynamic_isolated_j = e.value("dynamic_isolated_j", 0.0);
+      b.service_isolated_s = e.value("service_isolated_s", std::vector<double>{});
       p.batches.push_back(std::move(b));
     }
   } catch (const nlohmann::json::exception& e) {
@@ -134,19 +170,26 @@ std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std:
 }
 
 ServiceSampler::ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only)
-    : profile_(profile), costs_(profile.costs()), rng_(seed), mean_only_(mean_only) {}
+    : profile_(profile),
+      costs_(profile.back_to_back_costs()),
+      isolated_costs_(profile.isolated_costs()),
+      rng_(seed),
+      mean_only_(mean_only) {}
 
-Nanos ServiceSampler::draw(std::size_t size) {
-  const Nanos mean = costs_->service_mean(size);
-  if (mean_only_) return mean;
+Nanos ServiceSampler::draw(std::size_t size, bool isolated) {
   const auto& bs = profile_.batches;
   auto it = std::upper_bound(bs.begin(), bs.end(), size,
                              [](std::size_t s, const ProfiledBatch& b) { return s < b.size; });
   const ProfiledBatch& near = it == bs.begin() ? bs.front() : *(it - 1);
-  if (near.service_s.empty() || near.service_mean_s <= 0) return mean;
-  std::uniform_int_distribution<std::size_t> pick(0, near.service_s.size() - 1);
-  const double scale = to_seconds(mean) / near.service_mean_s;
-  return from_seconds(near.service_s[pick(rng_)] * scale);
+  const bool iso = isolated && near.has_isolated();
+  const Nanos mean = (iso ? isolated_costs_ : costs_)->service_mean(size);
+  if (mean_only_) return mean;
+  const std::vector<double>& samples = iso ? near.service_isolated_s : near.service_s;
+  const double near_mean = iso ? near.service_isolated_mean_s : near.service_mean_s;
+  if (samples.empty() || near_mean <= 0) return mean;
+  std::uniform_int_distribution<std::size_t> pick(0, samples.size() - 1);
+  const double scale = to_seconds(mean) / near_mean;
+  return from_seconds(samples[pick(rng_)] * scale);
 }
 
 }  // namespace gb

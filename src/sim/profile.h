@@ -24,18 +24,33 @@ struct ProfiledBatch {
   std::optional<double> dynamic_ci95_j;
   std::size_t windows = 0;  // energy windows measured
   std::size_t batches = 0;  // batches run in them
+  // Isolated batches: each preceded and followed by an idle gap (the profile's isolation gap), as
+  // when requests are sparse. Their service time includes waking the thread pools, and their
+  // dynamic energy the pools' spin-wait after the batch. Empty when not measured.
+  std::vector<double> service_isolated_s;
+  double service_isolated_mean_s = 0, service_isolated_max_s = 0;
+  double dynamic_isolated_j = 0;
+  std::size_t isolated_batches = 0;
+  bool has_isolated() const { return isolated_batches > 0; }
 };
 
 struct ServiceProfile {
   std::string model, device, device_name, energy_method, energy_detail, images;
   double idle_power_w = 0;
+  double isolation_gap_s = 0;  // idle gap around isolated batches (0: not measured)
   int threads = 0;
   std::string created_utc;
   nlohmann::ordered_json machine;
   std::vector<ProfiledBatch> batches;  // strictly increasing sizes
 
-  // The table policies use (mean and p99 service time, dynamic energy per batch).
+  // The table policies use: the larger of the back-to-back and isolated mean service times, the
+  // longest service time measured either way, and the dynamic energy of an isolated batch where
+  // measured (a policy that waits leaves the device idle between batches), else of a
+  // back-to-back one.
   std::shared_ptr<const BatchCosts> costs() const;
+  // Dynamic energy per batch, back to back and isolated (= back to back where not measured).
+  std::shared_ptr<const BatchCosts> back_to_back_costs() const;
+  std::shared_ptr<const BatchCosts> isolated_costs() const;
 
   nlohmann::ordered_json to_json() const;
   static ServiceProfile from_json(const nlohmann::ordered_json& doc, const std::string& source);
@@ -53,11 +68,13 @@ std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std:
 class ServiceSampler {
  public:
   ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only = false);
-  Nanos draw(std::size_t size);
+  // `isolated`: the batch follows an idle period (draws from the isolated samples when measured).
+  Nanos draw(std::size_t size, bool isolated = false);
 
  private:
   const ServiceProfile& profile_;
   std::shared_ptr<const BatchCosts> costs_;
+  std::shared_ptr<const BatchCosts> isolated_costs_;
   std::mt19937_64 rng_;
   bool mean_only_;
 };

@@ -16,7 +16,11 @@ namespace {
 }  // namespace
 
 SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
-                                ServiceSampler& service, const BatchCosts& costs) {
+                                ServiceSampler& service, const ServiceProfile& profile) {
+  const auto back_to_back = profile.back_to_back_costs();
+  const auto isolated = profile.isolated_costs();
+  const double gap_s = profile.isolation_gap_s;
+  Nanos previous_end = Nanos::min();
   SimulatedStream out;
   RunTrace& trace = out.trace;
   trace.scheduled = schedule;
@@ -41,9 +45,16 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
           policy_bug(policy, "dispatched " + std::to_string(d.count) + " of " +
                                  std::to_string(queue.size()) + " queued");
         }
-        const Nanos end = now + service.draw(d.count);
+        // How idle the device was before this batch, as a fraction of the isolation gap.
+        const double idle_fraction = gap_s <= 0 ? 0
+                                     : previous_end == Nanos::min()
+                                         ? 1
+                                         : std::min(1.0, to_seconds(now - previous_end) / gap_s);
+        const Nanos end = now + service.draw(d.count, idle_fraction >= 0.5);
         trace.batches.push_back({head, d.count, now, end});
-        out.dynamic_j += costs.dynamic_j(d.count);
+        const double base_j = back_to_back->dynamic_j(d.count);
+        out.dynamic_j += base_j + idle_fraction * (isolated->dynamic_j(d.count) - base_j);
+        previous_end = end;
         policy.on_batch_done({d.count, now, end, schedule[head]});
         head += d.count;
         now = end;
@@ -74,7 +85,7 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
   // Service-time draws get their own stream, so changing them never changes the arrivals.
   ServiceSampler service(profile, spec.seed ^ 0x9e3779b97f4a7c15ULL, mean_only);
-  SimulatedStream s = simulate_stream(schedule, *policy, service, *costs);
+  SimulatedStream s = simulate_stream(schedule, *policy, service, profile);
 
   EnergyAccount energy;
   energy.seconds = to_seconds(s.trace.end);

@@ -5,7 +5,10 @@
 //
 // Model: requests arrive exactly on schedule (a real run adds the harness's release lag, ~0.3 ms
 // p99); a batch of b takes a service time drawn from the profile; energy = idle power x time +
-// the profile's dynamic energy of each batch.
+// the profile's dynamic energy of each batch. A batch that follows an idle period of f x the
+// profile's isolation gap (f <= 1) costs its back-to-back dynamic energy plus f x the extra an
+// isolated batch costs (thread pools waking up and spinning down around it); from f >= 1/2 on its
+// service time is drawn from the isolated samples.
 #pragma once
 
 #include <vector>
@@ -26,7 +29,7 @@ struct SimulatedStream {
 // Runs `policy` over `schedule` in virtual time. Throws std::logic_error when the policy breaks
 // its contract (as the real runner does).
 SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
-                                ServiceSampler& service, const BatchCosts& costs);
+                                ServiceSampler& service, const ServiceProfile& profile);
 
 struct SimulatedRun {
   RunSummary summary;

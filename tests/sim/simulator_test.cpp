@@ -74,7 +74,7 @@ TEST(Simulator, DrivesTheSamePoliciesAsTheRealRunnerToTheSameBatches) {
     const RunTrace real = runner.run(schedule, *real_policy, noop, SteadyClock::now());
     auto sim_policy = parse_policy(spec);
     ServiceSampler service(profile, 1, true);
-    const SimulatedStream sim = simulate_stream(schedule, *sim_policy, service, *profile.costs());
+    const SimulatedStream sim = simulate_stream(schedule, *sim_policy, service, profile);
     ASSERT_EQ(real.batches.size(), sim.trace.batches.size()) << spec;
     for (std::size_t i = 0; i < real.batches.size(); ++i) {
       EXPECT_EQ(real.batches[i].first, sim.trace.batches[i].first) << spec;
@@ -96,8 +96,7 @@ TEST(Simulator, PolicyContractBreachIsAnErrorNotAHang) {
   const ServiceProfile profile = linear_profile();
   Stranding p;
   ServiceSampler service(profile, 1, true);
-  EXPECT_THROW(simulate_stream({Nanos(0), milliseconds(1)}, p, service, *profile.costs()),
-               std::logic_error);
+  EXPECT_THROW(simulate_stream({Nanos(0), milliseconds(1)}, p, service, profile), std::logic_error);
 }
 
 TEST(Simulator, SloPolicyMeetsItsBudgetAndBeatsGreedyOnEnergy) {

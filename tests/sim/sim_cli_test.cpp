@@ -1,0 +1,143 @@
+// profile, simulate and validate through the binary, with the no-op model (fast, deterministic),
+// plus the bad inputs of each; and the shipped CPU profiles simulating the paper's sweep.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "experiment/result_store.h"
+#include "sim/profile.h"
+#include "test_paths.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int code = -1;
+  std::string output;
+};
+
+Result greenbatch(const std::string& args) {
+  const std::string cmd = gb::testing::build_dir() + "/greenbatch " + args + " 2>&1 </dev/null";
+  Result r;
+  FILE* p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
+  const int status = pclose(p);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+class SimCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = gb::testing::scratch_dir("sim-cli");
+    std::ofstream(dir_ / "tiny.toml") << R"(
+[experiment]
+name = "tiny"
+requests = 200
+warmup_batches = 0
+idle_seconds = 0.2
+seed = 2
+[grid]
+models = ["noop"]
+rates = [400]
+arrival = ["poisson"]
+policies = ["fixed:4", "greedy", "slo:50ms"]
+)";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  fs::path dir_;
+};
+
+TEST_F(SimCli, ProfileSimulateReportAndValidate) {
+  const Result prof = greenbatch("profile --model noop --batch-sizes 1,4,16 --window 20ms "
+                                 "--windows 2 --idle-seconds 0.2 --out " + path("noop.json"));
+  ASSERT_EQ(prof.code, 0) << prof.output;
+  const gb::ServiceProfile p = gb::ServiceProfile::load(path("noop.json"));
+  EXPECT_EQ(p.model, "noop");
+  ASSERT_EQ(p.batches.size(), 3u);
+  EXPECT_EQ(p.batches[2].size, 16u);
+  EXPECT_EQ(p.batches[0].windows, 2u);
+  EXPECT_GE(p.batches[0].batches, 2u);
+  EXPECT_FALSE(p.batches[0].service_s.empty());
+  EXPECT_EQ(p.energy_method, "estimate");
+
+  const Result sim = greenbatch("simulate " + path("tiny.toml") + " -p " + path("noop.json") +
+                                " --out " + path("sim"));
+  ASSERT_EQ(sim.code, 0) << sim.output;
+  EXPECT_NE(sim.output.find("simulated 3 configurations"), std::string::npos) << sim.output;
+  gb::ResultStore store(path("sim/results.sqlite"));
+  const auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 3u);
+  for (const auto& r : runs) {
+    EXPECT_EQ(r.summary["simulated"], true);
+    EXPECT_EQ(r.summary["energy_method"], "estimate");
+  }
+  // Simulating again replaces, never duplicates.
+  ASSERT_EQ(greenbatch("simulate " + path("tiny.toml") + " -p " + path("noop.json") + " --out " +
+                       path("sim"))
+                .code,
+            0);
+  EXPECT_EQ(gb::ResultStore(path("sim/results.sqlite")).runs().size(), 3u);
+
+  const Result report = greenbatch("report " + path("sim") + " --slo 1s");
+  ASSERT_EQ(report.code, 0) << report.output;
+  std::ifstream html(path("sim/report/report.html"));
+  std::stringstream page;
+  page << html.rdbuf();
+  EXPECT_NE(page.str().find("Simulated configurations"), std::string::npos);
+
+  const Result val = greenbatch("validate " + path("tiny.toml") + " -p " + path("noop.json"));
+  ASSERT_EQ(val.code, 0) << val.output;
+  EXPECT_NE(val.output.find("worst |error|"), std::string::npos) << val.output;
+  EXPECT_NE(val.output.find("slo:50ms"), std::string::npos) << val.output;
+}
+
+TEST_F(SimCli, BadInputIsOneLineExitTwo) {
+  ASSERT_EQ(greenbatch("profile --model noop --batch-sizes 1 --window 10ms --windows 1 "
+                       "--idle-seconds 0.1 --out " + path("noop.json"))
+                .code,
+            0);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"simulate " + path("tiny.toml") + " --out " + path("o"), "--profile"},
+      {"simulate " + path("tiny.toml") + " -p " + path("absent.json") + " --out " + path("o"),
+       "cannot be read"},
+      {"simulate " + path("tiny.toml") + " -p " + path("tiny.toml") + " --out " + path("o"),
+       "not valid JSON"},
+      {"profile --model noop --batch-sizes 4,2 --out " + path("p.json"), "must increase"},
+      {"profile --model noop --idle-seconds 0 --out " + path("p.json"), "idle"},
+      {"profile --model nosuchmodel --out " + path("p.json"), "nosuchmodel"},
+      {"run --model noop --rate 100 --requests 10 --policy slo:1s --out " + path("o"),
+       "needs the model's batch costs"},
+      {"run --model noop --rate 100 --requests 10 --policy slo:1s --profile " + path("noop.json") +
+           " --arrival bursty:on=5 --out " + path("o"),
+       "both on and off"},
+  };
+  for (const auto& [args, expect] : cases) {
+    const Result r = greenbatch(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(expect), std::string::npos) << args << "\n" << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << args << "\n" << r.output;
+    EXPECT_FALSE(fs::exists(path("o"))) << args;
+  }
+}
+
+TEST_F(SimCli, ShippedProfilesSimulateThePapersSweep) {
+  std::string args = "simulate " + gb::testing::source_dir() + "/configs/paper.toml --out " +
+                     path("paper");
+  for (const char* m :
+       {"alexnet", "densenet121", "shufflenet_v2_x0_5", "vit_b_16", "convnext_base"}) {
+    args += " -p " + gb::testing::source_dir() + "/configs/profiles/cpu-epyc-2vcpu/" + m + ".json";
+  }
+  const Result r = greenbatch(args);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("simulated 100 configurations (819200 requests)"), std::string::npos)
+      << r.output;
+}
+
+}  // namespace
