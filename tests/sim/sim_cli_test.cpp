@@ -55,8 +55,10 @@ policies = ["fixed:4", "greedy", "slo:50ms"]
 };
 
 TEST_F(SimCli, ProfileSimulateReportAndValidate) {
-  const Result prof = greenbatch("profile --model noop --batch-sizes 1,4,16 --window 20ms "
-                                 "--windows 2 --idle-seconds 0.2 --out " + path("noop.json"));
+  const Result prof = greenbatch(
+      "profile --model noop --batch-sizes 1,4,16 --window 20ms "
+      "--windows 2 --idle-seconds 0.2 --out " +
+      path("noop.json"));
   ASSERT_EQ(prof.code, 0) << prof.output;
   const gb::ServiceProfile p = gb::ServiceProfile::load(path("noop.json"));
   EXPECT_EQ(p.model, "noop");
@@ -100,7 +102,8 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
 
 TEST_F(SimCli, BadInputIsOneLineExitTwo) {
   ASSERT_EQ(greenbatch("profile --model noop --batch-sizes 1 --window 10ms --windows 1 "
-                       "--idle-seconds 0.1 --out " + path("noop.json"))
+                       "--idle-seconds 0.1 --out " +
+                       path("noop.json"))
                 .code,
             0);
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -128,8 +131,8 @@ TEST_F(SimCli, BadInputIsOneLineExitTwo) {
 }
 
 TEST_F(SimCli, ShippedProfilesSimulateThePapersSweep) {
-  std::string args = "simulate " + gb::testing::source_dir() + "/configs/paper.toml --out " +
-                     path("paper");
+  std::string args =
+      "simulate " + gb::testing::source_dir() + "/configs/paper.toml --out " + path("paper");
   for (const char* m :
        {"alexnet", "densenet121", "shufflenet_v2_x0_5", "vit_b_16", "convnext_base"}) {
     args += " -p " + gb::testing::source_dir() + "/configs/profiles/cpu-epyc-2vcpu/" + m + ".json";
