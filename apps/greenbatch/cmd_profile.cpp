@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "common/errors.h"
+#include "common/files.h"
 #include "common/parse.h"
 #include "experiment/machine.h"
 #include "experiment/session.h"
@@ -31,15 +32,6 @@ struct ProfileArgs {
   int threads = 0;
   std::string out;
 };
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 int profile_command(ProfileArgs& a) {
   std::vector<std::size_t> sizes;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/errors.h"
+#include "common/files.h"
 
 namespace gb {
 namespace fs = std::filesystem;
@@ -54,8 +55,7 @@ void ResultFolder::add_machine(const ordered_json& machine) const {
     if (m == machine) return;
   }
   list.push_back(machine);
-  replace_file(fs::path(path_) / "machine.json", false,
-               [&](std::ofstream& out) { out << list.dump(2) << "\n"; });
+  write_file_atomically((fs::path(path_) / "machine.json").string(), list.dump(2) + "\n");
 }
 
 namespace {

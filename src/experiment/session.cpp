@@ -9,6 +9,7 @@
 
 #include "batching/policy.h"
 #include "common/errors.h"
+#include "common/files.h"
 #include "common/parse.h"
 #include "energy/meters.h"
 #include "experiment/statistics.h"
@@ -20,15 +21,6 @@
 
 namespace gb {
 namespace {
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // Polls `done` four times a second and reports it, off the measured threads.
 class ProgressTicker {

@@ -1,7 +1,6 @@
 #include "report/report.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "common/files.h"
 #include "experiment/aggregate.h"
 #include "experiment/result_folder.h"
 #include "experiment/result_store.h"
@@ -98,19 +98,6 @@ std::vector<std::string> model_order(const std::vector<ConfigPoint>& points) {
   return out;
 }
 
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) throw RunError("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw RunError("cannot rename " + tmp.string() + ": " + ec.message());
-}
-
 }  // namespace
 
 ReportContent build_report(const ReportOptions& options) {
@@ -165,7 +152,7 @@ ReportContent build_report(const ReportOptions& options) {
   } else {
     c.notes.push_back("Change relative to AlexNet (Fig. 4) not drawn: " + why + ".");
   }
-  write_atomically(fs::path(c.options.out) / "report.html", render_html(c));
+  write_file_atomically((fs::path(c.options.out) / "report.html").string(), render_html(c));
   return c;
 }
 

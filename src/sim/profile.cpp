@@ -1,13 +1,11 @@
 #include "sim/profile.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 
 #include "common/errors.h"
+#include "common/files.h"
 
 namespace gb {
 
@@ -148,16 +146,7 @@ ServiceProfile ServiceProfile::load(const std::string& path) {
 }
 
 void ServiceProfile::save(const std::string& path) const {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << to_json().dump(1) << "\n";
-    out.flush();
-    if (!out) throw RunError("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw RunError("cannot rename " + tmp + ": " + ec.message());
+  write_file_atomically(path, to_json().dump(1) + "\n");
 }
 
 std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std::string& model) {

@@ -10,28 +10,18 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "command_runner.h"
 #include "test_paths.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
+using Result = gb::testing::CommandResult;
 
-// Runs greenbatch with `env` prepended (e.g. LD_LIBRARY_PATH=... GB_FAKE_NVML='...').
+// build/greenbatch ARGS with `env` in front (argument order kept from the calls below).
 Result greenbatch(const std::string& env, const std::string& args) {
-  const std::string cmd =
-      env + " " + gb::testing::build_dir() + "/greenbatch " + args + " 2>&1 </dev/null";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return gb::testing::greenbatch(args, env);
 }
 
 std::string fake(const std::string& script) {

@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include "command_runner.h"
 #include "report/paper_reference.h"
 #include "test_paths.h"
 
@@ -17,24 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
-
-Result shell(const std::string& cmd) {
-  Result r;
-  FILE* p = popen((cmd + " </dev/null").c_str(), "r");
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-Result greenbatch(const std::string& args) {
-  return shell(gb::testing::build_dir() + "/greenbatch " + args + " 2>&1");
-}
+using Result = gb::testing::CommandResult;
+using gb::testing::greenbatch;
 
 std::string read(const fs::path& p) {
   std::ifstream in(p);
@@ -113,11 +98,12 @@ policies = ["fixed:1", "fixed:4", "greedy"]
   EXPECT_GT(refs, 0);
 
   // The page in a real browser: every figure has a non-empty box, no script or console error.
-  const Result chrome = shell(
+  const Result chrome = gb::testing::run_shell(
       "timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run "
       "--disable-background-networking --enable-logging=stderr --v=0 "
       "--virtual-time-budget=10000 --dump-dom file://" +
-      (out / "report.html").string() + " 2>" + (dir_ / "chromium.log").string());
+          (out / "report.html").string() + " 2>" + (dir_ / "chromium.log").string(),
+      false);
   ASSERT_EQ(chrome.code, 0) << "chromium failed (scripts/setup.sh --test installs it): "
                             << read(dir_ / "chromium.log");
   std::smatch m;

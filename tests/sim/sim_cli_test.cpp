@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "command_runner.h"
 #include "experiment/result_store.h"
 #include "sim/profile.h"
 #include "test_paths.h"
@@ -15,21 +16,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string output;
-};
-
-Result greenbatch(const std::string& args) {
-  const std::string cmd = gb::testing::build_dir() + "/greenbatch " + args + " 2>&1 </dev/null";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) r.output.append(buf, n);
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Result = gb::testing::CommandResult;
+using gb::testing::greenbatch;
 
 class SimCli : public ::testing::Test {
  protected:
