@@ -12,8 +12,8 @@
 namespace gb::testing {
 
 struct CommandResult {
-  int code = -1;        // exit status; -1 when killed by a signal
-  std::string output;   // stdout and stderr together
+  int code = -1;       // exit status; -1 when killed by a signal
+  std::string output;  // stdout and stderr together
 };
 
 // `merge_stderr` false leaves stderr where the command sends it (e.g. its own 2>FILE).

@@ -30,8 +30,6 @@ SloPolicy::SloPolicy(Nanos slo, std::size_t max, std::shared_ptr<const BatchCost
 
 Decision SloPolicy::decide(const QueueView& queue, Nanos now) {
   if (queue.empty()) return Decision::wait_for_arrival();
-  // Never more than fits the budget: a larger batch would miss the oldest request's deadline by
-  // itself (under overload, smaller batches in time beat one late batch).
   // Backlogged (more queued than fits): deadlines are at risk whatever we do, and throughput is
   // what clears a backlog, so serve greedily up to M, as greedy batching would.
   if (queue.size() > limit_) return Decision::dispatch(std::min(queue.size(), max_));
