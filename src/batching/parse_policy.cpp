@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include "batching/aimd_policy.h"
 #include "batching/batch_costs.h"
@@ -155,6 +156,10 @@ std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text,
   }
   if (s.name.empty()) bad(text, "empty policy");
   bad(text, "unknown policy '" + s.name + "' (known: fixed, greedy, triton, aimd, slo, offline)");
+}
+
+void policy_broke_contract(const BatchingPolicy& policy, const std::string& what) {
+  throw std::logic_error("policy " + policy.describe() + " broke its contract: " + what);
 }
 
 namespace {

@@ -78,6 +78,30 @@ class BatchingPolicy {
   virtual std::unique_ptr<BatchingPolicy> clone() const = 0;
 };
 
+// Enforces the guarantees above on one decision, for every caller that drives policies (the
+// real-time runner and the simulator): a breach throws std::logic_error naming the policy and
+// what it did, instead of hanging or serving a batch that does not exist.
+[[noreturn]] void policy_broke_contract(const BatchingPolicy& policy, const std::string& what);
+inline void check_decision(const BatchingPolicy& policy, const QueueView& queue, const Decision& d,
+                           Nanos now) {
+  switch (d.kind) {
+    case Decision::Kind::kDispatch:
+      if (d.count == 0 || d.count > queue.size()) {
+        policy_broke_contract(policy, "dispatched " + std::to_string(d.count) + " of " +
+                                          std::to_string(queue.size()) + " queued");
+      }
+      break;
+    case Decision::Kind::kWakeAt:
+      if (d.wake_at <= now) policy_broke_contract(policy, "asked to wake at a time already past");
+      break;
+    case Decision::Kind::kWaitForArrival:
+      if (queue.stream_ended()) {
+        policy_broke_contract(policy, "waits for an arrival after the stream ended");
+      }
+      break;
+  }
+}
+
 // Parses a policy spec:
 //   fixed:N                            wait until N are queued; flush the remainder at stream end
 //   fixed:N,timeout=T                  ... or when the oldest has waited T

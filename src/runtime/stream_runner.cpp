@@ -45,10 +45,6 @@ inline void cpu_relax() {
 #endif
 }
 
-[[noreturn]] void policy_bug(const BatchingPolicy& policy, const std::string& what) {
-  throw std::logic_error("policy " + policy.describe() + " broke its contract: " + what);
-}
-
 }  // namespace
 
 RunTrace StreamRunner::run(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
@@ -132,12 +128,9 @@ RunTrace StreamRunner::run(const std::vector<Nanos>& schedule, BatchingPolicy& p
       queue.tail = released_count;
       const Nanos now = SteadyClock::now() - origin;
       const Decision d = policy.decide(queue, now);
+      check_decision(policy, queue, d, now);
       switch (d.kind) {
         case Decision::Kind::kDispatch: {
-          if (d.count == 0 || d.count > queue.size()) {
-            policy_bug(policy, "dispatched " + std::to_string(d.count) + " of " +
-                                   std::to_string(queue.size()) + " queued");
-          }
           executor.execute(head, d.count);
           const Nanos end = SteadyClock::now() - origin;
           trace.batches.push_back({head, d.count, now, end});
@@ -147,14 +140,11 @@ RunTrace StreamRunner::run(const std::vector<Nanos>& schedule, BatchingPolicy& p
           break;
         }
         case Decision::Kind::kWakeAt: {
-          if (d.wake_at <= now) policy_bug(policy, "asked to wake at a time already past");
           const auto deadline = origin + d.wake_at;
           wait_for_arrival(released_count, &deadline);
           break;
         }
         case Decision::Kind::kWaitForArrival:
-          if (queue.stream_ended())
-            policy_bug(policy, "waits for an arrival after the stream ended");
           wait_for_arrival(released_count, nullptr);
           break;
       }

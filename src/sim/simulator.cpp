@@ -1,20 +1,11 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
-#include <stdexcept>
 
 #include "common/errors.h"
 #include "workload/arrivals.h"
 
 namespace gb {
-namespace {
-
-[[noreturn]] void policy_bug(const BatchingPolicy& p, const std::string& what) {
-  throw std::logic_error("policy " + p.describe() + " broke its contract: " + what);
-}
-
-}  // namespace
-
 SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
                                 ServiceSampler& service, const ServiceProfile& profile) {
   const auto back_to_back = profile.back_to_back_costs();
@@ -39,12 +30,9 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
     queue.head = head;
     queue.tail = tail;
     const Decision d = policy.decide(queue, now);
+    check_decision(policy, queue, d, now);
     switch (d.kind) {
       case Decision::Kind::kDispatch: {
-        if (d.count == 0 || d.count > queue.size()) {
-          policy_bug(policy, "dispatched " + std::to_string(d.count) + " of " +
-                                 std::to_string(queue.size()) + " queued");
-        }
         // How idle the device was before this batch, as a fraction of the isolation gap.
         const double idle_fraction = gap_s <= 0 ? 0
                                      : previous_end == Nanos::min()
@@ -61,11 +49,9 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
         break;
       }
       case Decision::Kind::kWakeAt:
-        if (d.wake_at <= now) policy_bug(policy, "asked to wake at a time already past");
         now = tail < n ? std::min(d.wake_at, schedule[tail]) : d.wake_at;
         break;
       case Decision::Kind::kWaitForArrival:
-        if (queue.stream_ended()) policy_bug(policy, "waits for an arrival after the stream ended");
         now = schedule[tail];
         break;
     }

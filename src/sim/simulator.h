@@ -27,7 +27,7 @@ struct SimulatedStream {
 };
 
 // Runs `policy` over `schedule` in virtual time. Throws std::logic_error when the policy breaks
-// its contract (as the real runner does).
+// its contract (check_decision, as the real runner does).
 SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
                                 ServiceSampler& service, const ServiceProfile& profile);
 
