@@ -118,16 +118,12 @@ int validate_command(ValidateArgs& a) {
   t.numeric = {false, false, true, false, true, true, true, true, true, true, true, true, true};
   double worst_e = 0, worst_p99 = 0, worst_max = 0;
   std::size_t within = 0;
-  for (std::size_t begin = 0; begin < configs.size();) {
-    std::size_t end = begin, max_batch = 1;
-    while (end < configs.size() && configs[end].spec.model == configs[begin].spec.model) {
-      max_batch = std::max(max_batch, policy_max_batch(configs[end].spec.policy));
-      ++end;
-    }
-    status(fmt::format("loading {} on {}", configs[begin].spec.model, configs[begin].spec.device));
-    ExperimentSession session(configs[begin].spec, max_batch,
+  for (const ModelGroup& g : group_by_model(configs)) {
+    status(
+        fmt::format("loading {} on {}", configs[g.begin].spec.model, configs[g.begin].spec.device));
+    ExperimentSession session(configs[g.begin].spec, g.max_batch,
                               [](const std::string& m) { status("  " + m); });
-    for (std::size_t i = begin; i < end; ++i) {
+    for (std::size_t i = g.begin; i < g.end; ++i) {
       const RunSpec& spec = configs[i].spec;
       const std::string label = fmt::format("[{}/{}] {} {} {} {:g}/s", i + 1, configs.size(),
                                             spec.model, spec.policy, spec.arrival, spec.rate_hz);
@@ -156,7 +152,6 @@ int validate_command(ValidateArgs& a) {
                         fmt::format("{:.1f}", s.response_s.max * 1e3),
                         fmt::format("{:+.1f} %", em)});
     }
-    begin = end;
   }
   std::fputs("\n", stdout);
   std::fputs(t.render().c_str(), stdout);

@@ -126,17 +126,11 @@ int sweep_command(const SweepArgs& a) {
   double nominal_done = 0, actual_done = 0;
   const auto sweep_start = SteadyClock::now();
   std::size_t k = 0;
-  for (std::size_t begin = 0; begin < todo.size();) {
-    std::size_t end = begin;
-    std::size_t max_batch = 1;
-    while (end < todo.size() && todo[end].spec.model == todo[begin].spec.model) {
-      max_batch = std::max(max_batch, policy_max_batch(todo[end].spec.policy));
-      ++end;
-    }
-    status(fmt::format("loading {} on {}", todo[begin].spec.model, todo[begin].spec.device));
-    ExperimentSession session(todo[begin].spec, max_batch,
+  for (const ModelGroup& g : group_by_model(todo)) {
+    status(fmt::format("loading {} on {}", todo[g.begin].spec.model, todo[g.begin].spec.device));
+    ExperimentSession session(todo[g.begin].spec, g.max_batch,
                               [](const std::string& m) { status("  " + m); });
-    for (std::size_t j = begin; j < end; ++j) {
+    for (std::size_t j = g.begin; j < g.end; ++j) {
       const Configuration& c = todo[j];
       ++k;
       const double nominal = nominal_seconds(c.spec);
@@ -169,7 +163,6 @@ int sweep_command(const SweepArgs& a) {
       nominal_left -= nominal;
       actual_done += to_seconds(SteadyClock::now() - t0);
     }
-    begin = end;
   }
   status(fmt::format("sweep '{}' complete: {} configurations in {}, {:.0f} s this session",
                      experiment.name, configs.size(), a.out,

@@ -224,4 +224,17 @@ std::vector<Configuration> shard(const std::vector<Configuration>& all, std::siz
   return out;
 }
 
+std::vector<ModelGroup> group_by_model(const std::vector<Configuration>& configs) {
+  std::vector<ModelGroup> groups;
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    if (groups.empty() || configs[i].spec.model != configs[groups.back().begin].spec.model) {
+      groups.push_back({i, i, 1});
+    }
+    ModelGroup& g = groups.back();
+    g.end = i + 1;
+    g.max_batch = std::max(g.max_batch, policy_max_batch(configs[i].spec.policy));
+  }
+  return groups;
+}
+
 }  // namespace gb

@@ -224,3 +224,29 @@ TEST_F(StoreTest, MergeJoinsShardsAndRefusesForeignStores) {
 
 }  // namespace
 }  // namespace gb
+
+namespace gb {
+namespace {
+
+TEST(GroupByModel, ConsecutiveRunsOfOneModelWithTheirLargestBatch) {
+  std::vector<Configuration> configs(4);
+  const char* models[] = {"a", "a", "b", "a"};
+  const char* policies[] = {"fixed:4", "greedy:32", "fixed:8", "slo:1s,max=16"};
+  for (std::size_t i = 0; i < 4; ++i) {
+    configs[i].spec.model = models[i];
+    configs[i].spec.policy = policies[i];
+  }
+  const auto groups = group_by_model(configs);
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_EQ(groups[0].begin, 0u);
+  EXPECT_EQ(groups[0].end, 2u);
+  EXPECT_EQ(groups[0].max_batch, 32u);
+  EXPECT_EQ(groups[1].begin, 2u);
+  EXPECT_EQ(groups[1].max_batch, 8u);
+  EXPECT_EQ(groups[2].end, 4u);
+  EXPECT_EQ(groups[2].max_batch, 16u);
+  EXPECT_TRUE(group_by_model({}).empty());
+}
+
+}  // namespace
+}  // namespace gb
