@@ -31,8 +31,7 @@ struct SimulateArgs {
 int simulate_command(SimulateArgs& a) {
   const ExperimentFile experiment = load_experiment(a.file);
   std::vector<Configuration> configs = expand(experiment);
-  attach_profiles(configs, a.profiles, true);
-  const auto profiles = load_profiles(a.profiles);
+  const auto profiles = attach_profiles(configs, a.profiles, true);
 
   const fs::path store_path = fs::path(a.out) / "results.sqlite";
   if (fs::exists(store_path)) {
@@ -107,8 +106,7 @@ double error_pct(double sim, double real) {
 int validate_command(ValidateArgs& a) {
   const ExperimentFile experiment = load_experiment(a.file);
   std::vector<Configuration> configs = expand(experiment);
-  attach_profiles(configs, a.profiles, true);
-  const auto profiles = load_profiles(a.profiles);
+  const auto profiles = attach_profiles(configs, a.profiles, true);
   open_meters(meter_options(configs.front().spec));
 
   Table t;

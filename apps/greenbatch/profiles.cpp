@@ -1,5 +1,6 @@
 #include "profiles.h"
 
+#include <memory>
 #include <set>
 
 #include "batching/policy.h"
@@ -7,42 +8,38 @@
 
 namespace gb::cli {
 
-std::map<std::string, ServiceProfile> load_profiles(const std::vector<std::string>& paths) {
-  std::map<std::string, ServiceProfile> out;
+std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>& configs,
+                                                      const std::vector<std::string>& paths,
+                                                      bool every_model) {
+  std::map<std::string, ServiceProfile> profiles;
+  std::map<std::string, std::string> path_of;
+  std::map<std::string, std::shared_ptr<const BatchCosts>> costs_of;
   for (const std::string& path : paths) {
     ServiceProfile p = ServiceProfile::load(path);
     const std::string model = p.model;
-    if (!out.emplace(model, std::move(p)).second) {
+    if (profiles.count(model)) {
       throw UsageError("two profiles of model '" + model + "' given (" + path + ")");
     }
-  }
-  return out;
-}
-
-void attach_profiles(std::vector<Configuration>& configs, const std::vector<std::string>& paths,
-                     bool every_model) {
-  std::map<std::string, std::string> by_model;
-  for (const std::string& path : paths) {
-    const std::string model = ServiceProfile::load(path).model;
-    if (!by_model.emplace(model, path).second) {
-      throw UsageError("two profiles of model '" + model + "' given (" + path + ")");
-    }
+    costs_of[model] = p.costs();
+    path_of[model] = path;
+    profiles.emplace(model, std::move(p));
   }
   std::set<std::string> checked;
   for (Configuration& c : configs) {
-    auto it = by_model.find(c.spec.model);
-    if (it != by_model.end()) {
+    auto it = path_of.find(c.spec.model);
+    if (it != path_of.end()) {
       c.spec.profile = it->second;
     } else if (every_model) {
       throw UsageError("no --profile for model '" + c.spec.model +
                        "' (make one with: greenbatch profile --model " + c.spec.model +
                        " --out FILE.json)");
     }
-    const std::string key = c.spec.model + "|" + c.spec.policy;
-    if (checked.insert(key).second) {
-      parse_policy(c.spec.policy, load_costs(c.spec.profile, c.spec.model));
+    if (checked.insert(c.spec.model + "|" + c.spec.policy).second) {
+      auto costs = costs_of.find(c.spec.model);
+      parse_policy(c.spec.policy, costs == costs_of.end() ? nullptr : costs->second);
     }
   }
+  return profiles;
 }
 
 }  // namespace gb::cli

@@ -11,13 +11,12 @@
 
 namespace gb::cli {
 
-// model -> profile, loaded and checked; two profiles of one model are a UsageError.
-std::map<std::string, ServiceProfile> load_profiles(const std::vector<std::string>& paths);
-
-// Sets spec.profile of every configuration whose model has a profile; with `every_model`, a model
-// without one is a UsageError. Then checks that every policy can be built (slo and offline need
-// their model's profile).
-void attach_profiles(std::vector<Configuration>& configs, const std::vector<std::string>& paths,
-                     bool every_model);
+// Loads each profile once (two profiles of one model are a UsageError), sets spec.profile of
+// every configuration whose model has one (with `every_model`, a model without one is a
+// UsageError), checks that every policy can be built (slo and offline need their model's
+// profile), and returns the profiles by model.
+std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>& configs,
+                                                      const std::vector<std::string>& paths,
+                                                      bool every_model);
 
 }  // namespace gb::cli
