@@ -11,37 +11,41 @@ namespace gb {
 
 using nlohmann::ordered_json;
 
-std::shared_ptr<const BatchCosts> ServiceProfile::costs() const {
+namespace {
+
+BatchCostPoint back_to_back_point(const ProfiledBatch& b) {
+  return {b.size, from_seconds(b.service_mean_s), from_seconds(b.service_max_s), b.dynamic_j};
+}
+
+BatchCostPoint isolated_point(const ProfiledBatch& b) {
+  if (!b.has_isolated()) return back_to_back_point(b);
+  return {b.size, from_seconds(b.service_isolated_mean_s), from_seconds(b.service_isolated_max_s),
+          b.dynamic_isolated_j};
+}
+
+template <typename PointOf>
+std::shared_ptr<const BatchCosts> table(const std::vector<ProfiledBatch>& batches, PointOf point) {
   std::vector<BatchCostPoint> points;
-  for (const ProfiledBatch& b : batches) {
-    points.push_back({b.size, from_seconds(std::max(b.service_mean_s, b.service_isolated_mean_s)),
-                      from_seconds(std::max(b.service_max_s, b.service_isolated_max_s)),
-                      b.has_isolated() ? b.dynamic_isolated_j : b.dynamic_j});
-  }
+  for (const ProfiledBatch& b : batches) points.push_back(point(b));
   return std::make_shared<const BatchCosts>(std::move(points));
+}
+
+}  // namespace
+
+std::shared_ptr<const BatchCosts> ServiceProfile::costs() const {
+  return table(batches, [](const ProfiledBatch& b) {
+    const BatchCostPoint busy = back_to_back_point(b), lone = isolated_point(b);
+    return BatchCostPoint{b.size, std::max(busy.service_mean, lone.service_mean),
+                          std::max(busy.service_max, lone.service_max), lone.dynamic_j};
+  });
 }
 
 std::shared_ptr<const BatchCosts> ServiceProfile::back_to_back_costs() const {
-  std::vector<BatchCostPoint> points;
-  for (const ProfiledBatch& b : batches) {
-    points.push_back(
-        {b.size, from_seconds(b.service_mean_s), from_seconds(b.service_max_s), b.dynamic_j});
-  }
-  return std::make_shared<const BatchCosts>(std::move(points));
+  return table(batches, back_to_back_point);
 }
 
 std::shared_ptr<const BatchCosts> ServiceProfile::isolated_costs() const {
-  std::vector<BatchCostPoint> points;
-  for (const ProfiledBatch& b : batches) {
-    if (!b.has_isolated()) {
-      points.push_back(
-          {b.size, from_seconds(b.service_mean_s), from_seconds(b.service_max_s), b.dynamic_j});
-    } else {
-      points.push_back({b.size, from_seconds(b.service_isolated_mean_s),
-                        from_seconds(b.service_isolated_max_s), b.dynamic_isolated_j});
-    }
-  }
-  return std::make_shared<const BatchCosts>(std::move(points));
+  return table(batches, isolated_point);
 }
 
 ordered_json ServiceProfile::to_json() const {
