@@ -115,10 +115,6 @@ std::vector<std::optional<double>> rates_of(const std::vector<ConfigPoint>& poin
   return rates;
 }
 
-std::string rate_label(const std::optional<double>& r) {
-  return r ? fmt::format("{:g}/s", *r) : std::string("offline");
-}
-
 bool wide(double lo, double hi) { return lo > 0 && hi / lo > 30; }
 
 }  // namespace

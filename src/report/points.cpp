@@ -20,9 +20,11 @@ std::string text(const nlohmann::ordered_json& row, const char* key) {
 
 }  // namespace
 
-std::string ConfigPoint::rate_label() const {
+std::string rate_label(const std::optional<double>& rate_hz) {
   return rate_hz ? fmt::format("{:g}/s", *rate_hz) : std::string("offline");
 }
+
+std::string ConfigPoint::rate_label() const { return gb::rate_label(rate_hz); }
 
 std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_json>& rows) {
   std::vector<ConfigPoint> out;

@@ -32,6 +32,9 @@ struct ConfigPoint {
   std::string rate_label() const;
 };
 
+// "16/s", or "offline" when there is no rate.
+std::string rate_label(const std::optional<double>& rate_hz);
+
 std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_json>& rows);
 
 // Whether a policy is greedy batching / no batching at all (batches of one).

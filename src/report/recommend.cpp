@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 
 namespace gb {
@@ -24,9 +25,13 @@ bool better(const ConfigPoint& a, const ConfigPoint& b) {
   return a.policy < b.policy;
 }
 
-long greedy_cap(const std::string& policy) {
+// Preference among greedy policies for the baseline: greedy:128 (the paper's) above all, then the
+// larger cap.
+long greedy_rank(const std::string& policy) {
   const auto colon = policy.find(':');
-  return colon == std::string::npos ? 128 : std::strtol(policy.c_str() + colon + 1, nullptr, 10);
+  const long cap =
+      colon == std::string::npos ? 128 : std::strtol(policy.c_str() + colon + 1, nullptr, 10);
+  return cap == 128 ? std::numeric_limits<long>::max() : cap;
 }
 
 std::string fmt_s(double s) {
@@ -60,12 +65,7 @@ std::vector<Recommendation> recommend(const std::vector<ConfigPoint>& points, do
         if (!r.best || better(*p, *r.best)) r.best = *p;
       }
       if (is_greedy(p->policy) && !is_unbatched(p->policy)) {
-        const bool paper_greedy = greedy_cap(p->policy) == 128;
-        if (!r.greedy || (paper_greedy && greedy_cap(r.greedy->policy) != 128) ||
-            (greedy_cap(r.greedy->policy) != 128 &&
-             greedy_cap(p->policy) > greedy_cap(r.greedy->policy))) {
-          r.greedy = *p;
-        }
+        if (!r.greedy || greedy_rank(p->policy) > greedy_rank(r.greedy->policy)) r.greedy = *p;
       }
       if (is_unbatched(p->policy) && (!r.unbatched || better(*p, *r.unbatched))) r.unbatched = *p;
     }
