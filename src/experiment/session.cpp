@@ -75,9 +75,19 @@ struct ExperimentSession::Impl {
   std::vector<std::unique_ptr<PowerMeter>> meters;
   std::vector<PowerMeter*> meter_ptrs;
   std::optional<torch::Device> device;
+  std::string costs_path;  // the profile `costs` was loaded from ("" = none)
+  std::shared_ptr<const BatchCosts> costs;
 
   BatchExecutor& executor() {
     return model_executor ? static_cast<BatchExecutor&>(*model_executor) : noop;
+  }
+  // The batch costs of spec.profile, read once per session rather than before every run.
+  std::shared_ptr<const BatchCosts> costs_for(const RunSpec& spec) {
+    if (spec.profile != costs_path) {
+      costs = load_costs(spec.profile, spec.model);
+      costs_path = spec.profile;
+    }
+    return costs;
   }
 };
 
@@ -220,7 +230,7 @@ std::vector<std::string> ExperimentSession::domains() const {
 
 RunOutcome ExperimentSession::run(const RunSpec& spec, const ProgressFn& progress) {
   Impl& s = *impl_;
-  auto policy = parse_policy(spec.policy, load_costs(spec.profile, spec.model));
+  auto policy = parse_policy(spec.policy, s.costs_for(spec));
   const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
   const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
 
