@@ -53,12 +53,7 @@ Command register_report(CLI::App& app) {
                         fmt::format("{:.1f}", r.best->p99_response_s * 1e3),
                         pct(r.saving_vs_greedy), pct(r.saving_vs_unbatched), within});
     }
-    std::string methods;
-    for (const ConfigPoint& p : c.points) {
-      if (methods.find(p.energy_method) == std::string::npos) {
-        methods += (methods.empty() ? "" : ", ") + p.energy_method;
-      }
-    }
+    const std::string methods = energy_methods(c.points);
     std::fputs(fmt::format("\nRecommendations (least energy per image with max and p99 response "
                            "within {}):\n\n",
                            args->slo)

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <set>
 
 #include "common/errors.h"
 #include "models/model_info.h"
@@ -93,11 +92,9 @@ Figure render(const FigureOptions& o, const std::string& id, const std::string& 
   return f;
 }
 
+// The methods, for an axis label or caption, with estimates called what they are.
 std::string methods_of(const std::vector<ConfigPoint>& points) {
-  std::set<std::string> methods;
-  for (const ConfigPoint& p : points) methods.insert(p.energy_method);
-  std::string out;
-  for (const std::string& m : methods) out += (out.empty() ? "" : ", ") + m;
+  std::string out = energy_methods(points);
   if (out.find("estimate") != std::string::npos) out += " (an estimate, NOT a measurement)";
   return out;
 }

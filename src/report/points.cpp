@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace gb {
 namespace {
 
@@ -19,6 +21,14 @@ std::string text(const nlohmann::ordered_json& row, const char* key) {
 }
 
 }  // namespace
+
+std::string energy_methods(const std::vector<ConfigPoint>& points) {
+  std::set<std::string> methods;
+  for (const ConfigPoint& p : points) methods.insert(p.energy_method);
+  std::string out;
+  for (const std::string& m : methods) out += (out.empty() ? "" : ", ") + m;
+  return out;
+}
 
 std::string rate_label(const std::optional<double>& rate_hz) {
   return rate_hz ? fmt::format("{:g}/s", *rate_hz) : std::string("offline");

@@ -32,6 +32,9 @@ struct ConfigPoint {
   std::string rate_label() const;
 };
 
+// The energy methods of `points`, each once, sorted and comma-separated ("estimate, rapl").
+std::string energy_methods(const std::vector<ConfigPoint>& points);
+
 // "16/s", or "offline" when there is no rate.
 std::string rate_label(const std::optional<double>& rate_hz);
 
