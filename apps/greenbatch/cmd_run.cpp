@@ -106,7 +106,8 @@ void print_results(const std::vector<RunSummary>& results, const ExperimentSessi
   t.numeric[0] = false;
   for (const RunSummary& s : results) {
     std::vector<std::string> row = {
-        s.policy, s.spec.arrival == "offline" ? "offline" : fmt::format("{:g}", s.spec.rate_hz),
+        s.policy,
+        arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : s.spec.arrival,
         std::to_string(s.batches), fmt::format("{:.1f}", s.mean_batch_size),
         fmt_sig(s.energy_per_image_j())};
     if (has_idle) {
@@ -166,9 +167,9 @@ int run_command(RunArgs& a) {
   std::vector<RunSummary> results;
   for (std::size_t k = 0; k < specs.size(); ++k) {
     const RunSpec& spec = specs[k];
-    const std::string label =
-        fmt::format("[{}/{}] {} {} at {}", k + 1, specs.size(), spec.model, spec.policy,
-                    spec.arrival == "offline" ? "offline" : fmt::format("{:g}/s", spec.rate_hz));
+    const std::string label = fmt::format(
+        "[{}/{}] {} {} at {}", k + 1, specs.size(), spec.model, spec.policy,
+        arrival_needs_rate(spec.arrival) ? fmt::format("{:g}/s", spec.rate_hz) : spec.arrival);
     if (!stderr_is_tty()) status("  running " + label);
     RunOutcome outcome = session.run(spec, [&](std::size_t done, std::size_t total, double sec) {
       show_progress(fmt::format("  {}  {}/{} requests  {:.1f}s", label, done, total, sec));

@@ -137,7 +137,7 @@ int sweep_command(const SweepArgs& a) {
       const double pace = nominal_done > 0 ? actual_done / nominal_done : 1.0;
       const std::string label = fmt::format(
           "[{}/{}] {} {} {} {}", k, todo.size(), c.spec.model, c.spec.policy, c.spec.arrival,
-          c.spec.arrival == "offline" ? "" : fmt::format("{:g}/s", c.spec.rate_hz));
+          arrival_needs_rate(c.spec.arrival) ? fmt::format("{:g}/s", c.spec.rate_hz) : "");
       if (!stderr_is_tty()) status("  " + label);
       const auto t0 = SteadyClock::now();
       RunOutcome outcome = session.run(c.spec, [&](std::size_t n, std::size_t total, double sec) {
