@@ -1,19 +1,30 @@
 #include "batching/slo_policy.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 #include "common/parse.h"
 
 namespace gb {
 
 SloPolicy::SloPolicy(Nanos slo, std::size_t max, std::shared_ptr<const BatchCosts> costs)
-    : slo_(slo), max_(max), costs_(std::move(costs)), cheaper_later_(max + 1, false) {
+    : slo_(slo),
+      max_(max),
+      costs_(std::move(costs)),
+      reserve_(max + 1, Nanos(0)),
+      mean_(max + 1, Nanos(0)),
+      cheaper_later_(max + 1, false) {
   // Ties within 0.5 % count as "not cheaper": waiting must buy a real saving.
   constexpr double kGain = 0.995;
+  for (std::size_t b = 1; b <= max_; ++b) {
+    reserve_[b] = Nanos(costs_->service_max(b).count() * 105 / 100);
+    mean_[b] = costs_->service_mean(b);
+  }
   // Only sizes whose service time fits half the budget are formed: a request arriving just after a
   // batch starts waits for it, then for its own batch; both must fit in T.
   for (std::size_t b = 1; b <= max_; ++b) {
-    if (2 * (costs_->service_max(b).count() * 105 / 100) <= slo_.count()) limit_ = b;
+    if (2 * reserve_[b] <= slo_) limit_ = b;
   }
   const std::size_t limit = limit_;
   std::vector<double> per_image(max_ + 1, 0);
@@ -30,19 +41,63 @@ SloPolicy::SloPolicy(Nanos slo, std::size_t max, std::shared_ptr<const BatchCost
 
 Decision SloPolicy::decide(const QueueView& queue, Nanos now) {
   if (queue.empty()) return Decision::wait_for_arrival();
-  // Backlogged (more queued than fits): deadlines are at risk whatever we do, and throughput is
-  // what clears a backlog, so serve greedily up to M, as greedy batching would.
-  if (queue.size() > limit_) return Decision::dispatch(std::min(queue.size(), max_));
   const std::size_t n = queue.size();
+  // More queued than fits one batch, or too late for all of them to meet the oldest's deadline:
+  // split them by a plan.
+  if (n > limit_ || now + reserve_[n] > queue.oldest_arrival() + slo_) {
+    return Decision::dispatch(planned_batch(queue, now));
+  }
   if (queue.stream_ended() || n >= best_ || !cheaper_later_[n]) {
     return Decision::dispatch(n);
   }
   // Wait for one more request only as long as a batch of n + 1 could still start and meet the
   // oldest request's deadline; each arrival re-decides with a larger batch.
-  const Nanos reserve = Nanos(costs_->service_max(n + 1).count() * 105 / 100);
-  const Nanos latest_start = queue.oldest_arrival() + slo_ - reserve;
+  const Nanos latest_start = queue.oldest_arrival() + slo_ - reserve_[n + 1];
   if (now >= latest_start) return Decision::dispatch(n);
   return Decision::wake_at_time(latest_start);
+}
+
+std::size_t SloPolicy::planned_batch(const QueueView& queue, Nanos now) {
+  // Plan the queued requests alone (future arrivals are unknown): the split into consecutive
+  // batches that meets every queued deadline and frees the model earliest; dispatch its first
+  // batch. Freeing the model early leaves the most slack for the requests still to come, and the
+  // deadlines stop a greedy batch of everything queued from making the requests behind it wait
+  // longer than T/2 (under bursts near the model's capacity that chain broke T). Planned at s(b)
+  // first; if no split meets every deadline at s(b), at the mean service times (a likely, not a
+  // guaranteed, plan). When none does, requests are late whatever happens, and the largest batch
+  // clears the backlog fastest.
+  const std::size_t most = std::min(queue.size(), max_);
+  if (queue.size() > kPlanHorizon) return most;
+  if (std::size_t first = plan_first_batch(queue, now, reserve_)) return first;
+  if (std::size_t first = plan_first_batch(queue, now, mean_)) return first;
+  return most;
+}
+
+std::size_t SloPolicy::plan_first_batch(const QueueView& queue, Nanos now,
+                                        const std::vector<Nanos>& service) {
+  const std::size_t n = queue.size();
+  constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  // free_at_[j]: earliest end of a plan serving the j oldest queued requests within T;
+  // last_[j]: the size of that plan's last batch.
+  free_at_.assign(n + 1, kNever);
+  last_.assign(n + 1, 0);
+  free_at_[0] = now.count();
+  for (std::size_t j = 0; j < n; ++j) {
+    if (free_at_[j] == kNever) continue;
+    const int64_t deadline = (queue.arrival(j) + slo_).count();  // the batch's oldest request
+    for (std::size_t k = 1; k <= max_ && j + k <= n; ++k) {
+      const int64_t end = free_at_[j] + service[k].count();
+      if (end > deadline) break;     // service times grow with k
+      if (end <= free_at_[j + k]) {  // ties: the later split, so the first batch is largest
+        free_at_[j + k] = end;
+        last_[j + k] = k;
+      }
+    }
+  }
+  if (free_at_[n] == kNever) return 0;
+  std::size_t j = n;
+  while (j > last_[j]) j -= last_[j];
+  return j;
 }
 
 std::string SloPolicy::describe() const {

@@ -7,7 +7,10 @@
 //   - batches are formed up to L, the largest size with 2 s(b) <= T: a request arriving just after
 //     a batch starts waits for it, then for its own batch, and both must fit in T;
 //   - b* is the size up to L with the least dynamic energy per image (the smallest within 0.5 %);
-//   - backlog (more than L queued): serve greedily up to M, since only throughput clears it;
+//   - more than L queued (a backlog), or n queued too late for one batch to meet the oldest's
+//     deadline: split the queue into consecutive batches that meet every queued deadline and free
+//     the model earliest (planned at s(b), else at the mean service times), and dispatch the
+//     first; greedily up to M when no split meets them all (requests are late whatever happens);
 //   - dispatch the n queued at once when the stream has ended, when n >= b*, or when no size in
 //     (n, L] is cheaper per image (larger batches cost more, as for DenseNet in the paper:
 //     waiting would only add latency);
@@ -39,9 +42,24 @@ class SloPolicy final : public BatchingPolicy {
   Nanos slo_;
   std::size_t max_;
   std::shared_ptr<const BatchCosts> costs_;
+  // The first batch of the plan for the queued requests that meets every deadline and frees the
+  // model earliest; min(n, M) when none meets them all.
+  std::size_t planned_batch(const QueueView& queue, Nanos now);
+  // Longer queues are served greedily, unplanned: planning costs up to n x M steps, and a queue
+  // this long is far past any budget a batch meets.
+  static constexpr std::size_t kPlanHorizon = 512;
+  // The first batch of the split of the queue, with batches taking service[b], that meets every
+  // queued deadline and frees the model earliest; 0 when no split meets them all.
+  std::size_t plan_first_batch(const QueueView& queue, Nanos now,
+                               const std::vector<Nanos>& service);
+
+  std::vector<Nanos> reserve_;       // [b]: s(b), the service time planned for a batch of b
+  std::vector<Nanos> mean_;          // [b]: the mean service time of a batch of b
   std::size_t limit_ = 1;            // L: the largest size with 2 s(b) <= T
   std::size_t best_ = 1;             // b*: least dynamic energy per image among sizes that fit T
   std::vector<bool> cheaper_later_;  // [b]: a size worth waiting for above b is cheaper per image
+  std::vector<int64_t> free_at_;     // planned_batch's scratch, kept to spare the hot path
+  std::vector<std::size_t> last_;    // allocations; never carries state between decisions
 };
 
 }  // namespace gb

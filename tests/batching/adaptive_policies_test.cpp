@@ -72,11 +72,52 @@ TEST(SloPolicy, WaitsForCheaperBatchesUntilTheLatestSafeStart) {
   EXPECT_EQ(p.decide(FakeQueue::with(3).view(), std::chrono::microseconds(968500)), dispatch(3));
   // With a 300 ms budget: 2 x 1.05 x (10 + 5b) <= 300 gives b* = 26.
   EXPECT_EQ(SloPolicy(milliseconds(300), 128, costs(1.0, 0.01)).best_size(), 26u);
-  // A backlog (more queued than fits) is served greedily up to max; so is the end of the stream.
-  EXPECT_EQ(p.decide(FakeQueue::with(200).view(), milliseconds(25)), dispatch(128));
-  EXPECT_EQ(p.decide(FakeQueue::with(100).view(), milliseconds(25)), dispatch(100));
+  // b* queued, or the stream has ended: at once.
   EXPECT_EQ(p.decide(FakeQueue::with(93).view(), milliseconds(25)), dispatch(93));
   EXPECT_EQ(p.decide(FakeQueue::with(3, 0).view(), milliseconds(25)), dispatch(3));
+}
+
+// `queued` requests: the oldest at 0, the others at `rest`; more still to come.
+FakeQueue oldest_then_rest(std::size_t queued, Nanos rest) {
+  FakeQueue q = FakeQueue::with(queued, 10, rest, milliseconds(0));
+  q.arrivals[0] = milliseconds(0);
+  return q;
+}
+
+TEST(SloPolicy, SplitsABacklogSoEveryQueuedDeadlineHolds) {
+  SloPolicy p(milliseconds(1000), 128, costs(1.0, 0.01));  // L = 93
+  // 120 queued at 500 ms, the oldest since 0: all 120 at once would end at 500 + 1.05 x 610 ms,
+  // 140 ms past the oldest's deadline. Two batches meet every deadline; of the splits that free
+  // the model equally early, the one with the largest first batch: 93 (ends at 998.75 ms).
+  EXPECT_EQ(p.decide(oldest_then_rest(120, milliseconds(400)).view(), milliseconds(500)),
+            dispatch(93));
+  // Under L but too late for one batch: 10 queued at 940 ms, the oldest since 0. A batch of 10
+  // would end at 1003 ms; 9 end at 997.75 ms and the last one has until 1900 ms.
+  EXPECT_EQ(p.decide(oldest_then_rest(10, milliseconds(900)).view(), milliseconds(940)),
+            dispatch(9));
+  // A backlog no split clears in time (200 queued since 0: 1 s of service): greedy up to max.
+  EXPECT_EQ(
+      p.decide(FakeQueue::with(200, 0, milliseconds(0), milliseconds(0)).view(), milliseconds(25)),
+      dispatch(128));
+  // One batch meets every deadline: all of it, even above L.
+  EXPECT_EQ(
+      p.decide(FakeQueue::with(120, 0, milliseconds(0), milliseconds(0)).view(), milliseconds(0)),
+      dispatch(120));
+}
+
+TEST(SloPolicy, PlansAtMeanServiceTimesWhenTheLongestCannotMeetEveryDeadline) {
+  // The longest measured service time is 1.5 x the mean (10 + 5b ms); T = 100 ms gives L = 4.
+  std::vector<BatchCostPoint> pts;
+  for (std::size_t b : {1, 2, 4, 8, 16, 32}) {
+    const Nanos mean = milliseconds(10) + milliseconds(5) * static_cast<int64_t>(b);
+    pts.push_back({b, mean, mean * 3 / 2, 1.0 + 0.01 * static_cast<double>(b)});
+  }
+  SloPolicy p(milliseconds(100), 32, std::make_shared<const BatchCosts>(pts));
+  // 16 queued at 30 ms, the oldest since 0, the rest since 60 ms. Planned at the longest times no
+  // split meets every deadline; at the means, 12 (ending at 100 ms) then 4 (at 130 ms) do.
+  // Greedy would take all 16 and end at 120 ms.
+  EXPECT_EQ(p.decide(oldest_then_rest(16, milliseconds(60)).view(), milliseconds(30)),
+            dispatch(12));
 }
 
 TEST(SloPolicy, DispatchesAtOnceWhereLargerBatchesCostMore) {
