@@ -60,7 +60,8 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
   return out;
 }
 
-SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bool mean_only) {
+SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bool mean_only,
+                          std::size_t draw) {
   if (profile.model != spec.model) {
     throw UsageError("profile of '" + profile.model + "' cannot simulate model '" + spec.model +
                      "'");
@@ -70,7 +71,8 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
   const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
   // Service-time draws get their own stream, so changing them never changes the arrivals.
-  ServiceSampler service(profile, spec.seed ^ 0x9e3779b97f4a7c15ULL, mean_only);
+  ServiceSampler service(
+      profile, (spec.seed ^ 0x9e3779b97f4a7c15ULL) + draw * 0xbf58476d1ce4e5b9ULL, mean_only);
   SimulatedStream s = simulate_stream(schedule, *policy, service, profile);
 
   EnergyAccount energy;
@@ -91,6 +93,20 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   out.summary.images_source = profile.images;
   out.trace = std::move(s.trace);
   return out;
+}
+
+Prediction predict(const RunSpec& spec, const ServiceProfile& profile, std::size_t draws,
+                   bool mean_only) {
+  if (draws == 0) throw UsageError("a prediction needs at least one draw");
+  Prediction p;
+  p.draws = mean_only ? 1 : draws;  // with means every draw is the same
+  for (std::size_t i = 0; i < p.draws; ++i) {
+    const RunSummary s = simulate_run(spec, profile, mean_only, i).summary;
+    p.energy_per_image_j += s.energy_per_image_j() / static_cast<double>(p.draws);
+    p.p99_s += s.response_s.p99 / static_cast<double>(p.draws);
+    p.max_s += s.response_s.max / static_cast<double>(p.draws);
+  }
+  return p;
 }
 
 }  // namespace gb

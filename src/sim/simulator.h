@@ -37,8 +37,24 @@ struct SimulatedRun {
 };
 
 // One configuration, as `greenbatch run` would measure it. `profile` must be of spec.model.
-// Service times are drawn with a seed derived from spec.seed (mean_only: the profile's means).
+// Service times are drawn with a seed derived from spec.seed and `draw` (mean_only: the profile's
+// means); the arrivals depend on spec.seed alone.
 SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile,
-                          bool mean_only = false);
+                          bool mean_only = false, std::size_t draw = 0);
+
+// What the simulator predicts for one configuration: the means of energy per image, p99 and max
+// response over `draws` simulations that share the arrival schedule and differ only in their
+// service-time draws. A real run is one draw of its service times, and the p99 of a few hundred
+// requests rests on its two or three slowest batches, so a single simulated draw scatters as
+// much as the real run does; the mean over draws is the prediction to compare with. draws = 1 (or
+// mean_only) gives simulate_run's figures.
+struct Prediction {
+  double energy_per_image_j = 0;
+  double p99_s = 0;
+  double max_s = 0;
+  std::size_t draws = 0;
+};
+Prediction predict(const RunSpec& spec, const ServiceProfile& profile, std::size_t draws,
+                   bool mean_only = false);
 
 }  // namespace gb

@@ -156,5 +156,33 @@ TEST(ServiceSampler, DrawsFromTheMeasuredDistributionScaledToTheSize) {
       << scaled;
 }
 
+TEST(Simulator, PredictsTheMeanOverServiceTimeDraws) {
+  ServiceProfile profile = linear_profile();
+  profile.batches[0].service_s = {0.010, 0.020, 0.060};  // lone batches: a long tail
+  RunSpec spec;
+  spec.model = "m";
+  spec.arrival = "constant";
+  spec.rate_hz = 10;  // each request alone: response = its batch's service time
+  spec.requests = 50;
+  spec.policy = "greedy";
+  const SimulatedRun first = simulate_run(spec, profile, false, 0);
+  const SimulatedRun second = simulate_run(spec, profile, false, 1);
+  EXPECT_EQ(first.trace.scheduled, second.trace.scheduled);  // same arrivals, other draws
+  EXPECT_NE(first.summary.response_s.mean, second.summary.response_s.mean);
+  double p99 = 0, max = 0;
+  for (std::size_t i = 0; i < 5; ++i) {
+    const RunSummary r = simulate_run(spec, profile, false, i).summary;
+    p99 += r.response_s.p99 / 5;
+    max += r.response_s.max / 5;
+  }
+  const Prediction p = predict(spec, profile, 5);
+  EXPECT_EQ(p.draws, 5u);
+  EXPECT_DOUBLE_EQ(p.p99_s, p99);
+  EXPECT_DOUBLE_EQ(p.max_s, max);
+  EXPECT_DOUBLE_EQ(predict(spec, profile, 1).p99_s, first.summary.response_s.p99);
+  EXPECT_EQ(predict(spec, profile, 5, true).draws, 1u);  // means: every draw alike
+  EXPECT_THROW(predict(spec, profile, 0), UsageError);
+}
+
 }  // namespace
 }  // namespace gb
