@@ -186,8 +186,9 @@ ProfiledBatch ExperimentSession::profile_batch(std::size_t size, std::size_t win
     out.batches += k;
   }
   if (gap.count() > 0) {
-    // Tails matter here (a lone batch is what a sparse stream's response time is made of): take
-    // at least 40 batches, within four windows' time, and never fewer than min_batches.
+    // Tails matter here (a lone batch is what a sparse stream's response time is made of, and the
+    // p99 of a few hundred requests is a 1-in-100 service time): take at least 100 batches,
+    // within eight windows' time, and never fewer than min_batches.
     const EnergyReading begin = sampler.read_energy();
     const auto t0 = SteadyClock::now();
     std::size_t k = 0;
@@ -197,8 +198,8 @@ ProfiledBatch ExperimentSession::profile_batch(std::size_t size, std::size_t win
       ex.execute(k * size, size);
       out.service_isolated_s.push_back(to_seconds(SteadyClock::now() - t));
       ++k;
-    } while (k < min_batches || (SteadyClock::now() - t0 < 4 * window &&
-                                 (k < 40 || SteadyClock::now() - t0 < window)));
+    } while (k < min_batches || (SteadyClock::now() - t0 < 8 * window &&
+                                 (k < 100 || SteadyClock::now() - t0 < window)));
     std::this_thread::sleep_for(gap);  // the last batch's tail belongs to it too
     const EnergyReading end = sampler.read_energy();
     if (auto err = sampler.error()) throw RunError("energy meter failed while profiling: " + *err);

@@ -52,7 +52,7 @@ class ExperimentSession {
   // windows of back-to-back batches, each lasting at least `window` and `min_batches` batches.
   // Service time is taken per batch; energy per batch is each window's energy over its batches.
   // With `gap` > 0, one more window of isolated batches, each preceded and followed by `gap` of
-  // idleness: at least `min_batches`, and at least 40 or `window`'s worth within 4 x `window`.
+  // idleness: at least `min_batches`, and at least 100 or `window`'s worth within 8 x `window`.
   ProfiledBatch profile_batch(std::size_t size, std::size_t windows, Nanos window,
                               std::size_t min_batches, Nanos gap);
   // The meters' methods ("rapl", "estimate+...") and descriptions, for a profile's record.
