@@ -87,7 +87,9 @@ std::size_t SloPolicy::plan_first_batch(const QueueView& queue, Nanos now,
     const int64_t deadline = (queue.arrival(j) + slo_).count();  // the batch's oldest request
     for (std::size_t k = 1; k <= max_ && j + k <= n; ++k) {
       const int64_t end = free_at_[j] + service[k].count();
-      if (end > deadline) break;     // service times grow with k
+      // Larger batches take longer, so stop at the first too late; where a noisy profile makes a
+      // larger one slightly faster, the plan stays feasible if not the earliest.
+      if (end > deadline) break;
       if (end <= free_at_[j + k]) {  // ties: the later split, so the first batch is largest
         free_at_[j + k] = end;
         last_[j + k] = k;
