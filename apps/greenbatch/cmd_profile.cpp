@@ -25,6 +25,7 @@ struct ProfileArgs {
   std::string sizes = "1,2,4,8,16,32,64,128";
   std::string window = "2s";
   std::string gap = "100ms";
+  std::string settle = "1s";
   int64_t windows = 3;
   int64_t min_batches = 3;
   double idle_seconds = 5;
@@ -49,6 +50,8 @@ int profile_command(ProfileArgs& a) {
   if (a.windows < 1) throw UsageError("--windows must be >= 1");
   const Nanos gap = parse_duration(a.gap);
   if (gap.count() < 0) throw UsageError("--gap must be >= 0");
+  const Nanos settle = parse_duration(a.settle);
+  if (settle.count() < 0) throw UsageError("--settle must be >= 0");
   if (a.windows < 2) status("note: one window per size gives no confidence interval");
   if (a.min_batches < 1) throw UsageError("--min-batches must be >= 1");
   if (!(a.idle_seconds > 0)) {
@@ -93,11 +96,34 @@ int profile_command(ProfileArgs& a) {
               "energy/img (J)", "dynamic/img (J)",  "isolated: service (ms)",
               "dynamic/img (J)"};
   t.numeric.assign(t.header.size(), true);
-  for (std::size_t size : sizes) {
-    show_progress(fmt::format("  profiling batch size {} ...", size));
-    ProfiledBatch pb = session.profile_batch(size, static_cast<std::size_t>(a.windows), window,
-                                             static_cast<std::size_t>(a.min_batches), gap);
-    finish_progress();
+  // Rounds: every size once per round, so that each size's figures span the whole session (see
+  // ProfiledBatchBuilder). Round r of R takes 1/R of the isolated batches.
+  const std::size_t rounds = static_cast<std::size_t>(a.windows);
+  const auto share = [&](std::size_t total) { return (total + rounds - 1) / rounds; };
+  std::vector<ProfiledBatchBuilder> builders(sizes.begin(), sizes.end());
+  for (std::size_t r = 0; r < rounds; ++r) {
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      show_progress(fmt::format("  round {}/{}: batch size {} ...", r + 1, rounds, sizes[i]));
+      ExperimentSession::ProfileRound pr;
+      pr.size = sizes[i];
+      pr.first = r == 0;
+      pr.settle = settle;
+      pr.window = window;
+      pr.min_batches = static_cast<std::size_t>(a.min_batches);
+      pr.gap = gap;
+      // At least 100 isolated batches in all (a p99 needs 1-in-100 events), within eight windows'
+      // time and never fewer than --min-batches.
+      pr.isolated_min = share(static_cast<std::size_t>(a.min_batches));
+      pr.isolated_target = share(100);
+      pr.isolated_time = window / static_cast<int64_t>(rounds);
+      pr.isolated_limit = 8 * window / static_cast<int64_t>(rounds);
+      session.profile_round(builders[i], pr);
+    }
+  }
+  finish_progress();
+  for (const ProfiledBatchBuilder& builder : builders) {
+    ProfiledBatch pb = builder.build();
+    const std::size_t size = pb.size;
     t.rows.push_back({std::to_string(size), std::to_string(pb.batches),
                       fmt::format("{:.2f}", pb.service_mean_s * 1e3),
                       fmt::format("{:.2f}", pb.service_p99_s * 1e3),
@@ -134,7 +160,8 @@ Command register_profile(CLI::App& app) {
       "\nEach batch size runs --windows energy windows of back-to-back batches, each at least\n"
       "--window long and --min-batches batches: a window spans many energy-counter updates\n"
       "(NVML's counter moves every ~20-100 ms, RAPL's every ~1 ms), and several windows give a\n"
-      "confidence interval. Example:\n"
+      "confidence interval. The sizes take turns (one window each per round), so a machine\n"
+      "whose speed drifts affects all sizes alike. Example:\n"
       "  greenbatch profile --model alexnet --batch-sizes 1,2,4,8,16,32,64,128 --out "
       "alexnet.json\n");
   cmd->add_option("--model,-m", a.base.model, "built-in model, noop, or a TorchScript file")
@@ -150,6 +177,10 @@ Command register_profile(CLI::App& app) {
   cmd->add_option("--gap", a.gap,
                   "idle gap around isolated batches (sparse traffic: thread pools wake and spin "
                   "down); 0 skips them")
+      ->capture_default_str();
+  cmd->add_option("--settle", a.settle,
+                  "unmeasured batches of a size before each of its windows (after idleness the "
+                  "first batches can be slow)")
       ->capture_default_str();
   cmd->add_option("--min-batches", a.min_batches, "minimum batches per window")
       ->capture_default_str();

@@ -96,6 +96,7 @@ struct ValidateArgs {
   std::string file;
   std::vector<std::string> profiles;
   bool mean_service = false;
+  bool adjust_speed = false;
   std::size_t draws = 20;
   double energy_target = 10, latency_target = 15;  // %
 };
@@ -111,10 +112,12 @@ int validate_command(ValidateArgs& a) {
   open_meters(meter_options(configs.front().spec));
 
   Table t;
-  t.header = {"model", "arrival",       "rate/s", "policy", "energy/img real", "sim",
-              "err",   "p99 real (ms)", "sim",    "err",    "max real (ms)",   "sim",
-              "err"};
-  t.numeric = {false, false, true, false, true, true, true, true, true, true, true, true, true};
+  t.header = {"model", "arrival", "rate/s",        "policy", "speed", "energy/img real",
+              "sim",   "err",     "p99 real (ms)", "sim",    "err",   "max real (ms)",
+              "sim",   "err"};
+  t.numeric = {false, false, true, false, true, true, true,
+               true,  true,  true, true,  true, true, true};
+  double slowest = 1, fastest = 1;
   double worst_e = 0, worst_p99 = 0, worst_max = 0;
   std::size_t within = 0;
   for (const ModelGroup& g : group_by_model(configs)) {
@@ -131,7 +134,12 @@ int validate_command(ValidateArgs& a) {
         show_progress(fmt::format("  {}  {}/{}", label, n, total));
       });
       finish_progress();
-      const Prediction s = predict(spec, profiles.at(spec.model), a.draws, a.mean_service);
+      const ServiceProfile& profile = profiles.at(spec.model);
+      const double speed = observed_speed(real.trace, profile);
+      slowest = std::max(slowest, speed);
+      fastest = std::min(fastest, speed);
+      const Prediction s =
+          predict(spec, profile, a.draws, a.mean_service, a.adjust_speed ? speed : 1.0);
       const RunSummary& r = real.summary;
       const double ee = error_pct(s.energy_per_image_j, r.energy_per_image_j());
       const double ep = error_pct(s.p99_s, r.response_s.p99);
@@ -141,14 +149,14 @@ int validate_command(ValidateArgs& a) {
       worst_max = std::max(worst_max, std::fabs(em));
       within += std::fabs(ee) <= a.energy_target && std::fabs(ep) <= a.latency_target &&
                 std::fabs(em) <= a.latency_target;
-      t.rows.push_back({spec.model, spec.arrival,
-                        arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-",
-                        r.policy, fmt::format("{:.4g}", r.energy_per_image_j()),
-                        fmt::format("{:.4g}", s.energy_per_image_j), fmt::format("{:+.1f} %", ee),
-                        fmt::format("{:.1f}", r.response_s.p99 * 1e3),
-                        fmt::format("{:.1f}", s.p99_s * 1e3), fmt::format("{:+.1f} %", ep),
-                        fmt::format("{:.1f}", r.response_s.max * 1e3),
-                        fmt::format("{:.1f}", s.max_s * 1e3), fmt::format("{:+.1f} %", em)});
+      t.rows.push_back(
+          {spec.model, spec.arrival,
+           arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-", r.policy,
+           fmt::format("{:.2f}", speed), fmt::format("{:.4g}", r.energy_per_image_j()),
+           fmt::format("{:.4g}", s.energy_per_image_j), fmt::format("{:+.1f} %", ee),
+           fmt::format("{:.1f}", r.response_s.p99 * 1e3), fmt::format("{:.1f}", s.p99_s * 1e3),
+           fmt::format("{:+.1f} %", ep), fmt::format("{:.1f}", r.response_s.max * 1e3),
+           fmt::format("{:.1f}", s.max_s * 1e3), fmt::format("{:+.1f} %", em)});
     }
   }
   std::fputs("\n", stdout);
@@ -157,11 +165,18 @@ int validate_command(ValidateArgs& a) {
       fmt::format(
           "\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
           "(target {:g} %); {}/{} configurations within all targets\n"
-          "errors are (simulated - real) / real; simulated: {}; real energy method: {}\n",
+          "errors are (simulated - real) / real; simulated: {}{}; real energy method: {}\n"
+          "speed: the real run's service times over the profile's means for its batches "
+          "({:.2f}..{:.2f} here){}\n",
           worst_e, a.energy_target, worst_p99, worst_max, a.latency_target, within, configs.size(),
           a.mean_service ? "at the profiles' mean service times"
-                         : fmt::format("means over {} service-time draws", a.draws),
-          configs.empty() ? "" : profiles.begin()->second.energy_method)
+                         : fmt::format("medians over {} service-time draws", a.draws),
+          a.adjust_speed ? ", service times and dynamic energy scaled by each run's speed" : "",
+          configs.empty() ? "" : profiles.begin()->second.energy_method, fastest, slowest,
+          a.adjust_speed || (slowest < 1.1 && fastest > 0.9)
+              ? ""
+              : "; the machine ran at another speed than when profiled: --adjust-speed "
+                "separates that drift from the simulator's error")
           .c_str(),
       stdout);
   return 0;
@@ -193,9 +208,12 @@ Command register_validate(CLI::App& app) {
   cmd->add_option("FILE", args->file, "experiment file (TOML)")->required();
   cmd->add_option("--profile,-p", args->profiles, "profile of each model")->required();
   cmd->add_flag("--mean-service", args->mean_service, "simulate with mean service times");
+  cmd->add_flag("--adjust-speed", args->adjust_speed,
+                "scale each simulation's service times and dynamic energy by the speed its real "
+                "run showed (tests the simulator's model apart from the machine's drift)");
   cmd->add_option("--draws", args->draws,
                   "simulations per configuration, differing in their service-time draws; the "
-                  "prediction is their mean (a real run is one draw)")
+                  "prediction is their median (a real run is one draw)")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
   return [args] { return validate_command(*args); };

@@ -154,73 +154,61 @@ std::string ExperimentSession::energy_detail() const {
   return out;
 }
 
-ProfiledBatch ExperimentSession::profile_batch(std::size_t size, std::size_t windows, Nanos window,
-                                               std::size_t min_batches, Nanos gap) {
+void ExperimentSession::profile_round(ProfiledBatchBuilder& into, const ProfileRound& r) {
   Impl& s = *impl_;
   BatchExecutor& ex = s.executor();
-  for (int i = 0; i < 2; ++i) ex.execute(0, size);  // this size's kernels and buffers, unmeasured
+  // Settling: the first batches of a size allocate its buffers, and after a long idle period (the
+  // idle baseline, or another size's isolated batches) this VM ran the first second of batches up
+  // to 10x slower.
+  const auto settle_start = SteadyClock::now();
+  for (std::size_t k = 0; k < (r.first ? 2u : 1u) || SteadyClock::now() - settle_start < r.settle;
+       ++k) {
+    ex.execute(k * r.size, r.size);
+  }
   double idle_w = 0;
   for (double w : idle_w_) idle_w += w;
-  ProfiledBatch out;
-  out.size = size;
-  out.windows = windows;
-  std::vector<double> dynamic_per_window;
-  double energy_sum = 0;
   PowerSampler sampler(s.meter_ptrs, s.base.sample_interval, SteadyClock::now());
   sampler.start();
-  for (std::size_t w = 0; w < windows; ++w) {
+  const auto measure = [&](auto&& batches) {
     const EnergyReading begin = sampler.read_energy();
-    const auto t0 = SteadyClock::now();
-    std::size_t k = 0;
-    do {
-      const auto t = SteadyClock::now();
-      ex.execute(k * size, size);
-      out.service_s.push_back(to_seconds(SteadyClock::now() - t));
-      ++k;
-    } while (SteadyClock::now() - t0 < window || k < min_batches);
+    batches();
     const EnergyReading end = sampler.read_energy();
     if (auto err = sampler.error()) throw RunError("energy meter failed while profiling: " + *err);
     const EnergyAccount a = account_energy(sampler, sampler.samples(), begin, end);
-    energy_sum += a.gross_j() / k;
-    dynamic_per_window.push_back((a.gross_j() - idle_w * a.seconds) / k);
-    out.batches += k;
-  }
-  if (gap.count() > 0) {
-    // Tails matter here (a lone batch is what a sparse stream's response time is made of, and the
-    // p99 of a few hundred requests is a 1-in-100 service time): take at least 100 batches,
-    // within eight windows' time, and never fewer than min_batches.
-    const EnergyReading begin = sampler.read_energy();
+    return std::make_pair(a.gross_j(), a.gross_j() - idle_w * a.seconds);
+  };
+
+  std::vector<double> service;
+  const auto [gross_j, dynamic_j] = measure([&] {
     const auto t0 = SteadyClock::now();
-    std::size_t k = 0;
     do {
-      std::this_thread::sleep_for(gap);
       const auto t = SteadyClock::now();
-      ex.execute(k * size, size);
-      out.service_isolated_s.push_back(to_seconds(SteadyClock::now() - t));
-      ++k;
-    } while (k < min_batches || (SteadyClock::now() - t0 < 8 * window &&
-                                 (k < 100 || SteadyClock::now() - t0 < window)));
-    std::this_thread::sleep_for(gap);  // the last batch's tail belongs to it too
-    const EnergyReading end = sampler.read_energy();
-    if (auto err = sampler.error()) throw RunError("energy meter failed while profiling: " + *err);
-    const EnergyAccount a = account_energy(sampler, sampler.samples(), begin, end);
-    out.dynamic_isolated_j = (a.gross_j() - idle_w * a.seconds) / k;
-    out.isolated_batches = k;
-    const Distribution iso = describe_distribution(out.service_isolated_s);
-    out.service_isolated_mean_s = iso.mean;
-    out.service_isolated_max_s = iso.max;
+      ex.execute(service.size() * r.size, r.size);
+      service.push_back(to_seconds(SteadyClock::now() - t));
+    } while (SteadyClock::now() - t0 < r.window || service.size() < r.min_batches);
+  });
+  into.add_window(service, gross_j, dynamic_j);
+
+  if (r.gap.count() > 0) {
+    // Tails matter here: a lone batch is what a sparse stream's response time is made of, and the
+    // p99 of a few hundred requests is a 1-in-100 service time.
+    std::vector<double> lone;
+    const double lone_dynamic_j =
+        measure([&] {
+          const auto t0 = SteadyClock::now();
+          do {
+            std::this_thread::sleep_for(r.gap);
+            const auto t = SteadyClock::now();
+            ex.execute(lone.size() * r.size, r.size);
+            lone.push_back(to_seconds(SteadyClock::now() - t));
+          } while (lone.size() < r.isolated_min || (SteadyClock::now() - t0 < r.isolated_limit &&
+                                                    (lone.size() < r.isolated_target ||
+                                                     SteadyClock::now() - t0 < r.isolated_time)));
+          std::this_thread::sleep_for(r.gap);  // the last batch's tail belongs to it too
+        }).second;
+    into.add_isolated(lone, lone_dynamic_j);
   }
   sampler.stop();
-  out.energy_j = energy_sum / windows;
-  const MeanCi ci = mean_ci95(dynamic_per_window);
-  out.dynamic_j = ci.mean;
-  out.dynamic_ci95_j = ci.ci95;
-  const Distribution d = describe_distribution(out.service_s);
-  out.service_mean_s = d.mean;
-  out.service_p50_s = d.p50;
-  out.service_p99_s = d.p99;
-  out.service_max_s = d.max;
-  return out;
 }
 
 std::vector<std::string> ExperimentSession::domains() const {

@@ -48,13 +48,23 @@ class ExperimentSession {
   // Runs one configuration; `spec` must name the same model, device, images and meters as `base`.
   RunOutcome run(const RunSpec& spec, const ProgressFn& progress = {});
 
-  // Profiles one batch size (greenbatch profile): a few unmeasured batches, then `windows` energy
-  // windows of back-to-back batches, each lasting at least `window` and `min_batches` batches.
-  // Service time is taken per batch; energy per batch is each window's energy over its batches.
-  // With `gap` > 0, one more window of isolated batches, each preceded and followed by `gap` of
-  // idleness: at least `min_batches`, and at least 100 or `window`'s worth within 8 x `window`.
-  ProfiledBatch profile_batch(std::size_t size, std::size_t windows, Nanos window,
-                              std::size_t min_batches, Nanos gap);
+  // One batch size's share of one profiling round (greenbatch profile), added to `into`: unmeasured
+  // batches for at least `settle` (and at least two in the first round, one after), so the
+  // measurement starts from a machine busy with this size; one energy window of back-to-back
+  // batches lasting at least `window` and `min_batches` batches; and with `gap` > 0, isolated
+  // batches, each preceded and followed by `gap` of idleness, until there are
+  // `isolated_target` of them and `isolated_time` has passed, or `isolated_limit` has passed
+  // (never fewer than `isolated_min`).
+  struct ProfileRound {
+    std::size_t size = 1;
+    bool first = true;
+    Nanos settle{0}, window{0};
+    std::size_t min_batches = 1;
+    Nanos gap{0};
+    std::size_t isolated_min = 1, isolated_target = 1;
+    Nanos isolated_time{0}, isolated_limit{0};
+  };
+  void profile_round(ProfiledBatchBuilder& into, const ProfileRound& r);
   // The meters' methods ("rapl", "estimate+...") and descriptions, for a profile's record.
   std::string energy_method() const;
   std::string energy_detail() const;

@@ -6,6 +6,8 @@
 
 #include "common/errors.h"
 #include "common/files.h"
+#include "experiment/statistics.h"
+#include "experiment/summary.h"
 
 namespace gb {
 
@@ -31,6 +33,46 @@ std::shared_ptr<const BatchCosts> table(const std::vector<ProfiledBatch>& batche
 }
 
 }  // namespace
+
+void ProfiledBatchBuilder::add_window(const std::vector<double>& service_s, double gross_j,
+                                      double dynamic_j) {
+  if (service_s.empty()) return;
+  const double k = static_cast<double>(service_s.size());
+  b_.service_s.insert(b_.service_s.end(), service_s.begin(), service_s.end());
+  b_.batches += service_s.size();
+  ++b_.windows;
+  gross_per_batch_.push_back(gross_j / k);
+  dynamic_per_batch_.push_back(dynamic_j / k);
+}
+
+void ProfiledBatchBuilder::add_isolated(const std::vector<double>& service_s, double dynamic_j) {
+  b_.service_isolated_s.insert(b_.service_isolated_s.end(), service_s.begin(), service_s.end());
+  b_.isolated_batches += service_s.size();
+  isolated_dynamic_j_ += dynamic_j;
+}
+
+ProfiledBatch ProfiledBatchBuilder::build() const {
+  if (b_.windows == 0) {
+    throw UsageError("batch size " + std::to_string(b_.size) + " has no measured window");
+  }
+  ProfiledBatch out = b_;
+  out.energy_j = mean_ci95(gross_per_batch_).mean;
+  const MeanCi dynamic = mean_ci95(dynamic_per_batch_);
+  out.dynamic_j = dynamic.mean;
+  out.dynamic_ci95_j = dynamic.ci95;
+  const Distribution d = describe_distribution(out.service_s);
+  out.service_mean_s = d.mean;
+  out.service_p50_s = d.p50;
+  out.service_p99_s = d.p99;
+  out.service_max_s = d.max;
+  if (out.isolated_batches > 0) {
+    out.dynamic_isolated_j = isolated_dynamic_j_ / static_cast<double>(out.isolated_batches);
+    const Distribution iso = describe_distribution(out.service_isolated_s);
+    out.service_isolated_mean_s = iso.mean;
+    out.service_isolated_max_s = iso.max;
+  }
+  return out;
+}
 
 std::shared_ptr<const BatchCosts> ServiceProfile::costs() const {
   return table(batches, [](const ProfiledBatch& b) {
@@ -162,20 +204,34 @@ std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std:
   return p.costs();
 }
 
-ServiceSampler::ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only)
+ServiceSampler::ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only,
+                               double speed)
     : profile_(profile),
       costs_(profile.back_to_back_costs()),
       isolated_costs_(profile.isolated_costs()),
       rng_(seed),
-      mean_only_(mean_only) {}
+      mean_only_(mean_only),
+      speed_(speed) {
+  if (!(speed > 0)) throw UsageError("a service-time speed factor must be > 0");
+}
 
-Nanos ServiceSampler::draw(std::size_t size, bool isolated) {
-  const auto& bs = profile_.batches;
+namespace {
+const ProfiledBatch& nearest_at_or_below(const std::vector<ProfiledBatch>& bs, std::size_t size) {
   auto it = std::upper_bound(bs.begin(), bs.end(), size,
                              [](std::size_t s, const ProfiledBatch& b) { return s < b.size; });
-  const ProfiledBatch& near = it == bs.begin() ? bs.front() : *(it - 1);
+  return it == bs.begin() ? bs.front() : *(it - 1);
+}
+}  // namespace
+
+Nanos ServiceSampler::mean(std::size_t size, bool isolated) const {
+  const bool iso = isolated && nearest_at_or_below(profile_.batches, size).has_isolated();
+  return from_seconds(to_seconds((iso ? isolated_costs_ : costs_)->service_mean(size)) * speed_);
+}
+
+Nanos ServiceSampler::draw(std::size_t size, bool isolated) {
+  const ProfiledBatch& near = nearest_at_or_below(profile_.batches, size);
   const bool iso = isolated && near.has_isolated();
-  const Nanos mean = (iso ? isolated_costs_ : costs_)->service_mean(size);
+  const Nanos mean = this->mean(size, isolated);
   if (mean_only_) return mean;
   const std::vector<double>& samples = iso ? near.service_isolated_s : near.service_s;
   const double near_mean = iso ? near.service_isolated_mean_s : near.service_mean_s;

@@ -34,6 +34,29 @@ struct ProfiledBatch {
   bool has_isolated() const { return isolated_batches > 0; }
 };
 
+// Assembles one batch size's ProfiledBatch from measurements taken in several rounds.
+// `greenbatch profile` interleaves the sizes (round 1 measures every size, then round 2, ...), so
+// that each size's figures average over the whole session: a machine whose speed drifts by tens of
+// per cent within minutes (this project's VM does) would otherwise give each size its own slice
+// of the drift, and the sizes would disagree with each other as much as with a later run.
+class ProfiledBatchBuilder {
+ public:
+  explicit ProfiledBatchBuilder(std::size_t size) { b_.size = size; }
+  // One energy window of back-to-back batches: each batch's service time, and the window's gross
+  // energy and dynamic energy (gross minus idle power x its duration).
+  void add_window(const std::vector<double>& service_s, double gross_j, double dynamic_j);
+  // A run of isolated batches: each one's service time and their dynamic energy together.
+  void add_isolated(const std::vector<double>& service_s, double dynamic_j);
+  // Per-window means with their confidence interval, service-time statistics over all windows;
+  // UsageError when no window was added.
+  ProfiledBatch build() const;
+
+ private:
+  ProfiledBatch b_;
+  std::vector<double> gross_per_batch_, dynamic_per_batch_;  // one entry per window
+  double isolated_dynamic_j_ = 0;
+};
+
 struct ServiceProfile {
   std::string model, device, device_name, energy_method, energy_detail, images;
   double idle_power_w = 0;
@@ -64,12 +87,17 @@ std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std:
 
 // Draws service times for any batch size from a profile: the empirical distribution of the
 // nearest profiled size at or below it (the smallest when below all), scaled by the ratio of the
-// interpolated mean service times. `mean_only` returns the interpolated mean instead.
+// interpolated mean service times. `mean_only` returns the interpolated mean instead. Every draw
+// is multiplied by `speed` (> 1: a machine slower than when it was profiled).
 class ServiceSampler {
  public:
-  ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only = false);
+  ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only = false,
+                 double speed = 1.0);
   // `isolated`: the batch follows an idle period (draws from the isolated samples when measured).
   Nanos draw(std::size_t size, bool isolated = false);
+  // The mean service time a batch of `size` is drawn around (isolated: after an idle period).
+  Nanos mean(std::size_t size, bool isolated = false) const;
+  double speed() const { return speed_; }
 
  private:
   const ServiceProfile& profile_;
@@ -77,6 +105,7 @@ class ServiceSampler {
   std::shared_ptr<const BatchCosts> isolated_costs_;
   std::mt19937_64 rng_;
   bool mean_only_;
+  double speed_;
 };
 
 }  // namespace gb

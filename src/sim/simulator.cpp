@@ -6,6 +6,18 @@
 #include "workload/arrivals.h"
 
 namespace gb {
+namespace {
+// How idle the device was before a batch starting at `start`, as a fraction of the profile's
+// isolation gap (1 for the first batch of a run: it follows the idle baseline).
+double idle_fraction(Nanos start, Nanos previous_end, double gap_s) {
+  if (gap_s <= 0) return 0;
+  if (previous_end == Nanos::min()) return 1;
+  return std::min(1.0, to_seconds(start - previous_end) / gap_s);
+}
+// From this idle fraction on, a batch's service time is drawn from the isolated samples.
+constexpr double kIsolatedFrom = 0.5;
+}  // namespace
+
 SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
                                 ServiceSampler& service, const ServiceProfile& profile) {
   const auto back_to_back = profile.back_to_back_costs();
@@ -33,15 +45,13 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
     check_decision(policy, queue, d, now);
     switch (d.kind) {
       case Decision::Kind::kDispatch: {
-        // How idle the device was before this batch, as a fraction of the isolation gap.
-        const double idle_fraction = gap_s <= 0 ? 0
-                                     : previous_end == Nanos::min()
-                                         ? 1
-                                         : std::min(1.0, to_seconds(now - previous_end) / gap_s);
-        const Nanos end = now + service.draw(d.count, idle_fraction >= 0.5);
+        const double idle = idle_fraction(now, previous_end, gap_s);
+        const Nanos end = now + service.draw(d.count, idle >= kIsolatedFrom);
         trace.batches.push_back({head, d.count, now, end});
+        // A slower machine runs the same work at the same power for longer (speed: see header).
         const double base_j = back_to_back->dynamic_j(d.count);
-        out.dynamic_j += base_j + idle_fraction * (isolated->dynamic_j(d.count) - base_j);
+        out.dynamic_j +=
+            service.speed() * (base_j + idle * (isolated->dynamic_j(d.count) - base_j));
         previous_end = end;
         policy.on_batch_done({d.count, now, end, schedule[head]});
         head += d.count;
@@ -61,7 +71,7 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
 }
 
 SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bool mean_only,
-                          std::size_t draw) {
+                          std::size_t draw, double speed) {
   if (profile.model != spec.model) {
     throw UsageError("profile of '" + profile.model + "' cannot simulate model '" + spec.model +
                      "'");
@@ -71,8 +81,9 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
   const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
   // Service-time draws get their own stream, so changing them never changes the arrivals.
-  ServiceSampler service(
-      profile, (spec.seed ^ 0x9e3779b97f4a7c15ULL) + draw * 0xbf58476d1ce4e5b9ULL, mean_only);
+  ServiceSampler service(profile,
+                         (spec.seed ^ 0x9e3779b97f4a7c15ULL) + draw * 0xbf58476d1ce4e5b9ULL,
+                         mean_only, speed);
   SimulatedStream s = simulate_stream(schedule, *policy, service, profile);
 
   EnergyAccount energy;
@@ -95,18 +106,46 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   return out;
 }
 
+namespace {
+double median(std::vector<double> v) {
+  const std::size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  const double upper = v[mid];
+  if (v.size() % 2 == 1) return upper;
+  return (*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)) + upper) / 2;
+}
+}  // namespace
+
 Prediction predict(const RunSpec& spec, const ServiceProfile& profile, std::size_t draws,
-                   bool mean_only) {
+                   bool mean_only, double speed) {
   if (draws == 0) throw UsageError("a prediction needs at least one draw");
   Prediction p;
   p.draws = mean_only ? 1 : draws;  // with means every draw is the same
+  std::vector<double> energy, p99, max;
   for (std::size_t i = 0; i < p.draws; ++i) {
-    const RunSummary s = simulate_run(spec, profile, mean_only, i).summary;
-    p.energy_per_image_j += s.energy_per_image_j() / static_cast<double>(p.draws);
-    p.p99_s += s.response_s.p99 / static_cast<double>(p.draws);
-    p.max_s += s.response_s.max / static_cast<double>(p.draws);
+    const RunSummary s = simulate_run(spec, profile, mean_only, i, speed).summary;
+    energy.push_back(s.energy_per_image_j());
+    p99.push_back(s.response_s.p99);
+    max.push_back(s.response_s.max);
   }
+  p.energy_per_image_j = median(energy);
+  p.p99_s = median(p99);
+  p.max_s = median(max);
   return p;
+}
+
+double observed_speed(const RunTrace& real, const ServiceProfile& profile) {
+  const ServiceSampler means(profile, 0, true);
+  Nanos previous_end = Nanos::min();
+  double measured_s = 0, expected_s = 0;
+  for (const BatchRecord& b : real.batches) {
+    const bool isolated =
+        idle_fraction(b.start, previous_end, profile.isolation_gap_s) >= kIsolatedFrom;
+    measured_s += to_seconds(b.end - b.start);
+    expected_s += to_seconds(means.mean(b.size, isolated));
+    previous_end = b.end;
+  }
+  return expected_s > 0 && measured_s > 0 ? measured_s / expected_s : 1.0;
 }
 
 }  // namespace gb

@@ -8,7 +8,9 @@
 // the profile's dynamic energy of each batch. A batch that follows an idle period of f x the
 // profile's isolation gap (f <= 1) costs its back-to-back dynamic energy plus f x the extra an
 // isolated batch costs (thread pools waking up and spinning down around it); from f >= 1/2 on its
-// service time is drawn from the isolated samples.
+// service time is drawn from the isolated samples. A `speed` factor k (validate's
+// --adjust-speed) multiplies every service time and every batch's dynamic energy by k: the same
+// work on a machine k times slower, at the same power.
 #pragma once
 
 #include <vector>
@@ -40,14 +42,17 @@ struct SimulatedRun {
 // Service times are drawn with a seed derived from spec.seed and `draw` (mean_only: the profile's
 // means); the arrivals depend on spec.seed alone.
 SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile,
-                          bool mean_only = false, std::size_t draw = 0);
+                          bool mean_only = false, std::size_t draw = 0, double speed = 1.0);
 
-// What the simulator predicts for one configuration: the means of energy per image, p99 and max
+// What the simulator predicts for one configuration: the medians of energy per image, p99 and max
 // response over `draws` simulations that share the arrival schedule and differ only in their
-// service-time draws. A real run is one draw of its service times, and the p99 of a few hundred
-// requests rests on its two or three slowest batches, so a single simulated draw scatters as
-// much as the real run does; the mean over draws is the prediction to compare with. draws = 1 (or
-// mean_only) gives simulate_run's figures.
+// service-time draws. A real run is one draw of its service times, and the p99 and max of a few
+// hundred requests rest on its one or two slowest batches: a single simulated draw scatters as
+// much as the real run does. Where a rare slow batch (1 in a few hundred) decides the max, its
+// distribution over draws has two modes, with and without one; the median predicts the likelier
+// of them (the mean lands between both, far from either), and is the point forecast with the least
+// expected absolute error, which is how validate scores it. draws = 1 (or mean_only) gives
+// simulate_run's figures.
 struct Prediction {
   double energy_per_image_j = 0;
   double p99_s = 0;
@@ -55,6 +60,13 @@ struct Prediction {
   std::size_t draws = 0;
 };
 Prediction predict(const RunSpec& spec, const ServiceProfile& profile, std::size_t draws,
-                   bool mean_only = false);
+                   bool mean_only = false, double speed = 1.0);
+
+// How much slower (> 1) or faster (< 1) the machine served a real run than `profile` says: the
+// run's total service time over the profile's mean service time for the same batches (isolated
+// means for those that followed idleness, by the simulator's rule). A profile is a snapshot; on a
+// machine whose speed drifts (a shared VM, a GPU that throttles) this separates the drift from the
+// simulator's own error.
+double observed_speed(const RunTrace& real, const ServiceProfile& profile);
 
 }  // namespace gb

@@ -45,7 +45,7 @@ policies = ["fixed:4", "greedy", "slo:50ms"]
 TEST_F(SimCli, ProfileSimulateReportAndValidate) {
   const Result prof = greenbatch(
       "profile --model noop --batch-sizes 1,4,16 --window 20ms "
-      "--windows 2 --idle-seconds 0.2 --out " +
+      "--windows 2 --settle 10ms --idle-seconds 0.2 --out " +
       path("noop.json"));
   ASSERT_EQ(prof.code, 0) << prof.output;
   const gb::ServiceProfile p = gb::ServiceProfile::load(path("noop.json"));
@@ -53,6 +53,7 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
   ASSERT_EQ(p.batches.size(), 3u);
   EXPECT_EQ(p.batches[2].size, 16u);
   EXPECT_EQ(p.batches[0].windows, 2u);
+  EXPECT_GE(p.batches[0].isolated_batches, 3u);  // --min-batches, spread over the rounds
   EXPECT_GE(p.batches[0].batches, 2u);
   EXPECT_FALSE(p.batches[0].service_s.empty());
   EXPECT_EQ(p.energy_method, "estimate");
@@ -86,11 +87,18 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
   ASSERT_EQ(val.code, 0) << val.output;
   EXPECT_NE(val.output.find("worst |error|"), std::string::npos) << val.output;
   EXPECT_NE(val.output.find("slo:50ms"), std::string::npos) << val.output;
+  EXPECT_NE(val.output.find("speed"), std::string::npos) << val.output;
+
+  const Result adjusted = greenbatch("validate " + path("tiny.toml") + " -p " + path("noop.json") +
+                                     " --adjust-speed --draws 3");
+  ASSERT_EQ(adjusted.code, 0) << adjusted.output;
+  EXPECT_NE(adjusted.output.find("scaled by each run's speed"), std::string::npos)
+      << adjusted.output;
 }
 
 TEST_F(SimCli, BadInputIsOneLineExitTwo) {
   ASSERT_EQ(greenbatch("profile --model noop --batch-sizes 1 --window 10ms --windows 1 "
-                       "--idle-seconds 0.1 --out " +
+                       "--settle 0s --idle-seconds 0.1 --out " +
                        path("noop.json"))
                 .code,
             0);
@@ -102,6 +110,7 @@ TEST_F(SimCli, BadInputIsOneLineExitTwo) {
        "not valid JSON"},
       {"profile --model noop --batch-sizes 4,2 --out " + path("p.json"), "must increase"},
       {"profile --model noop --idle-seconds 0 --out " + path("p.json"), "idle"},
+      {"profile --model noop --settle 1 --out " + path("p.json"), "duration '1' needs a unit"},
       {"profile --model nosuchmodel --out " + path("p.json"), "nosuchmodel"},
       {"run --model noop --rate 100 --requests 10 --policy slo:1s --out " + path("o"),
        "needs the model's batch costs"},

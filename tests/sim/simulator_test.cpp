@@ -142,6 +142,28 @@ TEST(Profile, RoundTripsThroughJsonAndRejectsOtherFiles) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Profile, BuilderPoolsRoundsIntoPerWindowMeansAndOneIsolatedFigure) {
+  ProfiledBatchBuilder b(4);
+  EXPECT_THROW(b.build(), UsageError);     // nothing measured is an error, not zeros
+  b.add_window({0.010, 0.030}, 4.0, 2.0);  // 2 J and 1 J per batch
+  b.add_isolated({0.050}, 3.0);
+  b.add_window({0.020, 0.020, 0.020, 0.020}, 12.0, 8.0);  // 3 J and 2 J per batch
+  b.add_isolated({0.070, 0.090}, 3.0);
+  const ProfiledBatch p = b.build();
+  EXPECT_EQ(p.size, 4u);
+  EXPECT_EQ(p.windows, 2u);
+  EXPECT_EQ(p.batches, 6u);
+  EXPECT_DOUBLE_EQ(p.energy_j, 2.5);  // mean of the windows' per-batch figures
+  EXPECT_DOUBLE_EQ(p.dynamic_j, 1.5);
+  ASSERT_TRUE(p.dynamic_ci95_j.has_value());
+  EXPECT_NEAR(p.service_mean_s, 0.020, 1e-12);
+  EXPECT_DOUBLE_EQ(p.service_max_s, 0.030);
+  EXPECT_EQ(p.isolated_batches, 3u);
+  EXPECT_DOUBLE_EQ(p.dynamic_isolated_j, 2.0);  // 6 J over 3 batches, not a mean of rounds
+  EXPECT_NEAR(p.service_isolated_mean_s, 0.070, 1e-12);
+  EXPECT_DOUBLE_EQ(p.service_isolated_max_s, 0.090);
+}
+
 TEST(ServiceSampler, DrawsFromTheMeasuredDistributionScaledToTheSize) {
   ServiceProfile p = linear_profile();
   p.batches[2].service_s = {0.020, 0.040};  // size 4, mean 0.030
@@ -156,9 +178,34 @@ TEST(ServiceSampler, DrawsFromTheMeasuredDistributionScaledToTheSize) {
       << scaled;
 }
 
-TEST(Simulator, PredictsTheMeanOverServiceTimeDraws) {
+TEST(Simulator, SpeedScalesServiceTimesAndDynamicEnergyAndIsReadBackFromARun) {
+  const ServiceProfile profile = linear_profile();
+  RunSpec spec;
+  spec.model = "m";
+  spec.arrival = "constant";
+  spec.rate_hz = 10;
+  spec.requests = 8;
+  spec.policy = "fixed:4";
+  const SimulatedRun base = simulate_run(spec, profile, true);
+  const SimulatedRun slow = simulate_run(spec, profile, true, 0, 2.0);
+  ASSERT_EQ(slow.trace.batches.size(), 2u);
+  const BatchRecord& b = slow.trace.batches[0];
+  EXPECT_EQ(b.end - b.start, milliseconds(60));  // 2 x (10 + 5 x 4) ms
+  EXPECT_NEAR(slow.summary.energy.dynamic_j().value(), 2 * base.summary.energy.dynamic_j().value(),
+              1e-9);
+  EXPECT_DOUBLE_EQ(observed_speed(base.trace, profile), 1.0);
+  EXPECT_DOUBLE_EQ(observed_speed(slow.trace, profile), 2.0);
+  EXPECT_DOUBLE_EQ(observed_speed(RunTrace{}, profile), 1.0);  // nothing served: no evidence
+  EXPECT_THROW(simulate_run(spec, profile, true, 0, 0.0), UsageError);
+}
+
+TEST(Simulator, PredictsTheMedianOverServiceTimeDraws) {
   ServiceProfile profile = linear_profile();
-  profile.batches[0].service_s = {0.010, 0.020, 0.060};  // lone batches: a long tail
+  // Lone batches with a rare slow one (1 in 60): a run of 50 has it or not, so its max response
+  // over draws has two modes, 10 ms and 40 ms.
+  profile.batches[0].service_s.assign(59, 0.010);
+  profile.batches[0].service_s.push_back(0.040);
+  profile.batches[0].service_mean_s = 0.0105;
   RunSpec spec;
   spec.model = "m";
   spec.arrival = "constant";
@@ -169,16 +216,20 @@ TEST(Simulator, PredictsTheMeanOverServiceTimeDraws) {
   const SimulatedRun second = simulate_run(spec, profile, false, 1);
   EXPECT_EQ(first.trace.scheduled, second.trace.scheduled);  // same arrivals, other draws
   EXPECT_NE(first.summary.response_s.mean, second.summary.response_s.mean);
-  double p99 = 0, max = 0;
-  for (std::size_t i = 0; i < 5; ++i) {
+  std::vector<double> max, energy;
+  for (std::size_t i = 0; i < 4; ++i) {
     const RunSummary r = simulate_run(spec, profile, false, i).summary;
-    p99 += r.response_s.p99 / 5;
-    max += r.response_s.max / 5;
+    max.push_back(r.response_s.max);
+    energy.push_back(r.energy_per_image_j());
   }
+  std::sort(energy.begin(), energy.end());
+  EXPECT_DOUBLE_EQ(predict(spec, profile, 4).energy_per_image_j, (energy[1] + energy[2]) / 2);
+  max.push_back(simulate_run(spec, profile, false, 4).summary.response_s.max);
+  std::sort(max.begin(), max.end());
+  ASSERT_LT(max.front(), max.back()) << "the draws should differ in their slow batch";
   const Prediction p = predict(spec, profile, 5);
   EXPECT_EQ(p.draws, 5u);
-  EXPECT_DOUBLE_EQ(p.p99_s, p99);
-  EXPECT_DOUBLE_EQ(p.max_s, max);
+  EXPECT_DOUBLE_EQ(p.max_s, max[2]);  // one of the modes, never a value between them
   EXPECT_DOUBLE_EQ(predict(spec, profile, 1).p99_s, first.summary.response_s.p99);
   EXPECT_EQ(predict(spec, profile, 5, true).draws, 1u);  // means: every draw alike
   EXPECT_THROW(predict(spec, profile, 0), UsageError);
