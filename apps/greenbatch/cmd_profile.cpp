@@ -26,6 +26,7 @@ struct ProfileArgs {
   std::string window = "2s";
   std::string gap = "100ms";
   std::string settle = "1s";
+  std::string short_gap = "5ms";
   int64_t windows = 3;
   int64_t min_batches = 3;
   double idle_seconds = 5;
@@ -50,6 +51,11 @@ int profile_command(ProfileArgs& a) {
   if (a.windows < 1) throw UsageError("--windows must be >= 1");
   const Nanos gap = parse_duration(a.gap);
   if (gap.count() < 0) throw UsageError("--gap must be >= 0");
+  const Nanos short_gap = parse_duration(a.short_gap);
+  if (gap.count() > 0 && short_gap * 2 >= gap) {
+    throw UsageError(
+        "--short-gap must be under half of --gap (longer idleness counts as isolated)");
+  }
   const Nanos settle = parse_duration(a.settle);
   if (settle.count() < 0) throw UsageError("--settle must be >= 0");
   if (a.windows < 2) status("note: one window per size gives no confidence interval");
@@ -88,13 +94,21 @@ int profile_command(ProfileArgs& a) {
   for (double w : session.idle_power_w()) p.idle_power_w += w;
   p.created_utc = utc_now();
   p.isolation_gap_s = to_seconds(gap);
+  p.short_gap_s = to_seconds(short_gap);
   p.machine = describe_machine(b.powercap_root);
 
   Table t;
-  t.header = {"batch",          "batches",          "service mean (ms)",
-              "p99 (ms)",       "energy/batch (J)", "dynamic/batch (J)",
-              "energy/img (J)", "dynamic/img (J)",  "isolated: service (ms)",
-              "dynamic/img (J)"};
+  t.header = {"batch",
+              "batches",
+              "service mean (ms)",
+              "p99 (ms)",
+              "energy/batch (J)",
+              "dynamic/batch (J)",
+              "energy/img (J)",
+              "dynamic/img (J)",
+              "isolated: service (ms)",
+              "dynamic/img (J)",
+              "short gap: service (ms)"};
   t.numeric.assign(t.header.size(), true);
   // Rounds: every size once per round, so that each size's figures span the whole session (see
   // ProfiledBatchBuilder). Round r of R takes 1/R of the isolated batches.
@@ -111,6 +125,7 @@ int profile_command(ProfileArgs& a) {
       pr.window = window;
       pr.min_batches = static_cast<std::size_t>(a.min_batches);
       pr.gap = gap;
+      pr.short_gap = short_gap;
       // At least 100 isolated batches in all (a p99 needs 1-in-100 events), within eight windows'
       // time and never fewer than --min-batches.
       pr.isolated_min = share(static_cast<std::size_t>(a.min_batches));
@@ -124,16 +139,17 @@ int profile_command(ProfileArgs& a) {
   for (const ProfiledBatchBuilder& builder : builders) {
     ProfiledBatch pb = builder.build();
     const std::size_t size = pb.size;
-    t.rows.push_back({std::to_string(size), std::to_string(pb.batches),
-                      fmt::format("{:.2f}", pb.service_mean_s * 1e3),
-                      fmt::format("{:.2f}", pb.service_p99_s * 1e3),
-                      fmt::format("{:.4g}", pb.energy_j), fmt::format("{:.4g}", pb.dynamic_j),
-                      fmt::format("{:.4g}", pb.energy_j / size),
-                      fmt::format("{:.4g}", pb.dynamic_j / size),
-                      pb.has_isolated() ? fmt::format("{:.2f}", pb.service_isolated_mean_s * 1e3)
-                                        : std::string("-"),
-                      pb.has_isolated() ? fmt::format("{:.4g}", pb.dynamic_isolated_j / size)
-                                        : std::string("-")});
+    t.rows.push_back(
+        {std::to_string(size), std::to_string(pb.batches),
+         fmt::format("{:.2f}", pb.service_mean_s * 1e3),
+         fmt::format("{:.2f}", pb.service_p99_s * 1e3), fmt::format("{:.4g}", pb.energy_j),
+         fmt::format("{:.4g}", pb.dynamic_j), fmt::format("{:.4g}", pb.energy_j / size),
+         fmt::format("{:.4g}", pb.dynamic_j / size),
+         pb.has_isolated() ? fmt::format("{:.2f}", pb.service_isolated_mean_s * 1e3)
+                           : std::string("-"),
+         pb.has_isolated() ? fmt::format("{:.4g}", pb.dynamic_isolated_j / size) : std::string("-"),
+         pb.has_short_gap() ? fmt::format("{:.2f}", pb.service_short_gap_mean_s * 1e3)
+                            : std::string("-")});
     p.batches.push_back(std::move(pb));
   }
   p.save(a.out);
@@ -177,6 +193,10 @@ Command register_profile(CLI::App& app) {
   cmd->add_option("--gap", a.gap,
                   "idle gap around isolated batches (sparse traffic: thread pools wake and spin "
                   "down); 0 skips them")
+      ->capture_default_str();
+  cmd->add_option("--short-gap", a.short_gap,
+                  "idle gap before short-gap batches (a stream with slack between batches); 0 "
+                  "skips them")
       ->capture_default_str();
   cmd->add_option("--settle", a.settle,
                   "unmeasured batches of a size before each of its windows (after idleness the "

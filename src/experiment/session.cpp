@@ -189,25 +189,32 @@ void ExperimentSession::profile_round(ProfiledBatchBuilder& into, const ProfileR
   });
   into.add_window(service, gross_j, dynamic_j);
 
+  // Batches each after `pause` of idleness, by the isolated-batch counting rule. Tails matter
+  // here: a lone batch is what a sparse stream's response time is made of, and the p99 of a few
+  // hundred requests is a 1-in-100 service time.
+  const auto paced = [&](Nanos pause) {
+    std::vector<double> out;
+    const auto t0 = SteadyClock::now();
+    do {
+      std::this_thread::sleep_for(pause);
+      const auto t = SteadyClock::now();
+      ex.execute(out.size() * r.size, r.size);
+      out.push_back(to_seconds(SteadyClock::now() - t));
+    } while (out.size() < r.isolated_min ||
+             (SteadyClock::now() - t0 < r.isolated_limit &&
+              (out.size() < r.isolated_target || SteadyClock::now() - t0 < r.isolated_time)));
+    return out;
+  };
   if (r.gap.count() > 0) {
-    // Tails matter here: a lone batch is what a sparse stream's response time is made of, and the
-    // p99 of a few hundred requests is a 1-in-100 service time.
     std::vector<double> lone;
-    const double lone_dynamic_j =
-        measure([&] {
-          const auto t0 = SteadyClock::now();
-          do {
-            std::this_thread::sleep_for(r.gap);
-            const auto t = SteadyClock::now();
-            ex.execute(lone.size() * r.size, r.size);
-            lone.push_back(to_seconds(SteadyClock::now() - t));
-          } while (lone.size() < r.isolated_min || (SteadyClock::now() - t0 < r.isolated_limit &&
-                                                    (lone.size() < r.isolated_target ||
-                                                     SteadyClock::now() - t0 < r.isolated_time)));
-          std::this_thread::sleep_for(r.gap);  // the last batch's tail belongs to it too
-        }).second;
+    const double lone_dynamic_j = measure([&] {
+                                    lone = paced(r.gap);
+                                    // The last batch's tail belongs to it too.
+                                    std::this_thread::sleep_for(r.gap);
+                                  }).second;
     into.add_isolated(lone, lone_dynamic_j);
   }
+  if (r.short_gap.count() > 0) into.add_short_gap(paced(r.short_gap));
   sampler.stop();
 }
 

@@ -25,6 +25,12 @@ BatchCostPoint isolated_point(const ProfiledBatch& b) {
           b.dynamic_isolated_j};
 }
 
+BatchCostPoint short_gap_point(const ProfiledBatch& b) {
+  if (!b.has_short_gap()) return back_to_back_point(b);
+  return {b.size, from_seconds(b.service_short_gap_mean_s), from_seconds(b.service_short_gap_max_s),
+          b.dynamic_j};
+}
+
 template <typename PointOf>
 std::shared_ptr<const BatchCosts> table(const std::vector<ProfiledBatch>& batches, PointOf point) {
   std::vector<BatchCostPoint> points;
@@ -51,6 +57,10 @@ void ProfiledBatchBuilder::add_isolated(const std::vector<double>& service_s, do
   isolated_dynamic_j_ += dynamic_j;
 }
 
+void ProfiledBatchBuilder::add_short_gap(const std::vector<double>& service_s) {
+  b_.service_short_gap_s.insert(b_.service_short_gap_s.end(), service_s.begin(), service_s.end());
+}
+
 ProfiledBatch ProfiledBatchBuilder::build() const {
   if (b_.windows == 0) {
     throw UsageError("batch size " + std::to_string(b_.size) + " has no measured window");
@@ -71,14 +81,21 @@ ProfiledBatch ProfiledBatchBuilder::build() const {
     out.service_isolated_mean_s = iso.mean;
     out.service_isolated_max_s = iso.max;
   }
+  if (out.has_short_gap()) {
+    const Distribution slack = describe_distribution(out.service_short_gap_s);
+    out.service_short_gap_mean_s = slack.mean;
+    out.service_short_gap_max_s = slack.max;
+  }
   return out;
 }
 
 std::shared_ptr<const BatchCosts> ServiceProfile::costs() const {
   return table(batches, [](const ProfiledBatch& b) {
-    const BatchCostPoint busy = back_to_back_point(b), lone = isolated_point(b);
-    return BatchCostPoint{b.size, std::max(busy.service_mean, lone.service_mean),
-                          std::max(busy.service_max, lone.service_max), lone.dynamic_j};
+    const BatchCostPoint busy = back_to_back_point(b), lone = isolated_point(b),
+                         slack = short_gap_point(b);
+    return BatchCostPoint{
+        b.size, std::max({busy.service_mean, lone.service_mean, slack.service_mean}),
+        std::max({busy.service_max, lone.service_max, slack.service_max}), lone.dynamic_j};
   });
 }
 
@@ -88,6 +105,10 @@ std::shared_ptr<const BatchCosts> ServiceProfile::back_to_back_costs() const {
 
 std::shared_ptr<const BatchCosts> ServiceProfile::isolated_costs() const {
   return table(batches, isolated_point);
+}
+
+std::shared_ptr<const BatchCosts> ServiceProfile::short_gap_costs() const {
+  return table(batches, short_gap_point);
 }
 
 ordered_json ServiceProfile::to_json() const {
@@ -102,6 +123,7 @@ ordered_json ServiceProfile::to_json() const {
   doc["energy_detail"] = energy_detail;
   doc["idle_power_w"] = idle_power_w;
   doc["isolation_gap_s"] = isolation_gap_s;
+  doc["short_gap_s"] = short_gap_s;
   doc["created_utc"] = created_utc;
   ordered_json list = ordered_json::array();
   for (const ProfiledBatch& b : batches) {
@@ -122,8 +144,11 @@ ordered_json ServiceProfile::to_json() const {
     e["service_isolated_mean_s"] = b.service_isolated_mean_s;
     e["service_isolated_max_s"] = b.service_isolated_max_s;
     e["dynamic_isolated_j"] = b.dynamic_isolated_j;
+    e["service_short_gap_mean_s"] = b.service_short_gap_mean_s;
+    e["service_short_gap_max_s"] = b.service_short_gap_max_s;
     e["service_s"] = b.service_s;
     e["service_isolated_s"] = b.service_isolated_s;
+    e["service_short_gap_s"] = b.service_short_gap_s;
     list.push_back(e);
   }
   doc["batches"] = list;
@@ -149,6 +174,7 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
     p.energy_detail = doc.value("energy_detail", "");
     p.idle_power_w = doc.at("idle_power_w").get<double>();
     p.isolation_gap_s = doc.value("isolation_gap_s", 0.0);
+    p.short_gap_s = doc.value("short_gap_s", 0.0);
     p.created_utc = doc.value("created_utc", "");
     p.machine = doc.value("machine", ordered_json::object());
     for (const auto& e : doc.at("batches")) {
@@ -171,6 +197,9 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
       b.service_isolated_max_s = e.value("service_isolated_max_s", 0.0);
       b.dynamic_isolated_j = e.value("dynamic_isolated_j", 0.0);
       b.service_isolated_s = e.value("service_isolated_s", std::vector<double>{});
+      b.service_short_gap_s = e.value("service_short_gap_s", std::vector<double>{});
+      b.service_short_gap_mean_s = e.value("service_short_gap_mean_s", 0.0);
+      b.service_short_gap_max_s = e.value("service_short_gap_max_s", 0.0);
       p.batches.push_back(std::move(b));
     }
   } catch (const nlohmann::json::exception& e) {
@@ -209,6 +238,7 @@ ServiceSampler::ServiceSampler(const ServiceProfile& profile, uint64_t seed, boo
     : profile_(profile),
       costs_(profile.back_to_back_costs()),
       isolated_costs_(profile.isolated_costs()),
+      short_gap_costs_(profile.short_gap_costs()),
       rng_(seed),
       mean_only_(mean_only),
       speed_(speed) {
@@ -221,24 +251,52 @@ const ProfiledBatch& nearest_at_or_below(const std::vector<ProfiledBatch>& bs, s
                              [](std::size_t s, const ProfiledBatch& b) { return s < b.size; });
   return it == bs.begin() ? bs.front() : *(it - 1);
 }
+
+// The regime whose samples `b` has: `wanted` where measured, else back to back.
+Regime measured(const ProfiledBatch& b, Regime wanted) {
+  if (wanted == Regime::kIsolated && b.has_isolated()) return wanted;
+  if (wanted == Regime::kShortGap && b.has_short_gap()) return wanted;
+  return Regime::kBackToBack;
+}
 }  // namespace
 
-Nanos ServiceSampler::mean(std::size_t size, bool isolated) const {
-  const bool iso = isolated && nearest_at_or_below(profile_.batches, size).has_isolated();
-  return from_seconds(to_seconds((iso ? isolated_costs_ : costs_)->service_mean(size)) * speed_);
+Nanos ServiceSampler::mean(std::size_t size, Regime regime) const {
+  const BatchCosts* table = costs_.get();
+  switch (measured(nearest_at_or_below(profile_.batches, size), regime)) {
+    case Regime::kIsolated:
+      table = isolated_costs_.get();
+      break;
+    case Regime::kShortGap:
+      table = short_gap_costs_.get();
+      break;
+    case Regime::kBackToBack:
+      break;
+  }
+  return from_seconds(to_seconds(table->service_mean(size)) * speed_);
 }
 
-Nanos ServiceSampler::draw(std::size_t size, bool isolated) {
+Nanos ServiceSampler::draw(std::size_t size, Regime regime) {
   const ProfiledBatch& near = nearest_at_or_below(profile_.batches, size);
-  const bool iso = isolated && near.has_isolated();
-  const Nanos mean = this->mean(size, isolated);
+  const Nanos mean = this->mean(size, regime);
   if (mean_only_) return mean;
-  const std::vector<double>& samples = iso ? near.service_isolated_s : near.service_s;
-  const double near_mean = iso ? near.service_isolated_mean_s : near.service_mean_s;
-  if (samples.empty() || near_mean <= 0) return mean;
-  std::uniform_int_distribution<std::size_t> pick(0, samples.size() - 1);
+  const std::vector<double>* samples = &near.service_s;
+  double near_mean = near.service_mean_s;
+  switch (measured(near, regime)) {
+    case Regime::kIsolated:
+      samples = &near.service_isolated_s;
+      near_mean = near.service_isolated_mean_s;
+      break;
+    case Regime::kShortGap:
+      samples = &near.service_short_gap_s;
+      near_mean = near.service_short_gap_mean_s;
+      break;
+    case Regime::kBackToBack:
+      break;
+  }
+  if (samples->empty() || near_mean <= 0) return mean;
+  std::uniform_int_distribution<std::size_t> pick(0, samples->size() - 1);
   const double scale = to_seconds(mean) / near_mean;
-  return from_seconds(samples[pick(rng_)] * scale);
+  return from_seconds((*samples)[pick(rng_)] * scale);
 }
 
 }  // namespace gb

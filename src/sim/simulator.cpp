@@ -14,8 +14,15 @@ double idle_fraction(Nanos start, Nanos previous_end, double gap_s) {
   if (previous_end == Nanos::min()) return 1;
   return std::min(1.0, to_seconds(start - previous_end) / gap_s);
 }
-// From this idle fraction on, a batch's service time is drawn from the isolated samples.
-constexpr double kIsolatedFrom = 0.5;
+// Which service times a batch is drawn from: back to back when it starts the moment the previous
+// one ended, isolated after at least half the isolation gap (and for a run's first batch), short
+// gap in between.
+Regime regime_of(Nanos start, Nanos previous_end, double gap_s) {
+  if (previous_end == Nanos::min()) return gap_s > 0 ? Regime::kIsolated : Regime::kBackToBack;
+  if (start <= previous_end) return Regime::kBackToBack;
+  if (gap_s > 0 && to_seconds(start - previous_end) >= gap_s / 2) return Regime::kIsolated;
+  return Regime::kShortGap;
+}
 }  // namespace
 
 SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
@@ -46,7 +53,7 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
     switch (d.kind) {
       case Decision::Kind::kDispatch: {
         const double idle = idle_fraction(now, previous_end, gap_s);
-        const Nanos end = now + service.draw(d.count, idle >= kIsolatedFrom);
+        const Nanos end = now + service.draw(d.count, regime_of(now, previous_end, gap_s));
         trace.batches.push_back({head, d.count, now, end});
         // A slower machine runs the same work at the same power for longer (speed: see header).
         const double base_j = back_to_back->dynamic_j(d.count);
@@ -139,10 +146,9 @@ double observed_speed(const RunTrace& real, const ServiceProfile& profile) {
   Nanos previous_end = Nanos::min();
   double measured_s = 0, expected_s = 0;
   for (const BatchRecord& b : real.batches) {
-    const bool isolated =
-        idle_fraction(b.start, previous_end, profile.isolation_gap_s) >= kIsolatedFrom;
+    const Regime regime = regime_of(b.start, previous_end, profile.isolation_gap_s);
     measured_s += to_seconds(b.end - b.start);
-    expected_s += to_seconds(means.mean(b.size, isolated));
+    expected_s += to_seconds(means.mean(b.size, regime));
     previous_end = b.end;
   }
   return expected_s > 0 && measured_s > 0 ? measured_s / expected_s : 1.0;

@@ -7,8 +7,10 @@
 // p99); a batch of b takes a service time drawn from the profile; energy = idle power x time +
 // the profile's dynamic energy of each batch. A batch that follows an idle period of f x the
 // profile's isolation gap (f <= 1) costs its back-to-back dynamic energy plus f x the extra an
-// isolated batch costs (thread pools waking up and spinning down around it); from f >= 1/2 on its
-// service time is drawn from the isolated samples. A `speed` factor k (validate's
+// isolated batch costs (thread pools waking up and spinning down around it). Its service time is
+// drawn from the back-to-back samples when it starts the moment the previous batch ended, from
+// the isolated ones from f >= 1/2 on, and from the short-gap ones (where measured) in between. A
+// `speed` factor k (validate's
 // --adjust-speed) multiplies every service time and every batch's dynamic energy by k: the same
 // work on a machine k times slower, at the same power.
 #pragma once

@@ -54,6 +54,8 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
   EXPECT_EQ(p.batches[2].size, 16u);
   EXPECT_EQ(p.batches[0].windows, 2u);
   EXPECT_GE(p.batches[0].isolated_batches, 3u);  // --min-batches, spread over the rounds
+  EXPECT_GE(p.batches[0].service_short_gap_s.size(), 3u);
+  EXPECT_DOUBLE_EQ(p.short_gap_s, 0.005);
   EXPECT_GE(p.batches[0].batches, 2u);
   EXPECT_FALSE(p.batches[0].service_s.empty());
   EXPECT_EQ(p.energy_method, "estimate");
@@ -111,6 +113,7 @@ TEST_F(SimCli, BadInputIsOneLineExitTwo) {
       {"profile --model noop --batch-sizes 4,2 --out " + path("p.json"), "must increase"},
       {"profile --model noop --idle-seconds 0 --out " + path("p.json"), "idle"},
       {"profile --model noop --settle 1 --out " + path("p.json"), "duration '1' needs a unit"},
+      {"profile --model noop --short-gap 60ms --out " + path("p.json"), "--short-gap"},
       {"profile --model nosuchmodel --out " + path("p.json"), "nosuchmodel"},
       {"run --model noop --rate 100 --requests 10 --policy slo:1s --out " + path("o"),
        "needs the model's batch costs"},

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "batching/greedy_policy.h"
 #include "batching/policy.h"
 #include "common/errors.h"
 #include "runtime/batch_executor.h"
@@ -131,6 +132,16 @@ TEST(Profile, RoundTripsThroughJsonAndRejectsOtherFiles) {
   EXPECT_EQ(q.model, "alexnet");
   ASSERT_EQ(q.batches.size(), p.batches.size());
   EXPECT_DOUBLE_EQ(q.batches[3].dynamic_j, p.batches[3].dynamic_j);
+  EXPECT_FALSE(q.batches[0].has_short_gap());
+  ServiceProfile with_short = p;
+  with_short.short_gap_s = 0.005;
+  with_short.batches[0].service_short_gap_s = {0.02, 0.04};
+  with_short.batches[0].service_short_gap_mean_s = 0.03;
+  with_short.save(path);
+  const ServiceProfile r = ServiceProfile::load(path);
+  EXPECT_DOUBLE_EQ(r.short_gap_s, 0.005);
+  EXPECT_EQ(r.batches[0].service_short_gap_s, (std::vector<double>{0.02, 0.04}));
+  EXPECT_DOUBLE_EQ(r.batches[0].service_short_gap_mean_s, 0.03);
   EXPECT_EQ(q.costs()->service_mean(3), milliseconds(25));
   EXPECT_THROW(load_costs(path, "densenet121"), UsageError);
   EXPECT_EQ(load_costs("", "x"), nullptr);
@@ -162,6 +173,46 @@ TEST(Profile, BuilderPoolsRoundsIntoPerWindowMeansAndOneIsolatedFigure) {
   EXPECT_DOUBLE_EQ(p.dynamic_isolated_j, 2.0);  // 6 J over 3 batches, not a mean of rounds
   EXPECT_NEAR(p.service_isolated_mean_s, 0.070, 1e-12);
   EXPECT_DOUBLE_EQ(p.service_isolated_max_s, 0.090);
+  EXPECT_FALSE(p.has_short_gap());
+  b.add_short_gap({0.030});
+  b.add_short_gap({0.050});
+  const ProfiledBatch q = b.build();
+  ASSERT_TRUE(q.has_short_gap());
+  EXPECT_NEAR(q.service_short_gap_mean_s, 0.040, 1e-12);
+  EXPECT_DOUBLE_EQ(q.service_short_gap_max_s, 0.050);
+}
+
+TEST(Simulator, DrawsEachBatchFromTheRegimeItsIdleGapPutsItIn) {
+  ServiceProfile profile = linear_profile();
+  profile.isolation_gap_s = 0.100;
+  profile.short_gap_s = 0.005;
+  ProfiledBatch& one = profile.batches[0];
+  one.service_s = {0.010};
+  one.service_mean_s = one.service_max_s = 0.010;
+  one.service_short_gap_s = {0.020};
+  one.service_short_gap_mean_s = one.service_short_gap_max_s = 0.020;
+  one.service_isolated_s = {0.030};
+  one.service_isolated_mean_s = one.service_isolated_max_s = 0.030;
+  one.isolated_batches = 1;
+  one.dynamic_isolated_j = one.dynamic_j;
+  std::vector<Nanos> schedule;
+  for (int i = 0; i < 5; ++i) schedule.push_back(milliseconds(25 * i));  // every 25 ms
+  schedule.push_back(milliseconds(300));                                 // after a long pause
+  GreedyPolicy greedy(1);
+  ServiceSampler service(profile, 1);
+  const SimulatedStream s = simulate_stream(schedule, greedy, service, profile);
+  std::vector<int64_t> took_ms;
+  for (const BatchRecord& b : s.trace.batches)
+    took_ms.push_back((b.end - b.start).count() / 1000000);
+  // First: isolated (the run starts idle). The 25 ms arrival waited for it: back to back. Then
+  // 10 ms and 5 ms gaps: short gap. After 180 ms of idleness: isolated again.
+  EXPECT_EQ(took_ms, (std::vector<int64_t>{30, 10, 20, 20, 20, 30}));
+
+  // Without short-gap samples (older profiles) those batches are drawn as back to back.
+  one.service_short_gap_s.clear();
+  ServiceSampler older(profile, 1);
+  EXPECT_EQ(older.draw(1, Regime::kShortGap), milliseconds(10));
+  EXPECT_EQ(older.mean(1, Regime::kIsolated), milliseconds(30));
 }
 
 TEST(ServiceSampler, DrawsFromTheMeasuredDistributionScaledToTheSize) {
