@@ -192,7 +192,7 @@ void ExperimentSession::profile_round(ProfiledBatchBuilder& into, const ProfileR
   // Batches each after `pause` of idleness, by the isolated-batch counting rule. Tails matter
   // here: a lone batch is what a sparse stream's response time is made of, and the p99 of a few
   // hundred requests is a 1-in-100 service time.
-  const auto paced = [&](Nanos pause) {
+  const auto paced = [&](Nanos pause, std::size_t target) {
     std::vector<double> out;
     const auto t0 = SteadyClock::now();
     do {
@@ -202,19 +202,22 @@ void ExperimentSession::profile_round(ProfiledBatchBuilder& into, const ProfileR
       out.push_back(to_seconds(SteadyClock::now() - t));
     } while (out.size() < r.isolated_min ||
              (SteadyClock::now() - t0 < r.isolated_limit &&
-              (out.size() < r.isolated_target || SteadyClock::now() - t0 < r.isolated_time)));
+              (out.size() < target || SteadyClock::now() - t0 < r.isolated_time)));
     return out;
   };
   if (r.gap.count() > 0) {
     std::vector<double> lone;
     const double lone_dynamic_j = measure([&] {
-                                    lone = paced(r.gap);
+                                    lone = paced(r.gap, r.isolated_target);
                                     // The last batch's tail belongs to it too.
                                     std::this_thread::sleep_for(r.gap);
                                   }).second;
     into.add_isolated(lone, lone_dynamic_j);
   }
-  if (r.short_gap.count() > 0) into.add_short_gap(paced(r.short_gap));
+  if (r.short_gap.count() > 0) {
+    ex.execute(0, r.size);  // unmeasured: the first would follow the isolated batches' long gap
+    into.add_short_gap(paced(r.short_gap, r.short_gap_target));
+  }
   sampler.stop();
 }
 

@@ -54,15 +54,15 @@ class ExperimentSession {
   // batches lasting at least `window` and `min_batches` batches; and with `gap` > 0, isolated
   // batches, each preceded and followed by `gap` of idleness, until there are
   // `isolated_target` of them and `isolated_time` has passed, or `isolated_limit` has passed
-  // (never fewer than `isolated_min`); with `short_gap` > 0, as many batches by the same rule,
-  // each after `short_gap` of idleness (service time only).
+  // (never fewer than `isolated_min`); with `short_gap` > 0, batches each after `short_gap` of
+  // idleness by the same rule with `short_gap_target` (service time only).
   struct ProfileRound {
     std::size_t size = 1;
     bool first = true;
     Nanos settle{0}, window{0};
     std::size_t min_batches = 1;
     Nanos gap{0}, short_gap{0};
-    std::size_t isolated_min = 1, isolated_target = 1;
+    std::size_t isolated_min = 1, isolated_target = 1, short_gap_target = 1;
     Nanos isolated_time{0}, isolated_limit{0};
   };
   void profile_round(ProfiledBatchBuilder& into, const ProfileRound& r);

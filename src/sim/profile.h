@@ -34,9 +34,10 @@ struct ProfiledBatch {
   bool has_isolated() const { return isolated_batches > 0; }
   // Batches after a short idle gap (the profile's short gap, a few ms: a stream with slack between
   // batches). Service time only: the energy model interpolates between the two regimes above.
-  // On this VM a lone shufflenet batch of one after 5-7 ms of idleness takes the isolated batch's
-  // time, not the back-to-back one's (13 against 10 ms); alexnet's does not. Empty when not
-  // measured (profiles before this field): such batches are drawn as back to back.
+  // Which of the two it resembles depends on the model and the machine, so it is measured: on this
+  // VM a lone shufflenet batch of one after 5-7 ms of idleness takes the isolated batch's time,
+  // not the back-to-back one's (13 against 10 ms). Empty when not measured (profiles before this
+  // field): such batches are drawn as back to back.
   std::vector<double> service_short_gap_s;
   double service_short_gap_mean_s = 0, service_short_gap_max_s = 0;
   bool has_short_gap() const { return !service_short_gap_s.empty(); }
@@ -100,7 +101,7 @@ std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std:
 
 // What preceded a batch, which decides the service times it is drawn from.
 enum class Regime {
-  kBackToBack,  // it started the moment the previous batch ended
+  kBackToBack,  // it started as the previous batch ended (within 0.5 ms)
   kShortGap,    // after idleness shorter than half the isolation gap
   kIsolated,    // after at least half the isolation gap (or the run's start)
 };

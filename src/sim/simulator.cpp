@@ -14,12 +14,15 @@ double idle_fraction(Nanos start, Nanos previous_end, double gap_s) {
   if (previous_end == Nanos::min()) return 1;
   return std::min(1.0, to_seconds(start - previous_end) / gap_s);
 }
-// Which service times a batch is drawn from: back to back when it starts the moment the previous
-// one ended, isolated after at least half the isolation gap (and for a run's first batch), short
-// gap in between.
+// Idleness this short is none: a real dispatcher takes tens of microseconds between a batch's end
+// and the next start even with requests waiting, and the short gap profiled is milliseconds.
+constexpr Nanos kBackToBackWithin = std::chrono::microseconds(500);
+// Which service times a batch is drawn from: back to back when it starts as the previous one
+// ends, isolated after at least half the isolation gap (and for a run's first batch), short gap
+// in between.
 Regime regime_of(Nanos start, Nanos previous_end, double gap_s) {
   if (previous_end == Nanos::min()) return gap_s > 0 ? Regime::kIsolated : Regime::kBackToBack;
-  if (start <= previous_end) return Regime::kBackToBack;
+  if (start - previous_end < kBackToBackWithin) return Regime::kBackToBack;
   if (gap_s > 0 && to_seconds(start - previous_end) >= gap_s / 2) return Regime::kIsolated;
   return Regime::kShortGap;
 }

@@ -247,6 +247,18 @@ TEST(Simulator, SpeedScalesServiceTimesAndDynamicEnergyAndIsReadBackFromARun) {
   EXPECT_DOUBLE_EQ(observed_speed(base.trace, profile), 1.0);
   EXPECT_DOUBLE_EQ(observed_speed(slow.trace, profile), 2.0);
   EXPECT_DOUBLE_EQ(observed_speed(RunTrace{}, profile), 1.0);  // nothing served: no evidence
+  // A real dispatcher starts a queued batch microseconds after the previous one ends: still back
+  // to back, not a short gap (whose samples here are 3x slower).
+  ServiceProfile with_short = profile;
+  for (ProfiledBatch& pb : with_short.batches) {
+    pb.service_short_gap_s = {3 * pb.service_mean_s};
+    pb.service_short_gap_mean_s = pb.service_short_gap_max_s = 3 * pb.service_mean_s;
+  }
+  RunTrace real = base.trace;
+  for (BatchRecord& rec : real.batches) rec.start -= std::chrono::microseconds(1);
+  real.batches[1].start = real.batches[0].end + std::chrono::microseconds(30);
+  real.batches[1].end = real.batches[1].start + milliseconds(30);
+  EXPECT_NEAR(observed_speed(real, with_short), 1.0, 1e-3);
   EXPECT_THROW(simulate_run(spec, profile, true, 0, 0.0), UsageError);
 }
 
