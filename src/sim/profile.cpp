@@ -252,51 +252,35 @@ const ProfiledBatch& nearest_at_or_below(const std::vector<ProfiledBatch>& bs, s
   return it == bs.begin() ? bs.front() : *(it - 1);
 }
 
-// The regime whose samples `b` has: `wanted` where measured, else back to back.
-Regime measured(const ProfiledBatch& b, Regime wanted) {
-  if (wanted == Regime::kIsolated && b.has_isolated()) return wanted;
-  if (wanted == Regime::kShortGap && b.has_short_gap()) return wanted;
-  return Regime::kBackToBack;
-}
 }  // namespace
 
-Nanos ServiceSampler::mean(std::size_t size, Regime regime) const {
-  const BatchCosts* table = costs_.get();
-  switch (measured(nearest_at_or_below(profile_.batches, size), regime)) {
-    case Regime::kIsolated:
-      table = isolated_costs_.get();
-      break;
-    case Regime::kShortGap:
-      table = short_gap_costs_.get();
-      break;
-    case Regime::kBackToBack:
-      break;
+ServiceSampler::Source ServiceSampler::source(std::size_t size, Regime regime) const {
+  const ProfiledBatch& near = nearest_at_or_below(profile_.batches, size);
+  // The regime's samples where the nearest profiled size has them, else the back-to-back ones.
+  if (regime == Regime::kIsolated && near.has_isolated()) {
+    return {isolated_costs_.get(), &near.service_isolated_s, near.service_isolated_mean_s};
   }
-  return from_seconds(to_seconds(table->service_mean(size)) * speed_);
+  if (regime == Regime::kShortGap && near.has_short_gap()) {
+    return {short_gap_costs_.get(), &near.service_short_gap_s, near.service_short_gap_mean_s};
+  }
+  return {costs_.get(), &near.service_s, near.service_mean_s};
+}
+
+Nanos ServiceSampler::mean(std::size_t size, Regime regime) const {
+  return scaled_mean(size, source(size, regime));
+}
+
+Nanos ServiceSampler::scaled_mean(std::size_t size, const Source& from) const {
+  return from_seconds(to_seconds(from.table->service_mean(size)) * speed_);
 }
 
 Nanos ServiceSampler::draw(std::size_t size, Regime regime) {
-  const ProfiledBatch& near = nearest_at_or_below(profile_.batches, size);
-  const Nanos mean = this->mean(size, regime);
-  if (mean_only_) return mean;
-  const std::vector<double>* samples = &near.service_s;
-  double near_mean = near.service_mean_s;
-  switch (measured(near, regime)) {
-    case Regime::kIsolated:
-      samples = &near.service_isolated_s;
-      near_mean = near.service_isolated_mean_s;
-      break;
-    case Regime::kShortGap:
-      samples = &near.service_short_gap_s;
-      near_mean = near.service_short_gap_mean_s;
-      break;
-    case Regime::kBackToBack:
-      break;
-  }
-  if (samples->empty() || near_mean <= 0) return mean;
-  std::uniform_int_distribution<std::size_t> pick(0, samples->size() - 1);
-  const double scale = to_seconds(mean) / near_mean;
-  return from_seconds((*samples)[pick(rng_)] * scale);
+  const Source from = source(size, regime);
+  const Nanos mean = scaled_mean(size, from);
+  if (mean_only_ || from.samples->empty() || from.near_mean_s <= 0) return mean;
+  std::uniform_int_distribution<std::size_t> pick(0, from.samples->size() - 1);
+  const double scale = to_seconds(mean) / from.near_mean_s;
+  return from_seconds((*from.samples)[pick(rng_)] * scale);
 }
 
 }  // namespace gb

@@ -121,6 +121,16 @@ class ServiceSampler {
   double speed() const { return speed_; }
 
  private:
+  // Where a batch of a size and regime is drawn from: the mean-service table (interpolated), the
+  // nearest profiled size's samples and their mean.
+  struct Source {
+    const BatchCosts* table;
+    const std::vector<double>* samples;
+    double near_mean_s;
+  };
+  Source source(std::size_t size, Regime regime) const;
+  Nanos scaled_mean(std::size_t size, const Source& from) const;
+
   const ServiceProfile& profile_;
   std::shared_ptr<const BatchCosts> costs_;
   std::shared_ptr<const BatchCosts> isolated_costs_;
