@@ -13,6 +13,7 @@
 #include "experiment/session.h"
 #include "profiles.h"
 #include "sim/simulator.h"
+#include "sim/validation.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
 
@@ -98,66 +99,93 @@ struct ValidateArgs {
   bool mean_service = false;
   bool adjust_speed = false;
   std::size_t draws = 20;
+  std::size_t repetitions = 3;
   double energy_target = 10, latency_target = 15;  // %
 };
 
-double error_pct(double sim, double real) {
-  return real != 0 ? 100.0 * (sim - real) / real : (sim == 0 ? 0 : INFINITY);
+ValidationFigures figures_of(const RunSummary& s) {
+  return {s.energy_per_image_j(), s.response_s.p99, s.response_s.max};
+}
+
+ValidationFigures figures_of(const Prediction& p) {
+  return {p.energy_per_image_j, p.p99_s, p.max_s};
 }
 
 int validate_command(ValidateArgs& a) {
-  const ExperimentFile experiment = load_experiment(a.file);
+  ExperimentFile experiment = load_experiment(a.file);
+  // Repetitions stay consecutive in the canonical order, so configuration index / R names the
+  // configuration a repetition belongs to; drift is handled by running them in rounds instead.
+  experiment.repetitions = a.repetitions;
+  experiment.shuffle = false;
   std::vector<Configuration> configs = expand(experiment);
   const auto profiles = attach_profiles(configs, a.profiles, true);
   open_meters(meter_options(configs.front().spec));
 
-  Table t;
-  t.header = {"model", "arrival", "rate/s",        "policy", "speed", "energy/img real",
-              "sim",   "err",     "p99 real (ms)", "sim",    "err",   "max real (ms)",
-              "sim",   "err"};
-  t.numeric = {false, false, true, false, true, true, true,
-               true,  true,  true, true,  true, true, true};
-  double slowest = 1, fastest = 1;
-  double worst_e = 0, worst_p99 = 0, worst_max = 0;
-  std::size_t within = 0;
+  const std::size_t reps = a.repetitions;
+  std::vector<std::vector<ValidationPair>> pairs(configs.size() / reps);
+  std::size_t done = 0;
   for (const ModelGroup& g : group_by_model(configs)) {
     status(
         fmt::format("loading {} on {}", configs[g.begin].spec.model, configs[g.begin].spec.device));
     ExperimentSession session(configs[g.begin].spec, g.max_batch,
                               [](const std::string& m) { status("  " + m); });
-    for (std::size_t i = g.begin; i < g.end; ++i) {
-      const RunSpec& spec = configs[i].spec;
-      const std::string label = fmt::format("[{}/{}] {} {} {} {:g}/s", i + 1, configs.size(),
-                                            spec.model, spec.policy, spec.arrival, spec.rate_hz);
-      if (!stderr_is_tty()) status("  " + label);
-      const RunOutcome real = session.run(spec, [&](std::size_t n, std::size_t total, double) {
-        show_progress(fmt::format("  {}  {}/{}", label, n, total));
-      });
-      finish_progress();
-      const ServiceProfile& profile = profiles.at(spec.model);
-      const double speed = observed_speed(real.trace, profile);
-      slowest = std::max(slowest, speed);
-      fastest = std::min(fastest, speed);
-      const Prediction s =
-          predict(spec, profile, a.draws, a.mean_service, a.adjust_speed ? speed : 1.0);
-      const RunSummary& r = real.summary;
-      const double ee = error_pct(s.energy_per_image_j, r.energy_per_image_j());
-      const double ep = error_pct(s.p99_s, r.response_s.p99);
-      const double em = error_pct(s.max_s, r.response_s.max);
-      worst_e = std::max(worst_e, std::fabs(ee));
-      worst_p99 = std::max(worst_p99, std::fabs(ep));
-      worst_max = std::max(worst_max, std::fabs(em));
-      within += std::fabs(ee) <= a.energy_target && std::fabs(ep) <= a.latency_target &&
-                std::fabs(em) <= a.latency_target;
-      t.rows.push_back(
-          {spec.model, spec.arrival,
-           arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-", r.policy,
-           fmt::format("{:.2f}", speed), fmt::format("{:.4g}", r.energy_per_image_j()),
-           fmt::format("{:.4g}", s.energy_per_image_j), fmt::format("{:+.1f} %", ee),
-           fmt::format("{:.1f}", r.response_s.p99 * 1e3), fmt::format("{:.1f}", s.p99_s * 1e3),
-           fmt::format("{:+.1f} %", ep), fmt::format("{:.1f}", r.response_s.max * 1e3),
-           fmt::format("{:.1f}", s.max_s * 1e3), fmt::format("{:+.1f} %", em)});
+    // Rounds: every configuration's r-th run before any's (r+1)-th, so a machine whose speed
+    // drifts over minutes spreads the drift over all configurations alike.
+    for (std::size_t rep = 0; rep < reps; ++rep) {
+      for (std::size_t i = g.begin; i < g.end; ++i) {
+        if (configs[i].repetition != rep) continue;
+        const RunSpec& spec = configs[i].spec;
+        const std::string label =
+            fmt::format("[{}/{}] {} {} {} {:g}/s, run {}/{}", ++done, configs.size(), spec.model,
+                        spec.policy, spec.arrival, spec.rate_hz, rep + 1, reps);
+        if (!stderr_is_tty()) status("  " + label);
+        const RunOutcome real = session.run(spec, [&](std::size_t n, std::size_t total, double) {
+          show_progress(fmt::format("  {}  {}/{}", label, n, total));
+        });
+        finish_progress();
+        const ServiceProfile& profile = profiles.at(spec.model);
+        ValidationPair p;
+        p.speed = observed_speed(real.trace, profile);
+        p.real = figures_of(real.summary);
+        p.simulated = figures_of(
+            predict(spec, profile, a.draws, a.mean_service, a.adjust_speed ? p.speed : 1));
+        pairs[configs[i].index / reps].push_back(p);
+      }
     }
+  }
+
+  Table t;
+  t.header = {"model", "arrival", "rate/s",        "policy", "speed", "energy/img real",
+              "sim",   "err",     "p99 real (ms)", "sim",    "err",   "max real (ms)",
+              "sim",   "err",     "max spread"};
+  t.numeric = {false, false, true, false, true, true, true, true,
+               true,  true,  true, true,  true, true, true};
+  double slowest = 1, fastest = 1;
+  ValidationFigures worst_error, worst_spread;
+  std::size_t within = 0;
+  for (std::size_t c = 0; c < pairs.size(); ++c) {
+    const RunSpec& spec = configs[c * reps].spec;
+    const ValidationScore v = score_repetitions(pairs[c]);
+    for (const ValidationPair& p : pairs[c]) {
+      slowest = std::max(slowest, p.speed);
+      fastest = std::min(fastest, p.speed);
+    }
+    for (double ValidationFigures::*f : {&ValidationFigures::energy_per_image_j,
+                                         &ValidationFigures::p99_s, &ValidationFigures::max_s}) {
+      worst_error.*f = std::max(worst_error.*f, std::fabs(v.error_pct.*f));
+      worst_spread.*f = std::max(worst_spread.*f, v.spread_pct.*f);
+    }
+    within += v.within(a.energy_target, a.latency_target);
+    t.rows.push_back(
+        {spec.model, spec.arrival,
+         arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-", spec.policy,
+         fmt::format("{:.2f}", v.speed), fmt::format("{:.4g}", v.real.energy_per_image_j),
+         fmt::format("{:.4g}", v.simulated.energy_per_image_j),
+         fmt::format("{:+.1f} %", v.error_pct.energy_per_image_j),
+         fmt::format("{:.1f}", v.real.p99_s * 1e3), fmt::format("{:.1f}", v.simulated.p99_s * 1e3),
+         fmt::format("{:+.1f} %", v.error_pct.p99_s), fmt::format("{:.1f}", v.real.max_s * 1e3),
+         fmt::format("{:.1f}", v.simulated.max_s * 1e3),
+         fmt::format("{:+.1f} %", v.error_pct.max_s), fmt::format("{:.0f} %", v.spread_pct.max_s)});
   }
   std::fputs("\n", stdout);
   std::fputs(t.render().c_str(), stdout);
@@ -165,14 +193,20 @@ int validate_command(ValidateArgs& a) {
       fmt::format(
           "\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
           "(target {:g} %); {}/{} configurations within all targets\n"
-          "errors are (simulated - real) / real; simulated: {}{}; real energy method: {}\n"
+          "{} real run{} per configuration; real figures and errors are medians over them, errors "
+          "(simulated - real) / real of each run\n"
+          "real runs' own spread ((max - min) / median): energy/img up to {:.0f} %, p99 {:.0f} %, "
+          "max {:.0f} %\n"
+          "simulated: {}{}; real energy method: {}\n"
           "speed: the real run's service times over the profile's means for its batches "
           "({:.2f}..{:.2f} here){}\n",
-          worst_e, a.energy_target, worst_p99, worst_max, a.latency_target, within, configs.size(),
+          worst_error.energy_per_image_j, a.energy_target, worst_error.p99_s, worst_error.max_s,
+          a.latency_target, within, pairs.size(), reps, reps == 1 ? "" : "s",
+          worst_spread.energy_per_image_j, worst_spread.p99_s, worst_spread.max_s,
           a.mean_service ? "at the profiles' mean service times"
                          : fmt::format("medians over {} service-time draws", a.draws),
           a.adjust_speed ? ", service times and dynamic energy scaled by each run's speed" : "",
-          configs.empty() ? "" : profiles.begin()->second.energy_method, fastest, slowest,
+          profiles.begin()->second.energy_method, fastest, slowest,
           a.adjust_speed || (slowest < 1.1 && fastest > 0.9)
               ? ""
               : "; the machine ran at another speed than when profiled: --adjust-speed "
@@ -211,6 +245,12 @@ Command register_validate(CLI::App& app) {
   cmd->add_flag("--adjust-speed", args->adjust_speed,
                 "scale each simulation's service times and dynamic energy by the speed its real "
                 "run showed (tests the simulator's model apart from the machine's drift)");
+  cmd->add_option("--repetitions,-r", args->repetitions,
+                  "real runs per configuration, in rounds, each with its own arrival seed as a "
+                  "sweep's repetitions (replaces the file's `repetitions`); errors are medians "
+                  "over them: one run's max is one batch's service time")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--draws", args->draws,
                   "simulations per configuration, differing in their service-time draws; the "
                   "prediction is their median (a real run is one draw)")

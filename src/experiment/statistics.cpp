@@ -1,5 +1,6 @@
 #include "experiment/statistics.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace gb {
@@ -28,6 +29,15 @@ MeanCi mean_ci95(const std::vector<double>& values) {
   const double sd = std::sqrt(ss / static_cast<double>(r.n - 1));
   r.ci95 = t_quantile_975(r.n - 1) * sd / std::sqrt(static_cast<double>(r.n));
   return r;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  const std::size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
+  const double upper = v[mid];
+  if (v.size() % 2 == 1) return upper;
+  return (*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)) + upper) / 2;
 }
 
 }  // namespace gb

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
+#include "experiment/statistics.h"
 #include "workload/arrivals.h"
 
 namespace gb {
@@ -115,16 +116,6 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   out.trace = std::move(s.trace);
   return out;
 }
-
-namespace {
-double median(std::vector<double> v) {
-  const std::size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  const double upper = v[mid];
-  if (v.size() % 2 == 1) return upper;
-  return (*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)) + upper) / 2;
-}
-}  // namespace
 
 Prediction predict(const RunSpec& spec, const ServiceProfile& profile, std::size_t draws,
                    bool mean_only, double speed) {

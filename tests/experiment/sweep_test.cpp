@@ -139,6 +139,13 @@ TEST(Statistics, StudentTConfidenceInterval) {
   EXPECT_FALSE(mean_ci95({5}).ci95.has_value());
 }
 
+TEST(Statistics, MedianOfOddAndEvenCounts) {
+  EXPECT_DOUBLE_EQ(median({3, 1, 2}), 2);
+  EXPECT_DOUBLE_EQ(median({4, 1, 3, 2}), 2.5);
+  EXPECT_DOUBLE_EQ(median({7}), 7);
+  EXPECT_TRUE(std::isnan(median({})));
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = testing::scratch_dir("store"); }

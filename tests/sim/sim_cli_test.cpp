@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "command_runner.h"
 #include "experiment/result_store.h"
@@ -85,16 +86,34 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
   page << html.rdbuf();
   EXPECT_NE(page.str().find("Simulated configurations"), std::string::npos);
 
-  const Result val = greenbatch("validate " + path("tiny.toml") + " -p " + path("noop.json"));
+  // Two real runs of each configuration, in rounds, scored as one row per configuration.
+  const Result val =
+      greenbatch("validate " + path("tiny.toml") + " -p " + path("noop.json") + " -r 2");
   ASSERT_EQ(val.code, 0) << val.output;
   EXPECT_NE(val.output.find("worst |error|"), std::string::npos) << val.output;
   EXPECT_NE(val.output.find("slo:50ms"), std::string::npos) << val.output;
   EXPECT_NE(val.output.find("speed"), std::string::npos) << val.output;
+  EXPECT_NE(val.output.find("2 real runs per configuration"), std::string::npos) << val.output;
+  EXPECT_NE(val.output.find("max spread"), std::string::npos) << val.output;
+  EXPECT_LT(val.output.find("fixed:4 poisson 400/s, run 1/2"),
+            val.output.find("greedy:128 poisson 400/s, run 1/2"))
+      << val.output;
+  EXPECT_LT(val.output.find("slo:50ms poisson 400/s, run 1/2"),
+            val.output.find("fixed:4 poisson 400/s, run 2/2"))
+      << val.output;
+  std::istringstream lines(val.output);
+  std::size_t rows = 0;
+  for (std::string line; std::getline(lines, line);) {
+    rows += line.find("poisson") != std::string::npos && line.find(" %") != std::string::npos;
+  }
+  EXPECT_EQ(rows, 3u) << val.output;
 
   const Result adjusted = greenbatch("validate " + path("tiny.toml") + " -p " + path("noop.json") +
-                                     " --adjust-speed --draws 3");
+                                     " --adjust-speed --draws 3 --repetitions 1");
   ASSERT_EQ(adjusted.code, 0) << adjusted.output;
   EXPECT_NE(adjusted.output.find("scaled by each run's speed"), std::string::npos)
+      << adjusted.output;
+  EXPECT_NE(adjusted.output.find("1 real run per configuration"), std::string::npos)
       << adjusted.output;
 }
 
@@ -114,6 +133,7 @@ TEST_F(SimCli, BadInputIsOneLineExitTwo) {
       {"profile --model noop --idle-seconds 0 --out " + path("p.json"), "idle"},
       {"profile --model noop --settle 1 --out " + path("p.json"), "duration '1' needs a unit"},
       {"profile --model noop --short-gap 60ms --out " + path("p.json"), "--short-gap"},
+      {"validate " + path("tiny.toml") + " -p " + path("noop.json") + " -r 0", "--repetitions"},
       {"profile --model nosuchmodel --out " + path("p.json"), "nosuchmodel"},
       {"run --model noop --rate 100 --requests 10 --policy slo:1s --out " + path("o"),
        "needs the model's batch costs"},

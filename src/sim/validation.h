@@ -1,0 +1,47 @@
+// Scoring the simulator against real runs of the same configuration.
+//
+// Each real repetition (its own arrival seed, its own machine speed) is compared with the
+// prediction for that repetition; a configuration's error is the median of its repetitions'
+// errors, and its spread is how much the real repetitions differ among themselves. Why medians
+// of several: one real run is one draw of the machine's noise, and a max over a hundred requests
+// is a single batch's service time, so a lone slow batch moves it by tens of per cent. A median
+// of three ignores one such run; the spread says how far apart the real runs themselves are,
+// which bounds what any prediction of a single run can achieve.
+#pragma once
+
+#include <vector>
+
+namespace gb {
+
+// The figures validate compares: energy per image (J), p99 and max response time (s).
+struct ValidationFigures {
+  double energy_per_image_j = 0;
+  double p99_s = 0;
+  double max_s = 0;
+};
+
+// One real repetition and the simulator's prediction for it.
+struct ValidationPair {
+  ValidationFigures real;
+  ValidationFigures simulated;
+  double speed = 1;  // the real run's speed against the profile (observed_speed)
+};
+
+struct ValidationScore {
+  std::size_t repetitions = 0;
+  ValidationFigures real;        // medians over the repetitions
+  ValidationFigures simulated;   // medians over the repetitions
+  ValidationFigures error_pct;   // median of the repetitions' (simulated - real) / real, in %
+  ValidationFigures spread_pct;  // real (max - min) / median, in %: 0 with one repetition
+  double speed = 1;              // median
+
+  bool within(double energy_target_pct, double latency_target_pct) const;
+};
+
+// (simulated - real) / real in per cent; +inf when only real is 0.
+double error_pct(double simulated, double real);
+
+// Throws std::invalid_argument for no pairs.
+ValidationScore score_repetitions(const std::vector<ValidationPair>& pairs);
+
+}  // namespace gb
