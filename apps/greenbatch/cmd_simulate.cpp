@@ -170,8 +170,7 @@ int validate_command(ValidateArgs& a) {
       slowest = std::max(slowest, p.speed);
       fastest = std::min(fastest, p.speed);
     }
-    for (double ValidationFigures::*f : {&ValidationFigures::energy_per_image_j,
-                                         &ValidationFigures::p99_s, &ValidationFigures::max_s}) {
+    for (double ValidationFigures::*f : kValidationFigures) {
       worst_error.*f = std::max(worst_error.*f, std::fabs(v.error_pct.*f));
       worst_spread.*f = std::max(worst_spread.*f, v.spread_pct.*f);
     }
@@ -193,8 +192,9 @@ int validate_command(ValidateArgs& a) {
       fmt::format(
           "\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
           "(target {:g} %); {}/{} configurations within all targets\n"
-          "{} real run{} per configuration; real figures and errors are medians over them, errors "
-          "(simulated - real) / real of each run\n"
+          "{} real run{} per configuration, each simulated with its own seed{}; figures are "
+          "medians "
+          "over them, errors (simulated - real) / real of those medians\n"
           "real runs' own spread ((max - min) / median): energy/img up to {:.0f} %, p99 {:.0f} %, "
           "max {:.0f} %\n"
           "simulated: {}{}; real energy method: {}\n"
@@ -202,7 +202,8 @@ int validate_command(ValidateArgs& a) {
           "({:.2f}..{:.2f} here){}\n",
           worst_error.energy_per_image_j, a.energy_target, worst_error.p99_s, worst_error.max_s,
           a.latency_target, within, pairs.size(), reps, reps == 1 ? "" : "s",
-          worst_spread.energy_per_image_j, worst_spread.p99_s, worst_spread.max_s,
+          a.adjust_speed ? " and speed" : "", worst_spread.energy_per_image_j, worst_spread.p99_s,
+          worst_spread.max_s,
           a.mean_service ? "at the profiles' mean service times"
                          : fmt::format("medians over {} service-time draws", a.draws),
           a.adjust_speed ? ", service times and dynamic energy scaled by each run's speed" : "",

@@ -21,12 +21,13 @@ bool ValidationScore::within(double energy_target_pct, double latency_target_pct
 
 namespace {
 
+using Field = double ValidationFigures::*;
+
 // Every figure reduced over the pairs: out.f = reduce({pick(pair, f) for each pair}).
 template <typename Reduce, typename Pick>
 ValidationFigures per_figure(const std::vector<ValidationPair>& pairs, Pick pick, Reduce reduce) {
   ValidationFigures out;
-  for (double ValidationFigures::*field : {&ValidationFigures::energy_per_image_j,
-                                           &ValidationFigures::p99_s, &ValidationFigures::max_s}) {
+  for (Field field : kValidationFigures) {
     std::vector<double> values;
     for (const ValidationPair& p : pairs) values.push_back(pick(p, field));
     out.*field = reduce(values);
@@ -44,17 +45,13 @@ double spread(const std::vector<double>& v) {
 
 ValidationScore score_repetitions(const std::vector<ValidationPair>& pairs) {
   if (pairs.empty()) throw std::invalid_argument("score_repetitions needs at least one pair");
-  using Field = double ValidationFigures::*;
   const auto real = [](const ValidationPair& p, Field f) { return p.real.*f; };
   const auto simulated = [](const ValidationPair& p, Field f) { return p.simulated.*f; };
-  const auto error = [](const ValidationPair& p, Field f) {
-    return gb::error_pct(p.simulated.*f, p.real.*f);
-  };
   ValidationScore s;
   s.repetitions = pairs.size();
   s.real = per_figure(pairs, real, median);
   s.simulated = per_figure(pairs, simulated, median);
-  s.error_pct = per_figure(pairs, error, median);
+  for (Field f : kValidationFigures) s.error_pct.*f = error_pct(s.simulated.*f, s.real.*f);
   s.spread_pct = per_figure(pairs, real, spread);
   std::vector<double> speeds;
   for (const ValidationPair& p : pairs) speeds.push_back(p.speed);

@@ -1,12 +1,15 @@
 // Scoring the simulator against real runs of the same configuration.
 //
-// Each real repetition (its own arrival seed, its own machine speed) is compared with the
-// prediction for that repetition; a configuration's error is the median of its repetitions'
-// errors, and its spread is how much the real repetitions differ among themselves. Why medians
-// of several: one real run is one draw of the machine's noise, and a max over a hundred requests
-// is a single batch's service time, so a lone slow batch moves it by tens of per cent. A median
-// of three ignores one such run; the spread says how far apart the real runs themselves are,
-// which bounds what any prediction of a single run can achieve.
+// Each real repetition (its own arrival seed, its own machine speed) has its own prediction; a
+// configuration is scored by the error between the median of its predictions and the median of
+// its real figures, and its spread is how much the real repetitions differ among themselves. Why
+// medians of several: one real run is one draw of the machine's noise, and a max over a hundred
+// requests is a single batch's service time, so a lone slow batch moves it by tens of per cent. A
+// median of three ignores one such run; the spread says how far apart the real runs themselves
+// are, which bounds what any prediction of a single run can achieve. Why the error of the medians
+// and not the median of each run's error: the table then reconciles (its error is computed from
+// the two figures it shows), and at critical load a run's queue depends on how the speed moves
+// within it, which one speed figure per run does not pair up with.
 #pragma once
 
 #include <vector>
@@ -19,6 +22,9 @@ struct ValidationFigures {
   double p99_s = 0;
   double max_s = 0;
 };
+// The three figures, for code that treats them alike.
+inline constexpr double ValidationFigures::*kValidationFigures[] = {
+    &ValidationFigures::energy_per_image_j, &ValidationFigures::p99_s, &ValidationFigures::max_s};
 
 // One real repetition and the simulator's prediction for it.
 struct ValidationPair {
