@@ -7,8 +7,10 @@
 
 #include "commands.h"
 #include "common/errors.h"
+#include "common/files.h"
 #include "common/parse.h"
 #include "experiment/experiment_file.h"
+#include "experiment/result_folder.h"
 #include "experiment/result_store.h"
 #include "experiment/session.h"
 #include "profiles.h"
@@ -100,6 +102,7 @@ struct ValidateArgs {
   bool adjust_speed = false;
   std::size_t draws = 20;
   std::size_t repetitions = 3;
+  std::string csv;
   double energy_target = 10, latency_target = 15;  // %
 };
 
@@ -112,6 +115,13 @@ ValidationFigures figures_of(const Prediction& p) {
 }
 
 int validate_command(ValidateArgs& a) {
+  // Fail before minutes of real runs, not after them.
+  if (!a.csv.empty()) {
+    const fs::path folder = fs::absolute(a.csv).parent_path();
+    if (!fs::is_directory(folder)) {
+      throw UsageError("--csv: folder '" + folder.string() + "' does not exist");
+    }
+  }
   ExperimentFile experiment = load_experiment(a.file);
   // Repetitions stay consecutive in the canonical order, so configuration index / R names the
   // configuration a repetition belongs to; drift is handled by running them in rounds instead.
@@ -122,6 +132,10 @@ int validate_command(ValidateArgs& a) {
   open_meters(meter_options(configs.front().spec));
 
   const std::size_t reps = a.repetitions;
+  // Every run's own figures, for analysis beyond the medians; written whole at the end.
+  std::string csv =
+      "model,arrival,rate_hz,policy,repetition,seed,speed,real_energy_per_image_j,"
+      "sim_energy_per_image_j,real_p99_s,sim_p99_s,real_max_s,sim_max_s\n";
   std::vector<std::vector<ValidationPair>> pairs(configs.size() / reps);
   std::size_t done = 0;
   for (const ModelGroup& g : group_by_model(configs)) {
@@ -150,6 +164,11 @@ int validate_command(ValidateArgs& a) {
         p.simulated = figures_of(
             predict(spec, profile, a.draws, a.mean_service, a.adjust_speed ? p.speed : 1));
         pairs[configs[i].index / reps].push_back(p);
+        csv += fmt::format("{},{},{:g},{},{},{},{:.6g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n",
+                           csv_cell(spec.model), csv_cell(spec.arrival), spec.rate_hz,
+                           csv_cell(spec.policy), rep, spec.seed, p.speed,
+                           p.real.energy_per_image_j, p.simulated.energy_per_image_j, p.real.p99_s,
+                           p.simulated.p99_s, p.real.max_s, p.simulated.max_s);
       }
     }
   }
@@ -214,6 +233,10 @@ int validate_command(ValidateArgs& a) {
                 "separates that drift from the simulator's error")
           .c_str(),
       stdout);
+  if (!a.csv.empty()) {
+    write_file_atomically(a.csv, csv);
+    status(fmt::format("{} runs -> {}", configs.size(), a.csv));
+  }
   return 0;
 }
 
@@ -252,6 +275,9 @@ Command register_validate(CLI::App& app) {
                   "over them: one run's max is one batch's service time")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
+  cmd->add_option("--csv", args->csv,
+                  "also write every real run with its prediction (one row per run, seconds and "
+                  "joules) to this CSV file");
   cmd->add_option("--draws", args->draws,
                   "simulations per configuration, differing in their service-time draws; the "
                   "prediction is their median (a real run is one draw)")

@@ -87,8 +87,8 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
   EXPECT_NE(page.str().find("Simulated configurations"), std::string::npos);
 
   // Two real runs of each configuration, in rounds, scored as one row per configuration.
-  const Result val =
-      greenbatch("validate " + path("tiny.toml") + " -p " + path("noop.json") + " -r 2");
+  const Result val = greenbatch("validate " + path("tiny.toml") + " -p " + path("noop.json") +
+                                " -r 2 --csv " + path("runs.csv"));
   ASSERT_EQ(val.code, 0) << val.output;
   EXPECT_NE(val.output.find("worst |error|"), std::string::npos) << val.output;
   EXPECT_NE(val.output.find("slo:50ms"), std::string::npos) << val.output;
@@ -107,6 +107,13 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
     rows += line.find("poisson") != std::string::npos && line.find(" %") != std::string::npos;
   }
   EXPECT_EQ(rows, 3u) << val.output;
+  // The CSV holds every run: a header and 3 configurations x 2 repetitions.
+  std::ifstream csv(path("runs.csv"));
+  std::vector<std::string> csv_lines;
+  for (std::string line; std::getline(csv, line);) csv_lines.push_back(line);
+  ASSERT_EQ(csv_lines.size(), 7u);
+  EXPECT_EQ(csv_lines[0].rfind("model,arrival,rate_hz,policy,repetition,seed,speed,", 0), 0u);
+  EXPECT_EQ(csv_lines[4].rfind("noop,poisson,400,fixed:4,1,3,", 0), 0u) << csv_lines[4];
 
   const Result adjusted = greenbatch("validate " + path("tiny.toml") + " -p " + path("noop.json") +
                                      " --adjust-speed --draws 3 --repetitions 1");
@@ -134,6 +141,9 @@ TEST_F(SimCli, BadInputIsOneLineExitTwo) {
       {"profile --model noop --settle 1 --out " + path("p.json"), "duration '1' needs a unit"},
       {"profile --model noop --short-gap 60ms --out " + path("p.json"), "--short-gap"},
       {"validate " + path("tiny.toml") + " -p " + path("noop.json") + " -r 0", "--repetitions"},
+      {"validate " + path("tiny.toml") + " -p " + path("noop.json") + " --csv " +
+           path("absent/runs.csv"),
+       "does not exist"},
       {"profile --model nosuchmodel --out " + path("p.json"), "nosuchmodel"},
       {"run --model noop --rate 100 --requests 10 --policy slo:1s --out " + path("o"),
        "needs the model's batch costs"},
