@@ -121,6 +121,7 @@ int validate_command(ValidateArgs& a) {
     if (!fs::is_directory(folder)) {
       throw UsageError("--csv: folder '" + folder.string() + "' does not exist");
     }
+    if (fs::is_directory(a.csv)) throw UsageError("--csv: '" + a.csv + "' is a folder");
   }
   ExperimentFile experiment = load_experiment(a.file);
   // Repetitions stay consecutive in the canonical order, so configuration index / R names the
@@ -132,7 +133,8 @@ int validate_command(ValidateArgs& a) {
   open_meters(meter_options(configs.front().spec));
 
   const std::size_t reps = a.repetitions;
-  // Every run's own figures, for analysis beyond the medians; written whole at the end.
+  // Every run's own figures, for analysis beyond the medians. Rewritten whole after each run, so
+  // an interrupted validate keeps the runs it finished, each row complete.
   std::string csv =
       "model,arrival,rate_hz,policy,repetition,seed,speed,real_energy_per_image_j,"
       "sim_energy_per_image_j,real_p99_s,sim_p99_s,real_max_s,sim_max_s\n";
@@ -143,15 +145,17 @@ int validate_command(ValidateArgs& a) {
         fmt::format("loading {} on {}", configs[g.begin].spec.model, configs[g.begin].spec.device));
     ExperimentSession session(configs[g.begin].spec, g.max_batch,
                               [](const std::string& m) { status("  " + m); });
-    // Rounds: every configuration's r-th run before any's (r+1)-th, so a machine whose speed
-    // drifts over minutes spreads the drift over all configurations alike.
+    // Rounds within the model: every configuration's r-th run before any's (r+1)-th, so a machine
+    // whose speed drifts over minutes spreads the drift over the model's configurations alike.
     for (std::size_t rep = 0; rep < reps; ++rep) {
       for (std::size_t i = g.begin; i < g.end; ++i) {
         if (configs[i].repetition != rep) continue;
         const RunSpec& spec = configs[i].spec;
-        const std::string label =
-            fmt::format("[{}/{}] {} {} {} {:g}/s, run {}/{}", ++done, configs.size(), spec.model,
-                        spec.policy, spec.arrival, spec.rate_hz, rep + 1, reps);
+        const std::string rate =
+            arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "";
+        const std::string label = fmt::format("[{}/{}] {} {} {}{}, run {}/{}", ++done,
+                                              configs.size(), spec.model, spec.policy, spec.arrival,
+                                              rate.empty() ? "" : " " + rate + "/s", rep + 1, reps);
         if (!stderr_is_tty()) status("  " + label);
         const RunOutcome real = session.run(spec, [&](std::size_t n, std::size_t total, double) {
           show_progress(fmt::format("  {}  {}/{}", label, n, total));
@@ -164,11 +168,12 @@ int validate_command(ValidateArgs& a) {
         p.simulated = figures_of(
             predict(spec, profile, a.draws, a.mean_service, a.adjust_speed ? p.speed : 1));
         pairs[configs[i].index / reps].push_back(p);
-        csv += fmt::format("{},{},{:g},{},{},{},{:.6g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n",
-                           csv_cell(spec.model), csv_cell(spec.arrival), spec.rate_hz,
+        csv += fmt::format("{},{},{},{},{},{},{:.6g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n",
+                           csv_cell(spec.model), csv_cell(spec.arrival), rate,
                            csv_cell(spec.policy), rep, spec.seed, p.speed,
                            p.real.energy_per_image_j, p.simulated.energy_per_image_j, p.real.p99_s,
                            p.simulated.p99_s, p.real.max_s, p.simulated.max_s);
+        if (!a.csv.empty()) write_file_atomically(a.csv, csv);
       }
     }
   }
@@ -176,7 +181,7 @@ int validate_command(ValidateArgs& a) {
   Table t;
   t.header = {"model", "arrival", "rate/s",        "policy", "speed", "energy/img real",
               "sim",   "err",     "p99 real (ms)", "sim",    "err",   "max real (ms)",
-              "sim",   "err",     "max spread"};
+              "sim",   "err",     "spread (max)"};
   t.numeric = {false, false, true, false, true, true, true, true,
                true,  true,  true, true,  true, true, true};
   double slowest = 1, fastest = 1;
@@ -203,25 +208,32 @@ int validate_command(ValidateArgs& a) {
          fmt::format("{:.1f}", v.real.p99_s * 1e3), fmt::format("{:.1f}", v.simulated.p99_s * 1e3),
          fmt::format("{:+.1f} %", v.error_pct.p99_s), fmt::format("{:.1f}", v.real.max_s * 1e3),
          fmt::format("{:.1f}", v.simulated.max_s * 1e3),
-         fmt::format("{:+.1f} %", v.error_pct.max_s), fmt::format("{:.0f} %", v.spread_pct.max_s)});
+         fmt::format("{:+.1f} %", v.error_pct.max_s),
+         reps > 1 ? fmt::format("{:.0f} %", v.spread_pct.max_s) : "-"});
   }
+  // With one run there is no spread to report, and 0 % would read as runs that agreed.
+  const std::string spread_line =
+      reps == 1 ? ""
+                : fmt::format(
+                      "real runs' own spread ((max - min) / median): energy/img up to {:.0f} %, "
+                      "p99 {:.0f} %, max {:.0f} %\n",
+                      worst_spread.energy_per_image_j, worst_spread.p99_s, worst_spread.max_s);
   std::fputs("\n", stdout);
   std::fputs(t.render().c_str(), stdout);
   std::fputs(
       fmt::format(
           "\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
           "(target {:g} %); {}/{} configurations within all targets\n"
-          "{} real run{} per configuration, each simulated with its own seed{}; figures are "
-          "medians over them, errors (simulated - real) / real of those medians\n"
-          "real runs' own spread ((max - min) / median): energy/img up to {:.0f} %, p99 {:.0f} %, "
-          "max {:.0f} %\n"
+          "{} real run{} per configuration, each simulated with its own seed{}; errors "
+          "(simulated - real) / real{}\n"
+          "{}"
           "simulated: {}{}; real energy method: {}\n"
           "speed: the real run's service times over the profile's means for its batches "
           "({:.2f}..{:.2f} here){}\n",
           worst_error.energy_per_image_j, a.energy_target, worst_error.p99_s, worst_error.max_s,
           a.latency_target, within, pairs.size(), reps, reps == 1 ? "" : "s",
-          a.adjust_speed ? " and speed" : "", worst_spread.energy_per_image_j, worst_spread.p99_s,
-          worst_spread.max_s,
+          a.adjust_speed ? " and speed" : "", reps == 1 ? "" : " of the medians over them",
+          spread_line,
           a.mean_service ? "at the profiles' mean service times"
                          : fmt::format("medians over {} service-time draws", a.draws),
           a.adjust_speed ? ", service times and dynamic energy scaled by each run's speed" : "",
@@ -232,10 +244,7 @@ int validate_command(ValidateArgs& a) {
                 "separates that drift from the simulator's error")
           .c_str(),
       stdout);
-  if (!a.csv.empty()) {
-    write_file_atomically(a.csv, csv);
-    status(fmt::format("{} runs -> {}", configs.size(), a.csv));
-  }
+  if (!a.csv.empty()) status(fmt::format("{} runs -> {}", configs.size(), a.csv));
   return 0;
 }
 
@@ -270,13 +279,14 @@ Command register_validate(CLI::App& app) {
                 "run showed (tests the simulator's model apart from the machine's drift)");
   cmd->add_option("--repetitions,-r", args->repetitions,
                   "real runs per configuration, in rounds, each with its own arrival seed as a "
-                  "sweep's repetitions (replaces the file's `repetitions`); the errors compare "
-                  "the medians: one run's max is one batch's service time")
+                  "sweep's repetitions (replaces the file's `repetitions` and `shuffle`); the "
+                  "errors compare the medians: one run's max is one batch's service time")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
-  cmd->add_option("--csv", args->csv,
-                  "also write every real run with its prediction (one row per run, seconds and "
-                  "joules) to this CSV file");
+  cmd->add_option(
+      "--csv", args->csv,
+      "also write every real run with its prediction to this CSV file (one row per run, "
+      "repetition 0-based, seconds and joules; rewritten after each run)");
   cmd->add_option("--draws", args->draws,
                   "simulations per configuration, differing in their service-time draws; the "
                   "prediction is their median (a real run is one draw)")

@@ -37,7 +37,7 @@ struct ValidationScore {
   std::size_t repetitions = 0;
   ValidationFigures real;        // medians over the repetitions
   ValidationFigures simulated;   // medians over the repetitions
-  ValidationFigures error_pct;   // median of the repetitions' (simulated - real) / real, in %
+  ValidationFigures error_pct;   // (simulated - real) / real of the two medians, in %
   ValidationFigures spread_pct;  // real (max - min) / median, in %: 0 with one repetition
   double speed = 1;              // median
 
