@@ -184,7 +184,7 @@ int validate_command(ValidateArgs& a) {
               "sim",   "err",     "spread (max)"};
   t.numeric = {false, false, true, false, true, true, true, true,
                true,  true,  true, true,  true, true, true};
-  double slowest = 1, fastest = 1;
+  double slowest = 0, fastest = INFINITY;  // over every run
   ValidationFigures worst_error, worst_spread;
   std::size_t within = 0;
   for (std::size_t c = 0; c < pairs.size(); ++c) {
