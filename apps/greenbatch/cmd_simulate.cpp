@@ -110,10 +110,6 @@ ValidationFigures figures_of(const RunSummary& s) {
   return {s.energy_per_image_j(), s.response_s.p99, s.response_s.max};
 }
 
-ValidationFigures figures_of(const Prediction& p) {
-  return {p.energy_per_image_j, p.p99_s, p.max_s};
-}
-
 int validate_command(ValidateArgs& a) {
   // Fail before minutes of real runs, not after them.
   if (!a.csv.empty()) {
@@ -165,8 +161,7 @@ int validate_command(ValidateArgs& a) {
         ValidationPair p;
         p.speed = observed_speed(real.trace, profile);
         p.real = figures_of(real.summary);
-        p.simulated = figures_of(
-            predict(spec, profile, a.draws, a.mean_service, a.adjust_speed ? p.speed : 1));
+        p.simulated = predict(spec, profile, a.draws, a.mean_service, a.adjust_speed ? p.speed : 1);
         pairs[configs[i].index / reps].push_back(p);
         csv += fmt::format("{},{},{},{},{},{},{:.6g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n",
                            csv_cell(spec.model), csv_cell(spec.arrival), rate,

@@ -10,9 +10,8 @@
 // isolated batch costs (thread pools waking up and spinning down around it). Its service time is
 // drawn from the back-to-back samples when it starts the moment the previous batch ended, from
 // the isolated ones from f >= 1/2 on, and from the short-gap ones (where measured) in between. A
-// `speed` factor k (validate's
-// --adjust-speed) multiplies every service time and every batch's dynamic energy by k: the same
-// work on a machine k times slower, at the same power.
+// `speed` factor k (validate's --adjust-speed) multiplies every service time and every batch's
+// dynamic energy by k: the same work on a machine k times slower, at the same power.
 #pragma once
 
 #include <vector>
@@ -22,6 +21,7 @@
 #include "experiment/summary.h"
 #include "runtime/run_trace.h"
 #include "sim/profile.h"
+#include "sim/validation.h"
 
 namespace gb {
 
@@ -55,20 +55,17 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile,
 // of them (the mean lands between both, far from either), and is the point forecast with the least
 // expected absolute error, which is how validate scores it. draws = 1 (or mean_only) gives
 // simulate_run's figures.
-struct Prediction {
-  double energy_per_image_j = 0;
-  double p99_s = 0;
-  double max_s = 0;
+struct Prediction : ValidationFigures {
   std::size_t draws = 0;
 };
 Prediction predict(const RunSpec& spec, const ServiceProfile& profile, std::size_t draws,
                    bool mean_only = false, double speed = 1.0);
 
 // How much slower (> 1) or faster (< 1) the machine served a real run than `profile` says: the
-// run's total service time over the profile's mean service time for the same batches (isolated
-// means for those that followed idleness, by the simulator's rule). A profile is a snapshot; on a
-// machine whose speed drifts (a shared VM, a GPU that throttles) this separates the drift from the
-// simulator's own error.
+// run's total service time over the profile's mean service time for the same batches (each at
+// the mean of its regime, back to back, short gap or isolated, by the simulator's rule). A profile
+// is a snapshot; on a machine whose speed drifts (a shared VM, a GPU that throttles) this separates
+// the drift from the simulator's own error.
 double observed_speed(const RunTrace& real, const ServiceProfile& profile);
 
 }  // namespace gb

@@ -16,7 +16,8 @@
 
 namespace gb {
 
-// The figures validate compares: energy per image (J), p99 and max response time (s).
+// The figures validate compares, and predict() forecasts: energy per image (J), p99 and max
+// response time (s).
 struct ValidationFigures {
   double energy_per_image_j = 0;
   double p99_s = 0;
