@@ -17,7 +17,7 @@
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
 #include "models/classifier.h"
-#include "sim/profile.h"
+#include "profile/profile.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "experiment/experiment_file.h"
-#include "sim/profile.h"
+#include "profile/profile.h"
 
 namespace gb::cli {
 

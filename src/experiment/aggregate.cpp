@@ -4,8 +4,8 @@
 #include <map>
 
 #include "common/errors.h"
+#include "common/statistics.h"
 #include "experiment/result_folder.h"
-#include "experiment/statistics.h"
 
 namespace gb {
 

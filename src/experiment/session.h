@@ -17,8 +17,8 @@
 #include "energy/sampler.h"
 #include "experiment/run_spec.h"
 #include "experiment/summary.h"
+#include "profile/profile.h"
 #include "runtime/run_trace.h"
-#include "sim/profile.h"
 
 namespace gb {
 

@@ -9,19 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "common/statistics.h"
 #include "energy/sampler.h"
 #include "experiment/energy_account.h"
 #include "experiment/run_spec.h"
 #include "runtime/run_trace.h"
 
 namespace gb {
-
-struct Distribution {
-  double mean = 0, p50 = 0, p90 = 0, p95 = 0, p99 = 0, p999 = 0, max = 0;
-};
-
-// Nearest-rank percentiles (the value at rank ceil(p * n)), as MLPerf LoadGen reports them.
-Distribution describe_distribution(std::vector<double> values);
 
 struct RunSummary {
   RunSpec spec;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "common/errors.h"
-#include "experiment/statistics.h"
+#include "common/statistics.h"
 #include "workload/arrivals.h"
 
 namespace gb {

@@ -20,7 +20,7 @@
 #include "experiment/run_spec.h"
 #include "experiment/summary.h"
 #include "runtime/run_trace.h"
-#include "sim/profile.h"
+#include "sim/service_sampler.h"
 #include "sim/validation.h"
 
 namespace gb {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "experiment/statistics.h"
+#include "common/statistics.h"
 
 namespace gb {
 

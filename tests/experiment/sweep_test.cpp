@@ -1,15 +1,18 @@
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "common/errors.h"
+#include "common/statistics.h"
 #include "experiment/aggregate.h"
 #include "experiment/experiment_file.h"
 #include "experiment/result_store.h"
-#include "experiment/statistics.h"
 #include "test_paths.h"
 
 namespace gb {
@@ -204,6 +207,60 @@ TEST_F(StoreTest, SavesResumesAndRejectsAnotherExperiment) {
   EXPECT_THROW(ResultStore(path, other, false), UsageError);
   ResultStore fresh(path, other, true);
   EXPECT_TRUE(fresh.completed().empty());
+}
+
+// `column` of the rows of `table` stored for configuration `index`, in insertion order, read
+// straight from the file: the store has no accessor for requests or power samples.
+std::vector<double> stored_column(const std::string& path, const std::string& table,
+                                  const std::string& column, std::size_t index) {
+  std::vector<double> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << "cannot open " << path << ": " << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return out;
+  }
+  const std::string sql =
+      "SELECT " + column + " FROM " + table + " WHERE config_index = ? ORDER BY rowid";
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << sqlite3_errmsg(db) << " in: " << sql;
+  } else {
+    sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(index));
+    while (sqlite3_step(stmt) == SQLITE_ROW) out.push_back(sqlite3_column_double(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST_F(StoreTest, RerunReplacesItsRequestsAndPowerSamples) {
+  const ExperimentFile f = parse_experiment(kGood, "t.toml");
+  const auto all = expand(f);
+  const std::string path = (dir_ / "results.sqlite").string();
+  // The rerun differs from the first attempt in every table, so each row shows which attempt
+  // wrote it.
+  RunTrace rerun;
+  rerun.scheduled = {Nanos(0), Nanos(1), Nanos(2)};
+  rerun.released = rerun.scheduled;
+  rerun.batches = {{0, 1, Nanos(2), Nanos(3)}, {1, 2, Nanos(3), Nanos(4)}};
+  {
+    ResultStore store(path, f, false);
+    store.save(all[0], fake_summary(all[0], 4), fake_trace(), {{Nanos(0), 3.f, 0}, {Nanos(1), 5.f, 0}},
+               {"cpu"});
+    store.save(all[1], fake_summary(all[1], 8), fake_trace(), {{Nanos(0), 7.f, 0}}, {"cpu"});
+    store.save(all[0], fake_summary(all[0], 6), rerun, {{Nanos(0), 9.f, 0}}, {"cpu"});
+  }
+  EXPECT_EQ(stored_column(path, "requests", "id", all[0].index), (std::vector<double>{0, 1, 2}));
+  EXPECT_EQ(stored_column(path, "requests", "batch", all[0].index),
+            (std::vector<double>{0, 1, 1}));
+  EXPECT_EQ(stored_column(path, "power", "watts", all[0].index), (std::vector<double>{9}));
+  // The other configuration keeps its own rows.
+  EXPECT_EQ(stored_column(path, "requests", "id", all[1].index), (std::vector<double>{0, 1}));
+  EXPECT_EQ(stored_column(path, "power", "watts", all[1].index), (std::vector<double>{7}));
+  const auto runs = ResultStore(path).runs();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].summary["Energy(J)"], 6.0);
 }
 
 TEST_F(StoreTest, MergeJoinsShardsAndRefusesForeignStores) {

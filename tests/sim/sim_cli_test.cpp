@@ -10,7 +10,7 @@
 
 #include "command_runner.h"
 #include "experiment/result_store.h"
-#include "sim/profile.h"
+#include "profile/profile.h"
 #include "test_paths.h"
 
 namespace {

@@ -1,5 +1,5 @@
 // The simulator: exact virtual-time arithmetic, the same policy objects as the real runner (same
-// batches on the same stream), profile files, and the slo policy meeting its budget.
+// batches on the same stream), service-time sampling, and the slo policy meeting its budget.
 #include "sim/simulator.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include "batching/greedy_policy.h"
 #include "batching/policy.h"
 #include "common/errors.h"
+#include "profile/profile_fixture.h"
 #include "runtime/batch_executor.h"
 #include "runtime/stream_runner.h"
 #include "test_paths.h"
@@ -18,29 +19,9 @@
 namespace gb {
 namespace {
 
+using testing::linear_profile;
+
 using std::chrono::milliseconds;
-
-// Service 10 ms + 5 ms per image; dynamic energy 1 J + 0.1 J per image; idle 20 W.
-ServiceProfile linear_profile(const std::string& model = "m") {
-  ServiceProfile p;
-  p.model = model;
-  p.device = "cpu";
-  p.device_name = "test";
-  p.energy_method = "rapl";
-  p.idle_power_w = 20;
-  for (std::size_t b : {1, 2, 4, 8, 16, 32, 64, 128}) {
-    ProfiledBatch pb;
-    pb.size = b;
-    pb.service_mean_s = pb.service_p50_s = pb.service_p99_s = pb.service_max_s = 0.010 + 0.005 * b;
-    pb.service_s = {pb.service_mean_s};
-    pb.dynamic_j = 1.0 + 0.1 * b;
-    pb.energy_j = pb.dynamic_j + 20 * pb.service_mean_s;
-    pb.windows = pb.batches = 1;
-    p.batches.push_back(pb);
-  }
-  return p;
-}
-
 TEST(Simulator, FixedBatchesOnAConstantStreamAreExact) {
   const ServiceProfile profile = linear_profile();
   RunSpec spec;
@@ -121,65 +102,6 @@ TEST(Simulator, SloPolicyMeetsItsBudgetAndBeatsGreedyOnEnergy) {
               slo.summary.energy.dynamic_j().value() + 1e-9)
         << arrival << ": the offline optimum is a lower bound";
   }
-}
-
-TEST(Profile, RoundTripsThroughJsonAndRejectsOtherFiles) {
-  const auto dir = testing::scratch_dir("profile");
-  const std::string path = (dir / "p.json").string();
-  const ServiceProfile p = linear_profile("alexnet");
-  p.save(path);
-  const ServiceProfile q = ServiceProfile::load(path);
-  EXPECT_EQ(q.model, "alexnet");
-  ASSERT_EQ(q.batches.size(), p.batches.size());
-  EXPECT_DOUBLE_EQ(q.batches[3].dynamic_j, p.batches[3].dynamic_j);
-  EXPECT_FALSE(q.batches[0].has_short_gap());
-  ServiceProfile with_short = p;
-  with_short.short_gap_s = 0.005;
-  with_short.batches[0].service_short_gap_s = {0.02, 0.04};
-  with_short.batches[0].service_short_gap_mean_s = 0.03;
-  with_short.save(path);
-  const ServiceProfile r = ServiceProfile::load(path);
-  EXPECT_DOUBLE_EQ(r.short_gap_s, 0.005);
-  EXPECT_EQ(r.batches[0].service_short_gap_s, (std::vector<double>{0.02, 0.04}));
-  EXPECT_DOUBLE_EQ(r.batches[0].service_short_gap_mean_s, 0.03);
-  EXPECT_EQ(q.costs()->service_mean(3), milliseconds(25));
-  EXPECT_THROW(load_costs(path, "densenet121"), UsageError);
-  EXPECT_EQ(load_costs("", "x"), nullptr);
-  std::ofstream(path) << "{\"format\": \"something else\"}";
-  EXPECT_THROW(ServiceProfile::load(path), UsageError);
-  std::ofstream(path) << "not json";
-  EXPECT_THROW(ServiceProfile::load(path), UsageError);
-  EXPECT_THROW(ServiceProfile::load((dir / "absent.json").string()), UsageError);
-  std::filesystem::remove_all(dir);
-}
-
-TEST(Profile, BuilderPoolsRoundsIntoPerWindowMeansAndOneIsolatedFigure) {
-  ProfiledBatchBuilder b(4);
-  EXPECT_THROW(b.build(), UsageError);     // nothing measured is an error, not zeros
-  b.add_window({0.010, 0.030}, 4.0, 2.0);  // 2 J and 1 J per batch
-  b.add_isolated({0.050}, 3.0);
-  b.add_window({0.020, 0.020, 0.020, 0.020}, 12.0, 8.0);  // 3 J and 2 J per batch
-  b.add_isolated({0.070, 0.090}, 3.0);
-  const ProfiledBatch p = b.build();
-  EXPECT_EQ(p.size, 4u);
-  EXPECT_EQ(p.windows, 2u);
-  EXPECT_EQ(p.batches, 6u);
-  EXPECT_DOUBLE_EQ(p.energy_j, 2.5);  // mean of the windows' per-batch figures
-  EXPECT_DOUBLE_EQ(p.dynamic_j, 1.5);
-  ASSERT_TRUE(p.dynamic_ci95_j.has_value());
-  EXPECT_NEAR(p.service_mean_s, 0.020, 1e-12);
-  EXPECT_DOUBLE_EQ(p.service_max_s, 0.030);
-  EXPECT_EQ(p.isolated_batches, 3u);
-  EXPECT_DOUBLE_EQ(p.dynamic_isolated_j, 2.0);  // 6 J over 3 batches, not a mean of rounds
-  EXPECT_NEAR(p.service_isolated_mean_s, 0.070, 1e-12);
-  EXPECT_DOUBLE_EQ(p.service_isolated_max_s, 0.090);
-  EXPECT_FALSE(p.has_short_gap());
-  b.add_short_gap({0.030});
-  b.add_short_gap({0.050});
-  const ProfiledBatch q = b.build();
-  ASSERT_TRUE(q.has_short_gap());
-  EXPECT_NEAR(q.service_short_gap_mean_s, 0.040, 1e-12);
-  EXPECT_DOUBLE_EQ(q.service_short_gap_max_s, 0.050);
 }
 
 TEST(Simulator, DrawsEachBatchFromTheRegimeItsIdleGapPutsItIn) {

@@ -1,12 +1,12 @@
 // ServiceProfile: how long a batch of each size takes on one model and device, and how much energy
 // it costs, as measured by `greenbatch profile`; everything the simulator and the profile-driven
-// policies need. Stored as JSON (format "greenbatch-profile/1", docs/simulator.md).
+// policies need. Stored as JSON (format "greenbatch-profile/1", docs/simulator.md). Torch-free and
+// below both the real session (which builds profiles) and the simulator (which samples them).
 #pragma once
 
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -98,46 +98,5 @@ struct ServiceProfile {
 // The batch costs of the profile at `path` for `model` (nullptr when `path` is empty); UsageError
 // when the file cannot be loaded or profiles another model.
 std::shared_ptr<const BatchCosts> load_costs(const std::string& path, const std::string& model);
-
-// What preceded a batch, which decides the service times it is drawn from.
-enum class Regime {
-  kBackToBack,  // it started as the previous batch ended (within 0.5 ms)
-  kShortGap,    // after idleness shorter than half the isolation gap
-  kIsolated,    // after at least half the isolation gap (or the run's start)
-};
-
-// Draws service times for any batch size from a profile: the empirical distribution of the
-// nearest profiled size at or below it (the smallest when below all), scaled by the ratio of the
-// interpolated mean service times. `mean_only` returns the interpolated mean instead. Every draw
-// is multiplied by `speed` (> 1: a machine slower than when it was profiled).
-class ServiceSampler {
- public:
-  ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only = false,
-                 double speed = 1.0);
-  // From the samples of `regime` where the profile measured them, else from the back-to-back ones.
-  Nanos draw(std::size_t size, Regime regime = Regime::kBackToBack);
-  // The mean service time a batch of `size` is drawn around.
-  Nanos mean(std::size_t size, Regime regime = Regime::kBackToBack) const;
-  double speed() const { return speed_; }
-
- private:
-  // Where a batch of a size and regime is drawn from: the mean-service table (interpolated), the
-  // nearest profiled size's samples and their mean.
-  struct Source {
-    const BatchCosts* table;
-    const std::vector<double>* samples;
-    double near_mean_s;
-  };
-  Source source(std::size_t size, Regime regime) const;
-  Nanos scaled_mean(std::size_t size, const Source& from) const;
-
-  const ServiceProfile& profile_;
-  std::shared_ptr<const BatchCosts> costs_;
-  std::shared_ptr<const BatchCosts> isolated_costs_;
-  std::shared_ptr<const BatchCosts> short_gap_costs_;
-  std::mt19937_64 rng_;
-  bool mean_only_;
-  double speed_;
-};
 
 }  // namespace gb

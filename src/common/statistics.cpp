@@ -1,9 +1,30 @@
-#include "experiment/statistics.h"
+#include "common/statistics.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace gb {
+
+Distribution describe_distribution(std::vector<double> values) {
+  Distribution d;
+  if (values.empty()) return d;
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (double v : values) sum += v;
+  const std::size_t n = values.size();
+  auto rank = [&](double p) {
+    const auto r = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
+    return values[std::min(n, std::max<std::size_t>(r, 1)) - 1];
+  };
+  d.mean = sum / static_cast<double>(n);
+  d.p50 = rank(0.50);
+  d.p90 = rank(0.90);
+  d.p95 = rank(0.95);
+  d.p99 = rank(0.99);
+  d.p999 = rank(0.999);
+  d.max = values.back();
+  return d;
+}
 
 double t_quantile_975(std::size_t dof) {
   // Exact table to 30 degrees of freedom, then the normal approximation with a 1/dof correction.

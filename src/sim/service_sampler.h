@@ -1,0 +1,60 @@
+// ServiceSampler: service times for any batch size drawn from a profile's measurements, in the
+// regime (back to back, short gap, isolated) that preceded the batch. The simulator's source of
+// time; the rule that picks a regime lives with the simulator.
+//
+// Lifetime: a ServiceSampler keeps a reference to its ServiceProfile, which must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "batching/batch_costs.h"
+#include "common/time.h"
+#include "profile/profile.h"
+
+namespace gb {
+
+// What preceded a batch, which decides the service times it is drawn from.
+enum class Regime {
+  kBackToBack,  // it started as the previous batch ended (within 0.5 ms)
+  kShortGap,    // after idleness shorter than half the isolation gap
+  kIsolated,    // after at least half the isolation gap (or the run's start)
+};
+
+// Draws service times for any batch size from a profile: the empirical distribution of the
+// nearest profiled size at or below it (the smallest when below all), scaled by the ratio of the
+// interpolated mean service times. `mean_only` returns the interpolated mean instead. Every draw
+// is multiplied by `speed` (> 1: a machine slower than when it was profiled).
+class ServiceSampler {
+ public:
+  ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only = false,
+                 double speed = 1.0);
+  // From the samples of `regime` where the profile measured them, else from the back-to-back ones.
+  Nanos draw(std::size_t size, Regime regime = Regime::kBackToBack);
+  // The mean service time a batch of `size` is drawn around.
+  Nanos mean(std::size_t size, Regime regime = Regime::kBackToBack) const;
+  double speed() const { return speed_; }
+
+ private:
+  // Where a batch of a size and regime is drawn from: the mean-service table (interpolated), the
+  // nearest profiled size's samples and their mean.
+  struct Source {
+    const BatchCosts* table;
+    const std::vector<double>* samples;
+    double near_mean_s;
+  };
+  Source source(std::size_t size, Regime regime) const;
+  Nanos scaled_mean(std::size_t size, const Source& from) const;
+
+  const ServiceProfile& profile_;
+  std::shared_ptr<const BatchCosts> costs_;
+  std::shared_ptr<const BatchCosts> isolated_costs_;
+  std::shared_ptr<const BatchCosts> short_gap_costs_;
+  std::mt19937_64 rng_;
+  bool mean_only_;
+  double speed_;
+};
+
+}  // namespace gb
