@@ -11,6 +11,8 @@
 #include <string>
 #include <thread>
 
+#include "runtime/dispatch_loop.h"
+
 namespace gb {
 namespace {
 
@@ -53,7 +55,6 @@ RunTrace StreamRunner::run(const std::vector<Nanos>& schedule, BatchingPolicy& p
   RunTrace trace;
   trace.scheduled = schedule;
   trace.released.assign(n, Nanos(0));
-  trace.batches.reserve(n);  // worst case one request per batch: no reallocation mid-run
   completed_.store(0, std::memory_order_relaxed);
   if (n == 0) return trace;
 
@@ -116,27 +117,21 @@ RunTrace StreamRunner::run(const std::vector<Nanos>& schedule, BatchingPolicy& p
 
   try {
     TimerSlack slack;
-    QueueView queue{trace.scheduled.data(), 0, 0, n};
-    std::size_t head = 0;
-    while (head < n) {
+    DispatchLoop loop(policy, trace);
+    while (!loop.done()) {
+      const std::size_t head = loop.head();
       const std::size_t released_count = tail.load(std::memory_order_acquire);
       if (released_count == head) {
         wait_for_arrival(head, nullptr);
         continue;
       }
-      queue.head = head;
-      queue.tail = released_count;
       const Nanos now = SteadyClock::now() - origin;
-      const Decision d = policy.decide(queue, now);
-      check_decision(policy, queue, d, now);
+      const Decision d = loop.decide(released_count, now);
       switch (d.kind) {
         case Decision::Kind::kDispatch: {
           executor.execute(head, d.count);
-          const Nanos end = SteadyClock::now() - origin;
-          trace.batches.push_back({head, d.count, now, end});
-          policy.on_batch_done({d.count, now, end, trace.scheduled[head]});
-          head += d.count;
-          completed_.store(head, std::memory_order_relaxed);
+          loop.finish(d.count, now, SteadyClock::now() - origin);
+          completed_.store(loop.head(), std::memory_order_relaxed);
           break;
         }
         case Decision::Kind::kWakeAt: {

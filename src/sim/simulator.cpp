@@ -4,6 +4,7 @@
 
 #include "common/errors.h"
 #include "common/statistics.h"
+#include "runtime/dispatch_loop.h"
 #include "workload/arrivals.h"
 
 namespace gb {
@@ -40,32 +41,26 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
   trace.scheduled = schedule;
   trace.released = schedule;  // virtual time: released exactly on schedule
   const std::size_t n = schedule.size();
-  trace.batches.reserve(n / 4 + 1);
-  QueueView queue{trace.scheduled.data(), 0, 0, n};
+  DispatchLoop loop(policy, trace);
   Nanos now{0};
-  std::size_t head = 0, tail = 0;
-  while (head < n) {
+  std::size_t tail = 0;
+  while (!loop.done()) {
     while (tail < n && schedule[tail] <= now) ++tail;
-    if (tail == head) {  // nothing queued: jump to the next arrival
+    if (tail == loop.head()) {  // nothing queued: jump to the next arrival
       now = std::max(now, schedule[tail]);
       continue;
     }
-    queue.head = head;
-    queue.tail = tail;
-    const Decision d = policy.decide(queue, now);
-    check_decision(policy, queue, d, now);
+    const Decision d = loop.decide(tail, now);
     switch (d.kind) {
       case Decision::Kind::kDispatch: {
         const double idle = idle_fraction(now, previous_end, gap_s);
         const Nanos end = now + service.draw(d.count, regime_of(now, previous_end, gap_s));
-        trace.batches.push_back({head, d.count, now, end});
         // A slower machine runs the same work at the same power for longer (speed: see header).
         const double base_j = back_to_back->dynamic_j(d.count);
         out.dynamic_j +=
             service.speed() * (base_j + idle * (isolated->dynamic_j(d.count) - base_j));
         previous_end = end;
-        policy.on_batch_done({d.count, now, end, schedule[head]});
-        head += d.count;
+        loop.finish(d.count, now, end);
         now = end;
         break;
       }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "batching/greedy_policy.h"
 #include "batching/policy.h"
@@ -44,23 +45,60 @@ TEST(Simulator, FixedBatchesOnAConstantStreamAreExact) {
   EXPECT_NEAR(*r.summary.energy.dynamic_j(), 2 * 1.4, 1e-9);
 }
 
+// Serves a batch of b in exactly the profile's mean service time (sleeping), so the real runner
+// meets the same service times the simulator draws with mean_only.
+class SleepingExecutor final : public BatchExecutor {
+ public:
+  explicit SleepingExecutor(const ServiceSampler& means) : means_(means) {}
+  void execute(std::size_t, std::size_t count) override {
+    std::this_thread::sleep_for(means_.mean(count));
+  }
+
+ private:
+  const ServiceSampler& means_;
+};
+
+// Service 20 ms + 10 ms per image: coarse enough that the real runner's scheduling noise (sleep
+// overshoot on a loaded 2-core machine) stays far below every margin the test relies on.
+ServiceProfile coarse_profile() {
+  ServiceProfile p = linear_profile();
+  for (ProfiledBatch& b : p.batches) {
+    b.service_mean_s = b.service_p50_s = b.service_p99_s = b.service_max_s = 0.020 + 0.010 * b.size;
+    b.service_s = {b.service_mean_s};
+  }
+  return p;
+}
+
 TEST(Simulator, DrivesTheSamePoliciesAsTheRealRunnerToTheSameBatches) {
-  // With an instant executor the real runner's batches depend only on the policy and the stream;
-  // fixed and timeout-free policies give the same partition in both.
-  const std::vector<Nanos> schedule = generate_schedule(parse_arrival("paper", 2000), 300, 4);
-  const ServiceProfile profile = linear_profile();
-  for (const char* spec : {"fixed:7", "fixed:32"}) {
-    auto real_policy = parse_policy(spec);
-    NoopExecutor noop;
-    StreamRunner runner;
-    const RunTrace real = runner.run(schedule, *real_policy, noop, SteadyClock::now());
-    auto sim_policy = parse_policy(spec);
+  // Timing-dependent policies (timeouts, Triton's delay, AIMD's feedback, the slo plan) make the
+  // same batches in both only if both drive them the same way. The real run's clock runs behind
+  // the virtual one by scheduling noise (a sleep or a wake-up is never early), so the stream is
+  // chosen such that no arrival follows a simulated batch start within `margin` (asserted below):
+  // then noise below the margin cannot change which requests a decision sees.
+  const Nanos margin = milliseconds(10);
+  const std::vector<Nanos> schedule = generate_schedule(parse_arrival("paper", 12), 24, 1);
+  const ServiceProfile profile = coarse_profile();
+  const ServiceSampler means(profile, 0, true);
+  for (const char* spec : {"fixed:3", "fixed:3,timeout=50ms", "greedy:4",
+                           "triton:max=8,preferred=2|4,delay=40ms", "aimd:slo=79ms", "slo:250ms"}) {
+    SCOPED_TRACE(spec);
+    auto sim_policy = parse_policy(spec, profile.costs());
     ServiceSampler service(profile, 1, true);
     const SimulatedStream sim = simulate_stream(schedule, *sim_policy, service, profile);
-    ASSERT_EQ(real.batches.size(), sim.trace.batches.size()) << spec;
+    for (const BatchRecord& b : sim.trace.batches) {
+      for (Nanos a : schedule) {
+        ASSERT_FALSE(a > b.start && a - b.start < margin)
+            << "test set-up: an arrival follows a batch start within the margin";
+      }
+    }
+    auto real_policy = parse_policy(spec, profile.costs());
+    SleepingExecutor executor(means);
+    StreamRunner runner;
+    const RunTrace real = runner.run(schedule, *real_policy, executor, SteadyClock::now());
+    ASSERT_EQ(real.batches.size(), sim.trace.batches.size());
     for (std::size_t i = 0; i < real.batches.size(); ++i) {
-      EXPECT_EQ(real.batches[i].first, sim.trace.batches[i].first) << spec;
-      EXPECT_EQ(real.batches[i].size, sim.trace.batches[i].size) << spec;
+      EXPECT_EQ(real.batches[i].first, sim.trace.batches[i].first) << "batch " << i;
+      EXPECT_EQ(real.batches[i].size, sim.trace.batches[i].size) << "batch " << i;
     }
   }
 }
