@@ -1,7 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
+#include "batching/aimd_policy.h"
+#include "batching/batch_costs.h"
 #include "batching/fixed_policy.h"
 #include "batching/greedy_policy.h"
 #include "batching/policy.h"
@@ -12,6 +18,7 @@
 namespace gb {
 namespace {
 
+using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using testing::FakeQueue;
 
@@ -137,36 +144,161 @@ TEST(ParsePolicy, RejectsMalformedSpecsWithAMessageNamingThem) {
   }
 }
 
-// Contract check over many random queue states: whatever a policy answers is something the runner
-// and the simulator can act on.
+// A GPU-like profile: a fixed cost per batch that larger batches share, so slo and offline have a
+// reason to wait, and a longest service time 1.3 x the mean.
+std::shared_ptr<const BatchCosts> plausible_costs() {
+  std::vector<BatchCostPoint> pts;
+  for (std::size_t b : {1, 2, 4, 8, 16, 32}) {
+    const Nanos mean = microseconds(8000 + 1500 * static_cast<int64_t>(b));
+    pts.push_back({b, mean, mean * 13 / 10, 0.5 + 0.05 * static_cast<double>(b)});
+  }
+  return std::make_shared<const BatchCosts>(pts);
+}
+
+// Every kind parse_policy builds. The settings make the random streams below reach each branch:
+// slo:40ms forms batches of at most 4, slo:1s,max=8 plans backlogs longer than its max,
+// offline:15ms finds no plan for most streams (and serves greedily), and aimd's 30 ms SLO lies
+// within the service times its cap reaches.
+const char* const kEveryPolicyKind[] = {"fixed:8",
+                                        "fixed:1",
+                                        "fixed:8,timeout=20ms",
+                                        "fixed:4,timeout=0s",
+                                        "greedy",
+                                        "greedy:5",
+                                        "triton:max=8,delay=0s",
+                                        "triton:max=8,delay=20ms",
+                                        "triton:max=16,preferred=4|8,delay=0s",
+                                        "triton:max=16,preferred=4|8,delay=15ms",
+                                        "aimd:slo=30ms,max=16",
+                                        "aimd:slo=30ms,step=3,max=16",
+                                        "slo:100ms,max=32",
+                                        "slo:40ms",
+                                        "slo:1s",
+                                        "slo:1s,max=8",
+                                        "offline:100ms,max=16",
+                                        "offline:15ms"};
+
+// Bursts (requests at one instant), short gaps and pauses long enough for every timeout to expire.
+std::vector<Nanos> random_arrivals(std::mt19937& rng, std::size_t n) {
+  std::vector<Nanos> a;
+  Nanos t = microseconds(rng() % 5000);
+  for (std::size_t i = 0; i < n; ++i) {
+    switch (rng() % 4) {
+      case 0:
+        break;
+      case 1:
+      case 2:
+        t += microseconds(rng() % 8000);
+        break;
+      default:
+        t += microseconds(rng() % 120000);
+    }
+    a.push_back(t);
+  }
+  return a;
+}
+
+// The check the runner and the simulator apply to every decision, and the bound max_batch()
+// promises (the runner preallocates and warms up to it, so a larger batch would break a real run
+// even though check_decision lets it pass).
+::testing::AssertionResult decide_checked(BatchingPolicy& policy, const QueueView& q, Nanos now,
+                                          Decision& d) {
+  d = policy.decide(q, now);
+  const auto state = [&] {
+    return " (queue [" + std::to_string(q.head) + ", " + std::to_string(q.tail) + ") of " +
+           std::to_string(q.total) + " at " + std::to_string(now.count()) + " ns)";
+  };
+  try {
+    check_decision(policy, q, d, now);
+  } catch (const std::logic_error& e) {
+    return ::testing::AssertionFailure() << e.what() << state();
+  }
+  if (d.kind == Decision::Kind::kDispatch && d.count > policy.max_batch()) {
+    return ::testing::AssertionFailure()
+           << policy.describe() << " dispatched " << d.count << ", above its max_batch "
+           << policy.max_batch() << state();
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Whatever a policy answers is something the runner and the simulator can act on.
 TEST(PolicyContract, HoldsForRandomQueues) {
+  const auto costs = plausible_costs();
   std::mt19937 rng(7);
-  for (const char* spec : {"fixed:8", "fixed:8,timeout=20ms", "greedy:5", "triton:max=8,delay=20ms",
-                           "triton:max=16,preferred=4|8,delay=0s"}) {
-    auto policy = parse_policy(spec);
-    for (int trial = 0; trial < 2000; ++trial) {
+  for (const char* spec : kEveryPolicyKind) {
+    SCOPED_TRACE(spec);
+    const auto prototype = parse_policy(spec, costs);
+    Decision d;
+
+    // Snapshots: any queue the runner could show, at any time from its newest release on. Each on
+    // a fresh copy, so offline plans for the stream it is shown, after random batches that leave
+    // aimd at any cap.
+    for (int trial = 0; trial < 1500; ++trial) {
       const std::size_t total = 1 + rng() % 40;
-      auto q = FakeQueue::with(0, total, milliseconds(0), milliseconds(rng() % 7));
-      q.tail = rng() % (total + 1);
-      q.head = q.tail == 0 ? 0 : rng() % (q.tail + 1);
-      const Nanos now = q.view().empty() ? milliseconds(rng() % 500)
-                                         : q.view().oldest_arrival() + milliseconds(rng() % 50);
-      const Decision d = policy->decide(q.view(), now);
-      switch (d.kind) {
-        case Decision::Kind::kDispatch:
-          EXPECT_GE(d.count, 1u) << spec;
-          EXPECT_LE(d.count, q.view().size()) << spec;
-          EXPECT_LE(d.count, policy->max_batch()) << spec;
-          break;
-        case Decision::Kind::kWakeAt:
-          EXPECT_GT(d.wake_at, now) << spec;
-          EXPECT_FALSE(q.view().empty()) << spec;
-          break;
-        case Decision::Kind::kWaitForArrival:
-          EXPECT_TRUE(q.view().empty() || !q.view().stream_ended()) << spec;
-          EXPECT_FALSE(q.view().stream_ended() && !q.view().empty()) << spec;
-          break;
+      const std::vector<Nanos> arrivals = random_arrivals(rng, total);
+      const std::size_t tail = rng() % (total + 1);
+      const std::size_t head = rng() % (tail + 1);
+      if (head == total) continue;  // the stream is served: nobody asks
+      const Nanos newest = tail > 0 ? arrivals[tail - 1] : Nanos(0);
+      const Nanos now = newest + microseconds(rng() % 60000);
+      auto policy = prototype->clone();
+      for (std::size_t k = rng() % 20; k > 0; --k) {
+        const Nanos start = microseconds(rng() % 100000);
+        policy->on_batch_done({1 + rng() % policy->max_batch(), start,
+                               start + microseconds(rng() % 60000), start - milliseconds(1)});
       }
+      ASSERT_TRUE(decide_checked(*policy, QueueView{arrivals.data(), head, tail, total}, now, d));
+    }
+
+    // Whole streams on a virtual clock, as the simulator serves them, with each batch's outcome fed
+    // back. Service times scatter from half to twice the profile's mean, so aimd meets batches both
+    // within and beyond its SLO; the dispatcher notices some wake-ups and arrivals up to 2 ms late,
+    // as the real runner does.
+    bool aimd_grew = false, aimd_cut = false;
+    for (int stream = 0; stream < 300; ++stream) {
+      const std::size_t n = 1 + rng() % 60;
+      const std::vector<Nanos> arrivals = random_arrivals(rng, n);
+      auto policy = prototype->clone();
+      const auto* aimd = dynamic_cast<const AimdPolicy*>(policy.get());
+      const auto late = [&] { return rng() % 3 ? Nanos(0) : microseconds(rng() % 2000); };
+      QueueView q{arrivals.data(), 0, 0, n};
+      Nanos now{0};
+      // Today's policies need at most 3n decisions (n dispatches, n that end at an arrival, n
+      // wake-ups that dispatch); far more means wake-ups that never dispatch, stranding the queue.
+      std::size_t decisions_left = 10 * n + 100;
+      while (q.head < n) {
+        while (q.tail < n && arrivals[q.tail] <= now) ++q.tail;
+        if (q.empty()) {
+          now = arrivals[q.tail] + late();
+          continue;
+        }
+        ASSERT_GT(decisions_left--, 0u) << "no progress at request " << q.head << " of " << n;
+        ASSERT_TRUE(decide_checked(*policy, q, now, d));
+        switch (d.kind) {
+          case Decision::Kind::kDispatch: {
+            const int64_t percent = 50 + static_cast<int64_t>(rng() % 151);
+            const Nanos end = now + costs->service_mean(d.count) * percent / 100;
+            const std::size_t cap_before = aimd ? aimd->cap() : 0;
+            policy->on_batch_done({d.count, now, end, arrivals[q.head]});
+            if (aimd) {
+              aimd_grew |= aimd->cap() > cap_before;
+              aimd_cut |= aimd->cap() < cap_before;
+            }
+            q.head += d.count;
+            now = end;
+            break;
+          }
+          case Decision::Kind::kWakeAt:
+            now = (q.tail < n ? std::min(d.wake_at, arrivals[q.tail]) : d.wake_at) + late();
+            break;
+          case Decision::Kind::kWaitForArrival:
+            now = arrivals[q.tail] + late();
+            break;
+        }
+      }
+    }
+    if (dynamic_cast<const AimdPolicy*>(prototype.get())) {
+      EXPECT_TRUE(aimd_grew && aimd_cut) << "the streams never moved aimd's cap both ways";
     }
   }
 }

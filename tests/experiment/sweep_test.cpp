@@ -120,7 +120,8 @@ TEST(ExperimentFile, BadFilesNameTheKeyAndLine) {
        "'grid.arrival' is missing"},
       {"[experiment\n", "t.toml:1:"},
       {"[grid]\nmodels=[\"noop\"]\n", "section [experiment] is missing"},
-      {"[experiment]\nrequests = 0\n[grid]\n", "t.toml:2: 'experiment.requests' must be >= 1"},
+      {"[experiment]\nrequests = 0\n[grid]\n",
+       "t.toml:2: 'experiment.requests': '0' is out of range (1 to 100000000)"},
       {"[experiment]\nsample_interval = \"10\"\n[grid]\n", "t.toml:2: duration '10' needs a unit"},
       {"[experiment]\n[grid]\nmodels=[\"noop\", 3]\n", "t.toml:3: 'grid.models' must be a list"},
       {"[experiment]\n[other]\n", "t.toml:2: unknown section 'other'"},
@@ -246,14 +247,13 @@ TEST_F(StoreTest, RerunReplacesItsRequestsAndPowerSamples) {
   rerun.batches = {{0, 1, Nanos(2), Nanos(3)}, {1, 2, Nanos(3), Nanos(4)}};
   {
     ResultStore store(path, f, false);
-    store.save(all[0], fake_summary(all[0], 4), fake_trace(), {{Nanos(0), 3.f, 0}, {Nanos(1), 5.f, 0}},
-               {"cpu"});
+    store.save(all[0], fake_summary(all[0], 4), fake_trace(),
+               {{Nanos(0), 3.f, 0}, {Nanos(1), 5.f, 0}}, {"cpu"});
     store.save(all[1], fake_summary(all[1], 8), fake_trace(), {{Nanos(0), 7.f, 0}}, {"cpu"});
     store.save(all[0], fake_summary(all[0], 6), rerun, {{Nanos(0), 9.f, 0}}, {"cpu"});
   }
   EXPECT_EQ(stored_column(path, "requests", "id", all[0].index), (std::vector<double>{0, 1, 2}));
-  EXPECT_EQ(stored_column(path, "requests", "batch", all[0].index),
-            (std::vector<double>{0, 1, 1}));
+  EXPECT_EQ(stored_column(path, "requests", "batch", all[0].index), (std::vector<double>{0, 1, 1}));
   EXPECT_EQ(stored_column(path, "power", "watts", all[0].index), (std::vector<double>{9}));
   // The other configuration keeps its own rows.
   EXPECT_EQ(stored_column(path, "requests", "id", all[1].index), (std::vector<double>{0, 1}));
