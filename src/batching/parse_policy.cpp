@@ -70,10 +70,13 @@ std::size_t batch_size(std::string_view spec, std::string_view what, const std::
   return static_cast<std::size_t>(n);
 }
 
+// In 0 to kMaxDuration like every duration; the range message names `what` itself.
 Nanos duration(std::string_view spec, std::string_view what, const std::string& value) {
   if (!value.empty() && value[0] == '-') bad(spec, std::string(what) + " must not be negative");
   try {
-    return parse_duration(value);
+    return parse_duration(value, what);
+  } catch (const OutOfRangeError& e) {
+    bad(spec, e.what());
   } catch (const UsageError& e) {
     bad(spec, std::string(what) + ": " + e.what());
   }

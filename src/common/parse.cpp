@@ -29,14 +29,71 @@ std::vector<std::string> split(std::string_view text, char sep) {
   return parts;
 }
 
-double parse_double(std::string_view text, std::string_view what) {
-  std::string s(trim(text));
+namespace {
+
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::string duration_range() {
+  return "0 to " + std::to_string(kMaxDuration / std::chrono::hours(24)) + " days";
+}
+
+// Nanos of a count of `scale`-ns units, checked in double before llround: llround of a value
+// beyond int64 (or of NaN) is unspecified and came out as negative times.
+Nanos checked_nanos(double v, double scale, std::string_view what, std::string_view text) {
+  const double ns = v * scale;
+  if (!(v >= 0) || !(ns <= static_cast<double>(kMaxDuration.count()))) {
+    throw_out_of_range(what, text.empty() ? format_number(v) : text, duration_range());
+  }
+  return Nanos(std::llround(ns));
+}
+
+// The number `s` spells; only a syntax error throws. NaN, infinities and overflow (as +-HUGE_VAL)
+// come back as values, so that a ranged caller reports them as out of range.
+double any_number(const std::string& s, std::string_view what) {
   if (s.empty()) throw UsageError(std::string(what) + ": empty number");
   char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || errno == ERANGE || !std::isfinite(v)) {
+  const double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size()) {
     throw UsageError(std::string(what) + ": '" + s + "' is not a number");
+  }
+  return v;
+}
+
+}  // namespace
+
+void throw_out_of_range(std::string_view what, std::string_view text, std::string_view range) {
+  throw OutOfRangeError(std::string(what) + ": '" + std::string(text) + "' is out of range (" +
+                        std::string(range) + ")");
+}
+
+double parse_double(std::string_view text, std::string_view what) {
+  const std::string s(trim(text));
+  const double v = any_number(s, what);
+  if (!std::isfinite(v)) throw UsageError(std::string(what) + ": '" + s + "' is not a number");
+  return v;
+}
+
+double parse_double_in(std::string_view text, std::string_view what, double lo, double hi,
+                       std::string_view unit) {
+  const std::string s(trim(text));
+  return check_range(any_number(s, what), what, lo, hi, unit, s);
+}
+
+Nanos parse_seconds(std::string_view text, std::string_view what) {
+  const std::string s(trim(text));
+  return checked_nanos(any_number(s, what), 1e9, what, s);
+}
+
+double check_range(double v, std::string_view what, double lo, double hi, std::string_view unit,
+                   std::string_view text) {
+  if (!(v >= lo && v <= hi)) {
+    std::string range = format_number(lo) + " to " + format_number(hi);
+    if (!unit.empty()) range += " " + std::string(unit);
+    throw_out_of_range(what, text.empty() ? format_number(v) : text, range);
   }
   return v;
 }
@@ -53,7 +110,11 @@ int64_t parse_int(std::string_view text, std::string_view what) {
   return v;
 }
 
-Nanos parse_duration(std::string_view text) {
+Nanos seconds_to_nanos(double seconds, std::string_view what, std::string_view text) {
+  return checked_nanos(seconds, 1e9, what, text);
+}
+
+Nanos parse_duration(std::string_view text, std::string_view what) {
   std::string_view t = trim(text);
   size_t unit_at = t.size();
   while (unit_at > 0 && std::isalpha(static_cast<unsigned char>(t[unit_at - 1]))) --unit_at;
@@ -74,9 +135,8 @@ Nanos parse_duration(std::string_view text) {
     throw UsageError("duration '" + std::string(t) +
                      "' needs a unit: ns, us, ms, s or m (e.g. 250ms)");
   }
-  double v = parse_double(number, "duration '" + std::string(t) + "'");
-  if (v < 0) throw UsageError("duration '" + std::string(t) + "' is negative");
-  return Nanos(static_cast<int64_t>(std::llround(v * scale)));
+  const double v = any_number(std::string(trim(number)), "duration '" + std::string(t) + "'");
+  return checked_nanos(v, scale, what, t);
 }
 
 std::string format_duration(Nanos d) {

@@ -3,7 +3,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <set>
 #include <sstream>
@@ -15,6 +17,14 @@
 
 namespace gb {
 namespace {
+
+// Every request's schedule entry and timestamps stay in memory for the run: beyond 1e8 requests
+// that is gigabytes, and days of running at any rate the testbed sustains.
+constexpr int64_t kMaxRequests = 100'000'000;
+// The largest batch a policy may form (parse_policy.cpp): a bigger warm-up batch warms nothing.
+constexpr int64_t kMaxWarmupBatch = 65536;
+// A power threshold in watts; a whole server draws a few kW, so more is a slip of units.
+constexpr double kMaxPowerW = 100'000;
 
 [[noreturn]] void fail(const std::string& origin, const toml::node& node, const std::string& why) {
   throw UsageError(origin + ":" + std::to_string(node.source().begin.line) + ": " + why);
@@ -38,16 +48,59 @@ struct Reader {
     fail(origin, *node, "'" + key_name(key) + "' must be " + type);
   }
 
-  std::size_t count(const std::string& key, std::size_t fallback, int64_t min) const {
+  std::size_t count(const std::string& key, std::size_t fallback, int64_t min,
+                    int64_t max = std::numeric_limits<int64_t>::max()) const {
     int64_t v = static_cast<int64_t>(fallback);
     if (const toml::node* node = table.get(key)) {
       if (!node->is_integer()) fail(origin, *node, "'" + key_name(key) + "' must be an integer");
       v = *node->value<int64_t>();
-      if (v < min) {
-        fail(origin, *node, "'" + key_name(key) + "' must be >= " + std::to_string(min));
+      if (v < min || v > max) {
+        const std::string range = max == std::numeric_limits<int64_t>::max()
+                                      ? std::to_string(min) + " or more"
+                                      : std::to_string(min) + " to " + std::to_string(max);
+        ranged(*node,
+               [&] { throw_out_of_range("'" + key_name(key) + "'", std::to_string(v), range); });
       }
     }
     return static_cast<std::size_t>(v);
+  }
+
+  // A number in lo..hi (NaN and infinities are not), or `fallback` when the key is absent.
+  double number(const std::string& key, double fallback, double lo, double hi,
+                const char* unit) const {
+    double v = fallback;
+    if (get(key, v, "a number")) {
+      ranged(*table.get(key), [&] { check_range(v, "'" + key_name(key) + "'", lo, hi, unit); });
+    }
+    return v;
+  }
+
+  // Seconds in 0 to kMaxDuration, as Nanos.
+  Nanos seconds(const std::string& key, Nanos fallback) const {
+    double v = 0;
+    if (!get(key, v, "a number")) return fallback;
+    Nanos out{0};
+    ranged(*table.get(key), [&] { out = seconds_to_nanos(v, "'" + key_name(key) + "'"); });
+    return out;
+  }
+
+  // A duration string such as "10ms" in 0 to kMaxDuration, or `fallback` when absent.
+  Nanos duration(const std::string& key, Nanos fallback) const {
+    std::string text;
+    if (!get(key, text, "a duration string such as \"10ms\"")) return fallback;
+    Nanos out{0};
+    ranged(*table.get(key), [&] { out = parse_duration(text, "'" + key_name(key) + "'"); });
+    return out;
+  }
+
+  // Runs `check`, giving any UsageError it throws the file and line of `node`.
+  template <typename F>
+  void ranged(const toml::node& node, F check) const {
+    try {
+      check();
+    } catch (const UsageError& err) {
+      fail(origin, node, err.what());
+    }
   }
 
   template <typename T>
@@ -114,9 +167,9 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
                     "shuffle", "peak_threshold_w", "weights"});
   if (!e.get("name", f.name, "a string")) f.name = "experiment";
   RunSpec& b = f.base;
-  b.requests = e.count("requests", 8192, 1);
+  b.requests = e.count("requests", 8192, 1, kMaxRequests);
   b.warmup_batches = e.count("warmup_batches", 256, 0);
-  b.warmup_batch_size = e.count("warmup_batch_size", 32, 1);
+  b.warmup_batch_size = e.count("warmup_batch_size", 32, 1, kMaxWarmupBatch);
   f.repetitions = e.count("repetitions", 1, 1);
   b.seed = e.count("seed", 1, 0);
   e.get("device", b.device, "a string");
@@ -124,24 +177,11 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   e.get("images", b.images, "a string");
   e.get("weights", b.weights, "a string");
   e.get("shuffle", f.shuffle, "true or false");
-  e.get("peak_threshold_w", b.peak_threshold_w, "a number");
-  double idle = 5;
-  if (const toml::node* n = exp->get("idle_seconds")) {
-    if (auto v = n->value<double>()) {
-      idle = *v;
-    } else {
-      fail(origin, *n, "'experiment.idle_seconds' must be a number");
-    }
-    if (idle < 0) fail(origin, *n, "'experiment.idle_seconds' must be >= 0");
-  }
-  b.idle_duration = from_seconds(idle);
-  std::string interval;
-  if (e.get("sample_interval", interval, "a duration string such as \"10ms\"")) {
-    try {
-      b.sample_interval = parse_duration(interval);
-    } catch (const UsageError& err) {
-      fail(origin, *exp->get("sample_interval"), err.what());
-    }
+  b.peak_threshold_w = e.number("peak_threshold_w", b.peak_threshold_w, 0, kMaxPowerW, "W");
+  b.idle_duration = e.seconds("idle_seconds", std::chrono::seconds(5));
+  b.sample_interval = e.duration("sample_interval", b.sample_interval);
+  if (b.sample_interval.count() <= 0) {
+    fail(origin, *exp->get("sample_interval"), "'experiment.sample_interval' must be > 0");
   }
 
   Reader g{origin, *grid, "grid"};
@@ -151,8 +191,20 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   f.arrivals = g.list<std::string>("arrival", "strings");
   f.policies = g.list<std::string>("policies", "strings");
   const auto where = [&](const char* key) -> const toml::node& { return *grid->get(key); };
+  // Every rate-driven run must fit its requests into kMaxDuration; offline and trace runs ignore
+  // the rates. Random gaps can still overshoot a rate near the bound: generate_schedule checks.
+  const bool rated = std::any_of(f.arrivals.begin(), f.arrivals.end(),
+                                 [](const std::string& a) { return arrival_needs_rate(a); });
+  const double slowest = rated ? static_cast<double>(b.requests - 1) / to_seconds(kMaxDuration) : 0;
+  const std::string why = "requests/s: " + std::to_string(b.requests) +
+                          " requests must arrive within " +
+                          std::to_string(kMaxDuration / std::chrono::hours(24)) + " days";
   for (double r : f.rates) {
-    if (!(r > 0)) fail(origin, where("rates"), "'grid.rates' must all be > 0");
+    if (!(r > 0) && std::isfinite(r)) fail(origin, where("rates"), "'grid.rates' must all be > 0");
+    g.ranged(where("rates"), [&] {
+      check_range(r, "'grid.rates'", 0, kMaxRateHz, "requests/s");
+      check_range(r, "'grid.rates'", slowest, kMaxRateHz, why);
+    });
   }
   for (const std::string& a : f.arrivals) {
     try {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <random>
 
@@ -28,15 +29,21 @@ void parse_bursty(std::string_view text, ArrivalSpec& spec) {
     if (key == "on" || key == "off") {
       double r = 0;
       try {
-        r = parse_double(value, key);
+        r = parse_double_in(value, key, 0, kMaxRateHz, "requests/s");
+      } catch (const OutOfRangeError& e) {
+        bad_bursty(text, e.what());
       } catch (const UsageError&) {
         bad_bursty(text, key + " '" + value + "' is not a number of requests/s");
       }
-      if (!(r >= 0) || !std::isfinite(r)) bad_bursty(text, key + " must be >= 0");
       (key == "on" ? spec.on_rate_hz : spec.off_rate_hz) = r;
       (key == "on" ? on : off) = true;
     } else if (key == "on_time" || key == "off_time") {
-      const double t = to_seconds(parse_duration(value));
+      double t = 0;
+      try {
+        t = to_seconds(parse_duration(value, key));
+      } catch (const UsageError& e) {
+        bad_bursty(text, e.what());
+      }
       if (!(t > 0)) bad_bursty(text, key + " must be > 0");
       (key == "on_time" ? spec.on_mean_s : spec.off_mean_s) = t;
     } else {
@@ -47,32 +54,38 @@ void parse_bursty(std::string_view text, ArrivalSpec& spec) {
   if (on && !(spec.on_rate_hz > 0)) bad_bursty(text, "the on rate must be > 0");
 }
 
+// Past the > 0 check: NaN, infinities and rates above kMaxRateHz.
+void check_rate(double rate_hz) { check_range(rate_hz, "rate", 0, kMaxRateHz, "requests/s"); }
+
 std::vector<Nanos> read_trace(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw UsageError("trace '" + path + "' cannot be read");
   std::vector<Nanos> out;
   std::string line;
-  double t = 0;
+  double t = 0;  // seconds: gaps add up in double and round once, so rounding never drifts
   for (int no = 1; std::getline(in, line); ++no) {
     const std::string_view v = trim(line);
     if (v.empty() || v[0] == '#') continue;
+    const std::string where = "trace '" + path + "' line " + std::to_string(no);
     const bool gap = v[0] == '+';
     const std::string_view num = gap ? trim(v.substr(1)) : v;
-    double s = 0;
+    Nanos value{0};
     try {
       const bool has_unit = !num.empty() && std::isalpha(static_cast<unsigned char>(num.back()));
-      s = has_unit ? to_seconds(parse_duration(num)) : parse_double(num, "time");
+      value = has_unit ? parse_duration(num, where) : parse_seconds(num, where);
+    } catch (const OutOfRangeError&) {
+      throw;
     } catch (const UsageError&) {
-      throw UsageError("trace '" + path + "' line " + std::to_string(no) + ": '" + std::string(v) +
-                       "' is not a time in seconds");
+      throw UsageError(where + ": '" + std::string(v) + "' is not a time in seconds");
     }
-    const double next = gap ? t + s : s;
-    if (!std::isfinite(next) || (gap && s < 0) || (!out.empty() && next < t)) {
-      throw UsageError("trace '" + path + "' line " + std::to_string(no) +
-                       ": arrivals must not go back in time");
+    const double next = gap ? t + to_seconds(value) : to_seconds(value);
+    // Every gap is in range on its own; their sum need not be.
+    const Nanos at = gap ? seconds_to_nanos(next, where + ": arrival time") : value;
+    if (!out.empty() && at < out.back()) {
+      throw UsageError(where + ": arrivals must not go back in time");
     }
     t = next;
-    out.push_back(Nanos(std::llround(t * 1e9)));
+    out.push_back(at);
   }
   if (out.empty()) throw UsageError("trace '" + path + "' holds no arrivals");
   const Nanos first = out.front();
@@ -128,9 +141,10 @@ ArrivalSpec parse_arrival(std::string_view name, double rate_hz) {
                      "' (known: paper, constant, poisson, offline, bursty, trace:FILE)");
   }
   if (spec.kind == ArrivalSpec::Kind::kBursty && spec.on_rate_hz == 0) {
-    if (!(rate_hz > 0) || !std::isfinite(rate_hz)) {
+    if (!(rate_hz > 0) && std::isfinite(rate_hz)) {
       throw UsageError("rate must be > 0 requests/s for arrival 'bursty' (or give on= and off=)");
     }
+    check_rate(rate_hz);
     spec.rate_hz = rate_hz;
     spec.on_rate_hz = 2 * rate_hz;
     spec.off_rate_hz = rate_hz / 2;
@@ -143,9 +157,10 @@ ArrivalSpec parse_arrival(std::string_view name, double rate_hz) {
     return spec;
   }
   if (arrival_needs_rate(name)) {
-    if (!(rate_hz > 0) || !std::isfinite(rate_hz)) {
+    if (!(rate_hz > 0) && std::isfinite(rate_hz)) {
       throw UsageError("rate must be > 0 requests/s for arrival '" + std::string(name) + "'");
     }
+    check_rate(rate_hz);
     spec.rate_hz = rate_hz;
   }
   return spec;
@@ -161,6 +176,16 @@ std::vector<Nanos> generate_schedule(const ArrivalSpec& spec, std::size_t count,
   }
   std::vector<Nanos> schedule(count, Nanos(0));
   if (spec.kind == ArrivalSpec::Kind::kOffline || count == 0) return schedule;
+  // A slow rate or a long request count can push arrivals past kMaxDuration (and past int64 ns);
+  // only then is the message built.
+  const double max_s = to_seconds(kMaxDuration);
+  const auto at = [&](double t, std::size_t i) {
+    if (t <= max_s) return Nanos(std::llround(t * 1e9));
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g", spec.rate_hz);
+    return seconds_to_nanos(t, "arrival '" + spec.name() + "' at " + rate +
+                                   " requests/s: arrival time of request " + std::to_string(i + 1));
+  };
   if (spec.kind == ArrivalSpec::Kind::kBursty) {
     std::mt19937_64 rng(seed);
     bool on = true;
@@ -171,9 +196,11 @@ std::vector<Nanos> generate_schedule(const ArrivalSpec& spec, std::size_t count,
       const double gap = rate > 0 ? std::exponential_distribution<double>(rate)(rng) : INFINITY;
       if (t + gap <= state_end) {
         t += gap;  // memoryless: a gap cut by a state change is simply redrawn after it
-        schedule[i++] = Nanos(std::llround(t * 1e9));
+        schedule[i] = at(t, i);
+        ++i;
       } else {
         t = state_end;
+        at(t, i);  // throws once past the limit, so near-silent periods cannot loop for ever
         on = !on;
         state_end = t + (on ? on_len(rng) : off_len(rng));
       }
@@ -203,7 +230,7 @@ std::vector<Nanos> generate_schedule(const ArrivalSpec& spec, std::size_t count,
       case ArrivalSpec::Kind::kTrace:
         break;
     }
-    schedule[i] = Nanos(std::llround(t * 1e9));
+    schedule[i] = at(t, i);
   }
   return schedule;
 }

@@ -16,6 +16,9 @@
 //             after the previous arrival (+8ms); blank lines and lines starting with # are
 //             skipped. Times must not decrease. The first arrival is moved to time zero.
 // The first request arrives at time zero; request i arrives one gap after request i-1.
+//
+// Ranges (docs/workloads.md): rates are > 0 and at most kMaxRateHz, durations and trace times lie
+// in 0 to kMaxDuration (30 days), and so does every scheduled arrival; outside them, UsageError.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +29,10 @@
 #include "common/time.h"
 
 namespace gb {
+
+// The highest rate any arrival process takes: one request a nanosecond. Faster, gaps round to zero
+// in Nanos and the stream is offline in all but name.
+inline constexpr double kMaxRateHz = 1e9;
 
 struct ArrivalSpec {
   enum class Kind { kPaper, kConstant, kPoisson, kOffline, kBursty, kTrace };

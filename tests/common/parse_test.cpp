@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <functional>
+
 #include "common/errors.h"
 
 namespace gb {
@@ -24,6 +27,85 @@ TEST(ParseDuration, RejectsMissingUnitNegativeAndGarbage) {
   EXPECT_THROW(parse_duration("abcms"), UsageError);
   EXPECT_THROW(parse_duration("5h"), UsageError);
   EXPECT_THROW(parse_duration(""), UsageError);
+}
+
+// The message every out-of-range number gets, wherever it comes from.
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(ParseDuration, RejectsOverflowAndAnythingBeyondThirtyDays) {
+  // 1e30 s used to go through llround unchecked and come out as a negative timeout.
+  EXPECT_EQ(message_of([] { parse_duration("1e30s"); }),
+            "duration: '1e30s' is out of range (0 to 30 days)");
+  for (const char* text : {"1e10s", "2592000.5s", "43201m", "1e300min", "9.3e18ns", "1e16us"}) {
+    EXPECT_NE(message_of([&] { parse_duration(text); }).find("is out of range (0 to 30 days)"),
+              std::string::npos)
+        << text;
+  }
+  EXPECT_EQ(parse_duration("43200m"), std::chrono::hours(24 * 30));
+  EXPECT_EQ(parse_duration("2592000s"), std::chrono::hours(24 * 30));
+  EXPECT_EQ(kMaxDuration, std::chrono::hours(24 * 30));
+  EXPECT_EQ(message_of([] { parse_duration("-1ms"); }),
+            "duration: '-1ms' is out of range (0 to 30 days)");
+}
+
+TEST(ParseDuration, NamesWhatIsOutOfRangeAndKeepsSyntaxErrorsApart) {
+  EXPECT_EQ(message_of([] { parse_duration("1e400s", "timeout"); }),
+            "timeout: '1e400s' is out of range (0 to 30 days)");  // overflows a double
+  EXPECT_THROW(parse_duration("1e30s"), OutOfRangeError);
+  EXPECT_EQ(message_of([] { parse_duration("10", "timeout"); }),
+            "duration '10' needs a unit: ns, us, ms, s or m (e.g. 250ms)");
+  EXPECT_EQ(parse_duration(" 250 ms "), milliseconds(250));
+  EXPECT_EQ(parse_duration("43200m"), kMaxDuration);
+}
+
+TEST(SecondsToNanos, SameRangeAndWordingAsDurations) {
+  EXPECT_EQ(seconds_to_nanos(1.5, "idle"), milliseconds(1500));
+  EXPECT_EQ(seconds_to_nanos(0, "idle"), Nanos(0));
+  EXPECT_EQ(seconds_to_nanos(2592000, "idle"), kMaxDuration);
+  EXPECT_EQ(message_of([] { seconds_to_nanos(NAN, "idle"); }),
+            "idle: 'nan' is out of range (0 to 30 days)");
+  EXPECT_EQ(message_of([] { seconds_to_nanos(INFINITY, "idle"); }),
+            "idle: 'inf' is out of range (0 to 30 days)");
+  EXPECT_EQ(message_of([] { seconds_to_nanos(1e30, "idle"); }),
+            "idle: '1e+30' is out of range (0 to 30 days)");
+  EXPECT_EQ(message_of([] { seconds_to_nanos(-0.5, "idle", "-500ms"); }),
+            "idle: '-500ms' is out of range (0 to 30 days)");
+  EXPECT_THROW(seconds_to_nanos(2592000.001, "idle"), OutOfRangeError);
+}
+
+TEST(ParseSeconds, PlainNumbersOnly) {
+  EXPECT_EQ(parse_seconds("0.125", "t"), milliseconds(125));
+  EXPECT_EQ(parse_seconds(" 1e3 ", "t"), std::chrono::seconds(1000));
+  EXPECT_EQ(message_of([] { parse_seconds("1e10", "t"); }),
+            "t: '1e10' is out of range (0 to 30 days)");
+  EXPECT_EQ(message_of([] { parse_seconds("inf", "t"); }),
+            "t: 'inf' is out of range (0 to 30 days)");
+  EXPECT_EQ(message_of([] { parse_seconds("5ms", "t"); }), "t: '5ms' is not a number");
+  EXPECT_EQ(message_of([] { parse_seconds("", "t"); }), "t: empty number");
+}
+
+TEST(ParseNumbers, RangedDoublesCallNonFiniteValuesOutOfRange) {
+  EXPECT_DOUBLE_EQ(parse_double_in("2.5", "on", 0, 1e9, "requests/s"), 2.5);
+  EXPECT_DOUBLE_EQ(parse_double_in("1e9", "on", 0, 1e9, "requests/s"), 1e9);
+  for (const char* text : {"nan", "inf", "-inf", "1e400", "-1", "1e10"}) {
+    EXPECT_EQ(message_of([&] { parse_double_in(text, "on", 0, 1e9, "requests/s"); }),
+              std::string("on: '") + text + "' is out of range (0 to 1e+09 requests/s)");
+  }
+  EXPECT_EQ(message_of([] { parse_double_in("fast", "on", 0, 1, ""); }),
+            "on: 'fast' is not a number");
+  // Unranged, a non-finite value is still simply not a number.
+  EXPECT_EQ(message_of([] { parse_double("inf", "x"); }), "x: 'inf' is not a number");
+  EXPECT_EQ(message_of([] { check_range(NAN, "w", 0, 100, "W"); }),
+            "w: 'nan' is out of range (0 to 100 W)");
+  EXPECT_EQ(message_of([] { check_range(7, "n", 1, 5, ""); }), "n: '7' is out of range (1 to 5)");
+  EXPECT_DOUBLE_EQ(check_range(5, "n", 1, 5, ""), 5);
 }
 
 TEST(FormatDuration, RoundTripsThroughParse) {

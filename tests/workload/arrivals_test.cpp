@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include "common/errors.h"
 #include "test_paths.h"
@@ -102,6 +103,76 @@ TEST(Arrivals, TraceFileWithTimesAndGaps) {
   EXPECT_THROW(parse_arrival("trace:" + path, 0), UsageError);
   EXPECT_THROW(parse_arrival("trace:" + (dir / "absent").string(), 0), UsageError);
   std::filesystem::remove_all(dir);
+}
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+TEST(Arrivals, TraceTimesBeyondThirtyDaysAreOutOfRangeNamingFileAndLine) {
+  const auto dir = testing::scratch_dir("trace-range");
+  const std::string path = (dir / "t.txt").string();
+  const auto read = [&] { parse_arrival("trace:" + path, 0); };
+  // 1e10 s is 1e19 ns: it used to overflow int64 into negative arrival times.
+  std::ofstream(path) << "0\n1e10\n";
+  EXPECT_EQ(message_of(read), "trace '" + path + "' line 2: '1e10' is out of range (0 to 30 days)");
+  std::ofstream(path) << "0\n# late\n1e30s\n";
+  EXPECT_EQ(message_of(read),
+            "trace '" + path + "' line 3: '1e30s' is out of range (0 to 30 days)");
+  // Each gap is within range; their sum is not.
+  std::ofstream(path) << "0\n+2000000\n+2000000\n";
+  EXPECT_EQ(message_of(read),
+            "trace '" + path + "' line 3: arrival time: '4e+06' is out of range (0 to 30 days)");
+  std::ofstream(path) << "1\n+1e300\n";
+  EXPECT_NE(message_of(read).find("line 2: '1e300' is out of range (0 to 30 days)"),
+            std::string::npos);
+  std::ofstream(path) << "0\n2592000\n";  // exactly 30 days: the longest trace allowed
+  EXPECT_EQ(generate_schedule(parse_arrival("trace:" + path, 0), 2, 1).back(),
+            std::chrono::hours(24 * 30));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Arrivals, RatesAndBurstyPeriodsAreRangeChecked) {
+  EXPECT_EQ(message_of([] { parse_arrival("poisson", 2e9); }),
+            "rate: '2e+09' is out of range (0 to 1e+09 requests/s)");
+  EXPECT_NE(message_of([] { parse_arrival("paper", INFINITY); }).find("rate"), std::string::npos);
+  EXPECT_EQ(message_of([] { parse_arrival("bursty:on=1e30,off=0", 0); }),
+            "arrival 'bursty:on=1e30,off=0': on: '1e30' is out of range (0 to 1e+09 requests/s)");
+  EXPECT_EQ(message_of([] { parse_arrival("bursty:on=10,off=inf", 0); }),
+            "arrival 'bursty:on=10,off=inf': off: 'inf' is out of range (0 to 1e+09 requests/s)");
+  EXPECT_EQ(message_of([] { parse_arrival("bursty:on=10,off=0,on_time=1e30s", 0); }),
+            "arrival 'bursty:on=10,off=0,on_time=1e30s': on_time: '1e30s' is out of range (0 to 30 "
+            "days)");
+  EXPECT_NE(message_of([] {
+              parse_arrival("bursty:on=10,off=1,off_time=43201m", 0);
+            }).find("off_time: '43201m' is out of range"),
+            std::string::npos);
+}
+
+TEST(Arrivals, SchedulesLongerThanThirtyDaysAreRejectedNotOverflowed) {
+  // A gap of 1e12 s used to reach llround unchecked.
+  const ArrivalSpec slow = parse_arrival("constant", 1e-12);
+  EXPECT_EQ(message_of([&] { generate_schedule(slow, 2, 1); }),
+            "arrival 'constant' at 1e-12 requests/s: arrival time of request 2: '1e+12' is out of "
+            "range (0 to 30 days)");
+  EXPECT_EQ(generate_schedule(slow, 1, 1), std::vector<Nanos>{Nanos(0)});
+  // One request every 1e6 s: the fourth would arrive on day 34.7.
+  const ArrivalSpec daily = parse_arrival("constant", 1e-6);
+  EXPECT_EQ(message_of([&] { generate_schedule(daily, 8, 1); }),
+            "arrival 'constant' at 1e-06 requests/s: arrival time of request 4: '3e+06' is out of "
+            "range (0 to 30 days)");
+  EXPECT_THROW(generate_schedule(parse_arrival("paper", 1e-6), 8, 1), UsageError);
+  EXPECT_THROW(generate_schedule(parse_arrival("poisson", 1e-9), 3, 1), UsageError);
+  // Almost silent on periods: the stream drifts past 30 days instead of looping for ever.
+  EXPECT_THROW(generate_schedule(parse_arrival("bursty:on=1e-9,off=0", 0), 2, 1), UsageError);
+  // 30 days at one request a second fits.
+  EXPECT_EQ(generate_schedule(parse_arrival("constant", 1), 2592001, 1).back(),
+            std::chrono::hours(24 * 30));
 }
 
 TEST(Arrivals, BadInput) {
