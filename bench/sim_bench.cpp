@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <map>
 
-#include "experiment/experiment_file.h"
+#include "results/experiment_file.h"
 #include "sim/simulator.h"
 
 int main(int argc, char** argv) {

@@ -10,11 +10,11 @@
 #include "common/errors.h"
 #include "common/files.h"
 #include "common/parse.h"
-#include "experiment/machine.h"
 #include "experiment/session.h"
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
 #include "models/classifier.h"
+#include "results/machine.h"
 #include "terminal.h"
 
 namespace gb::cli {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "experiment/experiment_file.h"
 #include "profile/profile.h"
+#include "results/experiment_file.h"
 
 namespace gb::cli {
 

@@ -9,10 +9,10 @@
 
 #include "common/errors.h"
 #include "common/files.h"
-#include "experiment/aggregate.h"
-#include "experiment/result_folder.h"
-#include "experiment/result_store.h"
 #include "models/model_info.h"
+#include "results/aggregate.h"
+#include "results/result_folder.h"
+#include "results/result_store.h"
 
 namespace gb {
 namespace fs = std::filesystem;

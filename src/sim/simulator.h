@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "batching/policy.h"
-#include "experiment/run_spec.h"
-#include "experiment/summary.h"
+#include "results/run_spec.h"
+#include "results/summary.h"
 #include "runtime/run_trace.h"
 #include "sim/service_sampler.h"
 #include "sim/validation.h"

@@ -10,8 +10,8 @@
 #include <fstream>
 
 #include "command_runner.h"
-#include "experiment/experiment_file.h"
-#include "experiment/result_store.h"
+#include "results/experiment_file.h"
+#include "results/result_store.h"
 #include "test_paths.h"
 
 namespace {

@@ -13,7 +13,7 @@
 #include "energy/meters.h"
 #include "energy/nvml_meter.h"
 #include "energy/sampler.h"
-#include "experiment/energy_account.h"
+#include "results/energy_account.h"
 #include "test_paths.h"
 
 namespace gb {

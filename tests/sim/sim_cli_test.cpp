@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "command_runner.h"
-#include "experiment/result_store.h"
 #include "profile/profile.h"
+#include "results/result_store.h"
 #include "test_paths.h"
 
 namespace {

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "energy/sampler.h"
-#include "experiment/experiment_file.h"
-#include "experiment/summary.h"
+#include "results/experiment_file.h"
+#include "results/summary.h"
 #include "runtime/run_trace.h"
 
 namespace gb {

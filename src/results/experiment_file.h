@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment/run_spec.h"
+#include "results/run_spec.h"
 
 namespace gb {
 

@@ -1,4 +1,4 @@
-#include "experiment/experiment_file.h"
+#include "results/experiment_file.h"
 
 #include <toml++/toml.h>
 

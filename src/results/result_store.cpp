@@ -1,4 +1,4 @@
-#include "experiment/result_store.h"
+#include "results/result_store.h"
 
 #include <filesystem>
 

@@ -10,9 +10,9 @@
 
 #include "common/errors.h"
 #include "common/statistics.h"
-#include "experiment/aggregate.h"
-#include "experiment/experiment_file.h"
-#include "experiment/result_store.h"
+#include "results/aggregate.h"
+#include "results/experiment_file.h"
+#include "results/result_store.h"
 #include "test_paths.h"
 
 namespace gb {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "experiment/result_store.h"
+#include "results/result_store.h"
 
 namespace gb {
 

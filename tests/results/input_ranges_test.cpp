@@ -7,7 +7,7 @@
 
 #include "batching/policy.h"
 #include "common/errors.h"
-#include "experiment/experiment_file.h"
+#include "results/experiment_file.h"
 
 namespace gb {
 namespace {

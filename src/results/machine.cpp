@@ -1,4 +1,4 @@
-#include "experiment/machine.h"
+#include "results/machine.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>

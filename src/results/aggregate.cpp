@@ -1,11 +1,11 @@
-#include "experiment/aggregate.h"
+#include "results/aggregate.h"
 
 #include <fstream>
 #include <map>
 
 #include "common/errors.h"
 #include "common/statistics.h"
-#include "experiment/result_folder.h"
+#include "results/result_folder.h"
 
 namespace gb {
 

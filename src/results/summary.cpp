@@ -1,4 +1,4 @@
-#include "experiment/summary.h"
+#include "results/summary.h"
 
 #include <algorithm>
 #include <cmath>

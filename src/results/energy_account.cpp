@@ -1,4 +1,4 @@
-#include "experiment/energy_account.h"
+#include "results/energy_account.h"
 
 namespace gb {
 

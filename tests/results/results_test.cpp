@@ -5,9 +5,9 @@
 
 #include "common/errors.h"
 #include "energy/cpu_estimator.h"
-#include "experiment/energy_account.h"
-#include "experiment/result_folder.h"
-#include "experiment/summary.h"
+#include "results/energy_account.h"
+#include "results/result_folder.h"
+#include "results/summary.h"
 #include "test_paths.h"
 
 namespace gb {

@@ -1,4 +1,4 @@
-#include "experiment/result_folder.h"
+#include "results/result_folder.h"
 
 #include <fmt/format.h>
 #include <unistd.h>

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "energy/sampler.h"
-#include "experiment/summary.h"
+#include "results/summary.h"
 #include "runtime/run_trace.h"
 
 namespace gb {

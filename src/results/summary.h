@@ -11,8 +11,8 @@
 
 #include "common/statistics.h"
 #include "energy/sampler.h"
-#include "experiment/energy_account.h"
-#include "experiment/run_spec.h"
+#include "results/energy_account.h"
+#include "results/run_spec.h"
 #include "runtime/run_trace.h"
 
 namespace gb {
