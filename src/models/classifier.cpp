@@ -104,15 +104,6 @@ const std::map<std::string, Factory, std::less<>>& factories() {
   return table;
 }
 
-bool looks_like_path(const std::string& s) {
-  const auto ends_with = [&](std::string_view suffix) {
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix.data(), suffix.size()) == 0;
-  };
-  return s.find('/') != std::string::npos || ends_with(".pt") || ends_with(".pth") ||
-         ends_with(".ts") || std::filesystem::is_regular_file(s);
-}
-
 torch::jit::Module load_script(const std::string& path) {
   if (!std::filesystem::is_regular_file(path)) {
     throw UsageError("model file '" + path + "' does not exist");
@@ -176,13 +167,9 @@ std::unique_ptr<Classifier> make_classifier(const std::string& name_or_path, uin
     torch::NoGradGuard no_grad;  // initialisation writes parameters in place
     return std::make_unique<NativeClassifier>(name_or_path, it->second());
   }
-  if (looks_like_path(name_or_path)) {
-    return std::make_unique<TorchScriptClassifier>(name_or_path, load_script(name_or_path));
-  }
-  std::string known;
-  for (const ModelInfo& m : builtin_models()) known += m.name + ", ";
-  throw UsageError("unknown model '" + name_or_path + "' (known: " + known +
-                   "noop, or a TorchScript file such as model.pt)");
+  const ModelRef ref = parse_model(name_or_path);
+  if (!ref.is_file()) throw UsageError("model '" + name_or_path + "' is not loaded by libtorch");
+  return std::make_unique<TorchScriptClassifier>(name_or_path, load_script(name_or_path));
 }
 
 void load_weights(Classifier& model, const std::string& file) {

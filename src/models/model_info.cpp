@@ -1,5 +1,9 @@
 #include "models/model_info.h"
 
+#include <filesystem>
+
+#include "common/errors.h"
+
 namespace gb {
 
 const std::vector<ModelInfo>& builtin_models() {
@@ -32,6 +36,22 @@ const ModelInfo* find_builtin(std::string_view name) {
     if (m.name == name) return &m;
   }
   return nullptr;
+}
+
+ModelRef parse_model(std::string_view text) {
+  const std::string name(text);
+  if (name == "noop") return {ModelRef::Kind::kNoop, name};
+  if (find_builtin(name)) return {ModelRef::Kind::kBuiltin, name};
+  if (name.find('/') != std::string::npos || name.find('.') != std::string::npos) {
+    if (!std::filesystem::is_regular_file(name)) {
+      throw UsageError("model file '" + name + "' does not exist");
+    }
+    return {ModelRef::Kind::kFile, name};
+  }
+  std::string known;
+  for (const ModelInfo& m : builtin_models()) known += m.name + ", ";
+  throw UsageError("unknown model '" + name + "' (known: " + known +
+                   "noop, or a TorchScript file such as model.pt)");
 }
 
 }  // namespace gb

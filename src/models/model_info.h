@@ -24,4 +24,19 @@ struct ModelInfo {
 const std::vector<ModelInfo>& builtin_models();
 const ModelInfo* find_builtin(std::string_view name);  // nullptr if unknown
 
+// A model as the user names it, classified by the one rule every command and the model loader
+// share: "noop" is the no-op model (no decoding, no inference); a name in the built-in table is
+// that architecture; anything holding a '/' or a '.' is a TorchScript file and must exist as a
+// regular file; anything else is an unknown name.
+struct ModelRef {
+  enum class Kind { kBuiltin, kNoop, kFile };
+  Kind kind = Kind::kBuiltin;
+  std::string name;  // as given: the built-in's name, "noop", or the file's path
+
+  bool is_file() const { return kind == Kind::kFile; }
+  bool is_noop() const { return kind == Kind::kNoop; }
+};
+// UsageError "unknown model 'X' (known: ...)" or "model file 'X' does not exist".
+ModelRef parse_model(std::string_view text);
+
 }  // namespace gb
