@@ -3,21 +3,18 @@
 #include <ATen/Parallel.h>
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "batching/policy.h"
 #include "commands.h"
 #include "common/errors.h"
 #include "common/parse.h"
 #include "common/version.h"
-#include "energy/meters.h"
-#include "experiment/session.h"
-#include "inference/image_set.h"
-#include "inference/model_executor.h"
-#include "models/classifier.h"
+#include "experiment/campaign.h"
+#include "experiment/preflight.h"
+#include "experiment/sinks.h"
+#include "models/model_info.h"
 #include "profile/profile.h"
+#include "progress.h"
 #include "results/machine.h"
-#include "results/result_folder.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
 
@@ -38,58 +35,39 @@ struct RunArgs {
   bool no_traces = false;
 };
 
-void check_model_name(const std::string& model) {
-  if (model == "noop" || find_builtin(model)) return;
-  const bool looks_like_file =
-      model.find('/') != std::string::npos || model.find('.') != std::string::npos;
-  if (looks_like_file) {
-    if (!std::filesystem::is_regular_file(model)) {
-      throw UsageError("model file '" + model + "' does not exist");
-    }
-    return;
-  }
-  std::string known;
-  for (const ModelInfo& m : builtin_models()) known += m.name + ", ";
-  throw UsageError("unknown model '" + model + "' (known: " + known +
-                   "noop, or a TorchScript file such as model.pt)");
-}
-
-std::vector<RunSpec> expand(RunArgs& a) {
+// The command line as an experiment grid: one model and one arrival, rates x policies, expanded
+// by the same rule as an experiment file (so the order and the canonical policies agree).
+std::vector<Configuration> configurations(RunArgs& a) {
   RunSpec& b = a.base;
   if (a.requests <= 0)
     throw UsageError("--requests must be > 0, got " + std::to_string(a.requests));
   if (a.warmup_batches < 0) throw UsageError("--warmup-batches must be >= 0");
   if (a.warmup_batch_size <= 0) throw UsageError("--warmup-batch-size must be > 0");
-  if (!(a.idle_seconds >= 0)) throw UsageError("--idle-seconds must be >= 0");
   b.requests = static_cast<std::size_t>(a.requests);
   b.warmup_batches = static_cast<std::size_t>(a.warmup_batches);
   b.warmup_batch_size = static_cast<std::size_t>(a.warmup_batch_size);
-  b.sample_interval = parse_duration(a.sample_interval);
+  b.sample_interval = parse_duration(a.sample_interval, "--sample-interval");
   if (b.sample_interval.count() <= 0) throw UsageError("--sample-interval must be > 0");
-  b.idle_duration = from_seconds(a.idle_seconds);
-  check_model_name(b.model);
-  // Validate all before running any; slo and offline need the profile's costs.
+  b.idle_duration = seconds_to_nanos(a.idle_seconds, "--idle-seconds");
+  parse_model(b.model);
+  for (double rate : a.rates) parse_arrival(b.arrival, rate);
+  ExperimentFile grid;
+  grid.base = b;
+  grid.models = {b.model};
+  grid.arrivals = {b.arrival};
+  grid.rates = a.rates;
+  grid.policies = a.policies;
+  std::vector<Configuration> configs = expand(grid);
+  // slo and offline need the profile's costs: checked here, before anything runs.
   const auto costs = load_costs(b.profile, b.model);
-  for (const std::string& p : a.policies) parse_policy(p, costs);
-  if (!arrival_needs_rate(b.arrival)) a.rates = {0};
-  std::vector<RunSpec> specs;
-  for (double rate : a.rates) {
-    parse_arrival(b.arrival, rate);
-    for (const std::string& policy : a.policies) {
-      RunSpec s = b;
-      s.rate_hz = rate;
-      s.policy = policy;
-      specs.push_back(s);
-    }
-  }
-  return specs;
+  for (const Configuration& c : configs) parse_policy(c.spec.policy, costs);
+  return configs;
 }
 
 std::string fmt_ms(double seconds) { return fmt::format("{:.1f}", seconds * 1e3); }
 std::string fmt_sig(double v) { return fmt::format("{:.4g}", v); }
 
-void print_results(const std::vector<RunSummary>& results, const ExperimentSession& session,
-                   const std::string& out_dir) {
+void print_results(const std::vector<RunSummary>& results, const std::string& out_dir) {
   if (results.empty()) return;
   const RunSummary& first = results.front();
   const bool has_idle = first.energy.idle_power_w().has_value();
@@ -123,10 +101,9 @@ void print_results(const std::vector<RunSummary>& results, const ExperimentSessi
     t.rows.push_back(row);
   }
   const std::string method = first.energy.method();
-  std::string out =
-      fmt::format("\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n",
-                  kVersion, first.spec.model, session.device_name(), first.spec.arrival,
-                  first.requests, session.images_source());
+  std::string out = fmt::format(
+      "\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n", kVersion,
+      first.spec.model, first.device_name, first.spec.arrival, first.requests, first.images_source);
   out += t.render();
   out += fmt::format("\nenergy method: {}{}\n", method,
                      method.find("estimate") != std::string::npos
@@ -148,42 +125,14 @@ void print_results(const std::vector<RunSummary>& results, const ExperimentSessi
 }
 
 int run_command(RunArgs& a) {
-  std::vector<RunSpec> specs = expand(a);
+  const std::vector<Configuration> configs = configurations(a);
   if (a.threads > 0) at::set_num_threads(a.threads);
-  // Validate everything that can fail on input before anything is created on disk.
-  if (a.base.model != "noop") {
-    parse_device(a.base.device);
-    if (!a.base.images.empty()) ImageSet::from_folder(a.base.images);
-  }
-  open_meters(meter_options(a.base));  // an unknown or unusable meter is bad input too
+  preflight(configs);
   ResultFolder folder(a.out);
   folder.add_machine(describe_machine(a.base.powercap_root));
-  std::size_t max_batch = 1;
-  for (const RunSpec& s : specs) max_batch = std::max(max_batch, policy_max_batch(s.policy));
-
-  status(fmt::format("greenbatch: loading {} on {}", a.base.model, a.base.device));
-  ExperimentSession session(a.base, max_batch, [](const std::string& m) { status("  " + m); });
-
-  std::vector<RunSummary> results;
-  for (std::size_t k = 0; k < specs.size(); ++k) {
-    const RunSpec& spec = specs[k];
-    const std::string label = fmt::format(
-        "[{}/{}] {} {} at {}", k + 1, specs.size(), spec.model, spec.policy,
-        arrival_needs_rate(spec.arrival) ? fmt::format("{:g}/s", spec.rate_hz) : spec.arrival);
-    if (!stderr_is_tty()) status("  running " + label);
-    RunOutcome outcome = session.run(spec, [&](std::size_t done, std::size_t total, double sec) {
-      show_progress(fmt::format("  {}  {}/{} requests  {:.1f}s", label, done, total, sec));
-    });
-    finish_progress();
-    outcome.summary.run_id = folder.next_run_id();
-    folder.append(outcome.summary, outcome.trace, outcome.samples, session.domains(), !a.no_traces);
-    if (!outcome.summary.complete) {
-      throw RunError(fmt::format("{}; what was measured until then is in {} as {} (complete=false)",
-                                 outcome.summary.incomplete_reason, a.out, outcome.summary.run_id));
-    }
-    results.push_back(std::move(outcome.summary));
-  }
-  print_results(results, session, a.out);
+  FolderSink sink(folder, !a.no_traces);
+  run_campaign(configs, sink, progress_options(configs));
+  print_results(sink.summaries(), a.out);
   return 0;
 }
 

@@ -7,12 +7,12 @@
 
 #include "commands.h"
 #include "common/errors.h"
-#include "common/files.h"
-#include "common/parse.h"
-#include "experiment/session.h"
-#include "profiles.h"
+#include "experiment/campaign.h"
+#include "experiment/preflight.h"
+#include "experiment/sinks.h"
+#include "progress.h"
+#include "results/attach_profiles.h"
 #include "results/experiment_file.h"
-#include "results/result_folder.h"
 #include "results/result_store.h"
 #include "sim/simulator.h"
 #include "sim/validation.h"
@@ -34,7 +34,7 @@ struct SimulateArgs {
 int simulate_command(SimulateArgs& a) {
   const ExperimentFile experiment = load_experiment(a.file);
   std::vector<Configuration> configs = expand(experiment);
-  const auto profiles = attach_profiles(configs, a.profiles, true);
+  const auto profiles = gb::attach_profiles(configs, a.profiles, true);
 
   const fs::path store_path = fs::path(a.out) / "results.sqlite";
   if (fs::exists(store_path)) {
@@ -106,10 +106,6 @@ struct ValidateArgs {
   double energy_target = 10, latency_target = 15;  // %
 };
 
-ValidationFigures figures_of(const RunSummary& s) {
-  return {s.energy_per_image_j(), s.response_s.p99, s.response_s.max};
-}
-
 int validate_command(ValidateArgs& a) {
   // Fail before minutes of real runs, not after them.
   if (!a.csv.empty()) {
@@ -120,58 +116,18 @@ int validate_command(ValidateArgs& a) {
     if (fs::is_directory(a.csv)) throw UsageError("--csv: '" + a.csv + "' is a folder");
   }
   ExperimentFile experiment = load_experiment(a.file);
-  // Repetitions stay consecutive in the canonical order, so configuration index / R names the
-  // configuration a repetition belongs to; drift is handled by running them in rounds instead.
+  // Repetitions stay consecutive in the canonical order (ValidationSink groups by index / R);
+  // drift is handled by running them in rounds instead.
   experiment.repetitions = a.repetitions;
   experiment.shuffle = false;
   std::vector<Configuration> configs = expand(experiment);
-  const auto profiles = attach_profiles(configs, a.profiles, true);
-  open_meters(meter_options(configs.front().spec));
-
+  const auto profiles = gb::attach_profiles(configs, a.profiles, true);
+  preflight(configs);
+  ValidationSink sink(profiles, configs.size(),
+                      {a.repetitions, a.draws, a.mean_service, a.adjust_speed, a.csv});
+  run_campaign(configs, sink, progress_options(configs, /*rounds=*/true));
+  const auto& pairs = sink.pairs();
   const std::size_t reps = a.repetitions;
-  // Every run's own figures, for analysis beyond the medians. Rewritten whole after each run, so
-  // an interrupted validate keeps the runs it finished, each row complete.
-  std::string csv =
-      "model,arrival,rate_hz,policy,repetition,seed,speed,real_energy_per_image_j,"
-      "sim_energy_per_image_j,real_p99_s,sim_p99_s,real_max_s,sim_max_s\n";
-  std::vector<std::vector<ValidationPair>> pairs(configs.size() / reps);
-  std::size_t done = 0;
-  for (const ModelGroup& g : group_by_model(configs)) {
-    status(
-        fmt::format("loading {} on {}", configs[g.begin].spec.model, configs[g.begin].spec.device));
-    ExperimentSession session(configs[g.begin].spec, g.max_batch,
-                              [](const std::string& m) { status("  " + m); });
-    // Rounds within the model: every configuration's r-th run before any's (r+1)-th, so a machine
-    // whose speed drifts over minutes spreads the drift over the model's configurations alike.
-    for (std::size_t rep = 0; rep < reps; ++rep) {
-      for (std::size_t i = g.begin; i < g.end; ++i) {
-        if (configs[i].repetition != rep) continue;
-        const RunSpec& spec = configs[i].spec;
-        const std::string rate =
-            arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "";
-        const std::string label = fmt::format("[{}/{}] {} {} {}{}, run {}/{}", ++done,
-                                              configs.size(), spec.model, spec.policy, spec.arrival,
-                                              rate.empty() ? "" : " " + rate + "/s", rep + 1, reps);
-        if (!stderr_is_tty()) status("  " + label);
-        const RunOutcome real = session.run(spec, [&](std::size_t n, std::size_t total, double) {
-          show_progress(fmt::format("  {}  {}/{}", label, n, total));
-        });
-        finish_progress();
-        const ServiceProfile& profile = profiles.at(spec.model);
-        ValidationPair p;
-        p.speed = observed_speed(real.trace, profile);
-        p.real = figures_of(real.summary);
-        p.simulated = predict(spec, profile, a.draws, a.mean_service, a.adjust_speed ? p.speed : 1);
-        pairs[configs[i].index / reps].push_back(p);
-        csv += fmt::format("{},{},{},{},{},{},{:.6g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n",
-                           csv_cell(spec.model), csv_cell(spec.arrival), rate,
-                           csv_cell(spec.policy), rep, spec.seed, p.speed,
-                           p.real.energy_per_image_j, p.simulated.energy_per_image_j, p.real.p99_s,
-                           p.simulated.p99_s, p.real.max_s, p.simulated.max_s);
-        if (!a.csv.empty()) write_file_atomically(a.csv, csv);
-      }
-    }
-  }
 
   Table t;
   t.header = {"model", "arrival", "rate/s",        "policy", "speed", "energy/img real",

@@ -5,25 +5,20 @@
 
 #include <csignal>
 #include <filesystem>
-#include <map>
 
-#include "batching/policy.h"
 #include "commands.h"
 #include "common/errors.h"
 #include "common/parse.h"
-#include "energy/meters.h"
-#include "experiment/session.h"
-#include "inference/image_set.h"
-#include "inference/model_executor.h"
-#include "models/classifier.h"
-#include "profiles.h"
+#include "experiment/campaign.h"
+#include "experiment/preflight.h"
+#include "experiment/sinks.h"
+#include "progress.h"
 #include "results/aggregate.h"
+#include "results/attach_profiles.h"
 #include "results/experiment_file.h"
 #include "results/machine.h"
-#include "results/result_folder.h"
 #include "results/result_store.h"
 #include "terminal.h"
-#include "workload/arrivals.h"
 
 namespace gb::cli {
 namespace fs = std::filesystem;
@@ -45,41 +40,6 @@ std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
   const int64_t n = parse_int(text.substr(slash + 1), "--shard count");
   if (n < 1 || i < 0 || i >= n) throw UsageError("--shard " + text + ": need 0 <= i < N");
   return {static_cast<std::size_t>(i), static_cast<std::size_t>(n)};
-}
-
-std::string fmt_eta(double seconds) {
-  if (seconds < 90) return fmt::format("{:.0f}s", seconds);
-  if (seconds < 5400) return fmt::format("{:.0f}min", seconds / 60);
-  return fmt::format("{:.1f}h", seconds / 3600);
-}
-
-// Nominal length of a configuration: its arrival span (what dominates on a paced stream).
-double nominal_seconds(const RunSpec& s) {
-  if (s.arrival == "offline") return 1.0;
-  const ArrivalSpec a = parse_arrival(s.arrival, s.rate_hz);
-  if (a.kind == ArrivalSpec::Kind::kTrace) {
-    return to_seconds(generate_schedule(a, s.requests, s.seed).back());
-  }
-  return static_cast<double>(s.requests) / a.rate_hz;
-}
-
-void validate(const std::vector<Configuration>& configs) {
-  std::map<std::string, bool> seen;
-  for (const Configuration& c : configs) {
-    if (seen[c.spec.model]) continue;
-    seen[c.spec.model] = true;
-    if (c.spec.model != "noop" && !find_builtin(c.spec.model) &&
-        !fs::is_regular_file(c.spec.model)) {
-      make_classifier(c.spec.model, 0);  // throws the standard unknown-model message
-    }
-  }
-  if (configs.empty()) return;
-  const RunSpec& b = configs.front().spec;
-  if (b.model != "noop" || seen.size() > 1) {
-    parse_device(b.device);
-    if (!b.images.empty()) ImageSet::from_folder(b.images);
-  }
-  open_meters(meter_options(b));
 }
 
 struct SweepArgs {
@@ -105,11 +65,10 @@ int sweep_command(const SweepArgs& a) {
     throw UsageError("--fresh deletes every stored configuration in '" + a.out +
                      "'; add --yes to confirm");
   }
-  validate(configs);
+  preflight(configs);
   fs::create_directories(a.out);
   ResultStore store((fs::path(a.out) / store_name).string(), experiment, a.fresh);
-  store.add_machine(describe_machine(configs.empty() ? "/sys/class/powercap"
-                                                     : configs.front().spec.powercap_root));
+  store.add_machine(describe_machine(experiment.base.powercap_root));
   const std::set<std::size_t> done = store.completed();
   std::vector<Configuration> todo;
   for (const Configuration& c : configs) {
@@ -120,69 +79,13 @@ int sweep_command(const SweepArgs& a) {
                      a.out, store_name));
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
-
-  double nominal_left = 0;
-  for (const Configuration& c : todo) nominal_left += nominal_seconds(c.spec);
-  double nominal_done = 0, actual_done = 0;
-  const auto sweep_start = SteadyClock::now();
-  std::size_t k = 0;
-  for (const ModelGroup& g : group_by_model(todo)) {
-    status(fmt::format("loading {} on {}", todo[g.begin].spec.model, todo[g.begin].spec.device));
-    ExperimentSession session(todo[g.begin].spec, g.max_batch,
-                              [](const std::string& m) { status("  " + m); });
-    for (std::size_t j = g.begin; j < g.end; ++j) {
-      const Configuration& c = todo[j];
-      ++k;
-      const double nominal = nominal_seconds(c.spec);
-      const double pace = nominal_done > 0 ? actual_done / nominal_done : 1.0;
-      const std::string label = fmt::format(
-          "[{}/{}] {} {} {} {}", k, todo.size(), c.spec.model, c.spec.policy, c.spec.arrival,
-          arrival_needs_rate(c.spec.arrival) ? fmt::format("{:g}/s", c.spec.rate_hz) : "");
-      if (!stderr_is_tty()) status("  " + label);
-      const auto t0 = SteadyClock::now();
-      RunOutcome outcome = session.run(c.spec, [&](std::size_t n, std::size_t total, double sec) {
-        const double config_eta = std::max(0.0, nominal * pace - sec);
-        show_progress(fmt::format("  {}  {}/{}  config ETA {}  sweep ETA {}", label, n, total,
-                                  fmt_eta(config_eta),
-                                  fmt_eta(config_eta + (nominal_left - nominal) * pace)));
-      });
-      finish_progress();
-      outcome.summary.run_id = fmt::format("config-{}", c.index);
-      if (!outcome.summary.complete) {
-        // Not stored as done (a resumed sweep reruns it); what was measured goes to a folder.
-        const std::string partial = (fs::path(a.out) / "incomplete").string();
-        ResultFolder(partial).append(outcome.summary, outcome.trace, outcome.samples,
-                                     session.domains());
-        throw RunError(
-            fmt::format("{} {}: {}; the partial run is in {} (complete=false), and "
-                        "rerunning the sweep repeats it",
-                        c.spec.model, c.spec.policy, outcome.summary.incomplete_reason, partial));
-      }
-      store.save(c, outcome.summary, outcome.trace, outcome.samples, session.domains());
-      nominal_done += nominal;
-      nominal_left -= nominal;
-      actual_done += to_seconds(SteadyClock::now() - t0);
-    }
-  }
+  const auto start = SteadyClock::now();
+  StoreSink sink(store, (fs::path(a.out) / "incomplete").string());
+  run_campaign(todo, sink, progress_options(todo));
   status(fmt::format("sweep '{}' complete: {} configurations in {}, {:.0f} s this session",
                      experiment.name, configs.size(), a.out,
-                     to_seconds(SteadyClock::now() - sweep_start)));
+                     to_seconds(SteadyClock::now() - start)));
   return 0;
-}
-
-// A folder means every results*.sqlite in it; a file is taken as is.
-std::vector<std::string> stores_in(const std::string& path) {
-  if (!fs::is_directory(path)) return {path};
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(path)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("results", 0) == 0 && e.path().extension() == ".sqlite") {
-      out.push_back(e.path().string());
-    }
-  }
-  std::sort(out.begin(), out.end());
-  if (out.empty()) throw UsageError("no results*.sqlite in '" + path + "'");
-  return out;
 }
 
 }  // namespace
@@ -211,7 +114,7 @@ Command register_export(CLI::App& app) {
   cmd->add_option("--csv", *csv, "output CSV file")->required();
   return [dir, csv] {
     std::vector<StoredRun> runs;
-    for (const std::string& path : stores_in(*dir)) {
+    for (const std::string& path : find_stores(*dir)) {
       const auto part = ResultStore(path).runs();
       runs.insert(runs.end(), part.begin(), part.end());
     }
@@ -232,7 +135,7 @@ Command register_merge(CLI::App& app) {
   return [out, inputs] {
     std::vector<std::string> files;
     for (const std::string& in : *inputs) {
-      for (const std::string& f : stores_in(in)) files.push_back(f);
+      for (const std::string& f : find_stores(in)) files.push_back(f);
     }
     fs::create_directories(*out);
     const std::string target = (fs::path(*out) / "results.sqlite").string();

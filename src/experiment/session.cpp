@@ -5,17 +5,18 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <thread>
 
 #include "batching/policy.h"
 #include "common/errors.h"
 #include "common/files.h"
 #include "common/parse.h"
-#include "common/statistics.h"
 #include "energy/meters.h"
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
 #include "models/classifier.h"
+#include "profile/profile.h"
 #include "runtime/stream_runner.h"
 #include "workload/arrivals.h"
 
@@ -68,18 +69,20 @@ MeterOptions meter_options(const RunSpec& spec) {
 
 struct ExperimentSession::Impl {
   RunSpec base;
+  // Declared before the executor, which refers to them, so that they outlive it.
   std::unique_ptr<ImageSet> images;
   std::unique_ptr<Classifier> model;
-  std::unique_ptr<ModelExecutor> model_executor;
-  NoopExecutor noop;
+  std::unique_ptr<BatchExecutor> executor;
+  ModelExecutor* model_executor = nullptr;  // `executor` when it runs a model: it can warm up
   std::vector<std::unique_ptr<PowerMeter>> meters;
   std::vector<PowerMeter*> meter_ptrs;
   std::optional<torch::Device> device;
   std::string costs_path;  // the profile `costs` was loaded from ("" = none)
   std::shared_ptr<const BatchCosts> costs;
 
-  BatchExecutor& executor() {
-    return model_executor ? static_cast<BatchExecutor&>(*model_executor) : noop;
+  void adopt_meters(std::vector<std::unique_ptr<PowerMeter>> opened) {
+    meters = std::move(opened);
+    for (auto& m : meters) meter_ptrs.push_back(m.get());
   }
   // The batch costs of spec.profile, read once per session rather than before every run.
   std::shared_ptr<const BatchCosts> costs_for(const RunSpec& spec) {
@@ -93,13 +96,12 @@ struct ExperimentSession::Impl {
 
 ExperimentSession::ExperimentSession(const RunSpec& base, std::size_t max_batch, LogFn log)
     : impl_(std::make_unique<Impl>()) {
-  if (!log) log = [](const std::string&) {};
   Impl& s = *impl_;
   s.base = base;
-  const bool noop = base.model == "noop";
-  if (noop) {
+  if (base.model == "noop") {
     device_name_ = "none (noop model)";
     images_source_ = "none (noop model skips decoding)";
+    s.executor = std::make_unique<NoopExecutor>();
   } else {
     s.device = parse_device(base.device);
     s.images = std::make_unique<ImageSet>(base.images.empty() ? ImageSet::builtin()
@@ -109,12 +111,30 @@ ExperimentSession::ExperimentSession(const RunSpec& base, std::size_t max_batch,
     if (!base.weights.empty()) load_weights(*s.model, base.weights);
     s.model->to(*s.device);
     device_name_ = describe_device(*s.device);
-    s.model_executor = std::make_unique<ModelExecutor>(*s.model, *s.images, *s.device,
-                                                       std::max(max_batch, base.warmup_batch_size));
+    auto executor = std::make_unique<ModelExecutor>(*s.model, *s.images, *s.device,
+                                                    std::max(max_batch, base.warmup_batch_size));
+    s.model_executor = executor.get();
+    s.executor = std::move(executor);
   }
-  s.meters = open_meters(meter_options(base));
-  for (auto& m : s.meters) s.meter_ptrs.push_back(m.get());
+  s.adopt_meters(open_meters(meter_options(base)));
+  prepare(log);
+}
 
+ExperimentSession::ExperimentSession(const RunSpec& base, SessionParts parts, LogFn log)
+    : impl_(std::make_unique<Impl>()),
+      device_name_(std::move(parts.device_name)),
+      images_source_(std::move(parts.images_source)) {
+  if (!parts.executor) throw std::invalid_argument("SessionParts without an executor");
+  impl_->base = base;
+  impl_->executor = std::move(parts.executor);
+  impl_->adopt_meters(std::move(parts.meters));
+  prepare(log);
+}
+
+void ExperimentSession::prepare(const LogFn& log_fn) {
+  const LogFn log = log_fn ? log_fn : [](const std::string&) {};
+  Impl& s = *impl_;
+  const RunSpec& base = s.base;
   if (s.model_executor && base.warmup_batches > 0) {
     log("warming up: " + std::to_string(base.warmup_batches) + " batches of " +
         std::to_string(base.warmup_batch_size));
@@ -135,6 +155,12 @@ ExperimentSession::ExperimentSession(const RunSpec& base, std::size_t max_batch,
 
 ExperimentSession::~ExperimentSession() = default;
 
+BatchExecutor& ExperimentSession::executor() { return *impl_->executor; }
+
+const std::vector<PowerMeter*>& ExperimentSession::meters() const { return impl_->meter_ptrs; }
+
+const RunSpec& ExperimentSession::spec() const { return impl_->base; }
+
 std::string ExperimentSession::energy_method() const {
   EnergyAccount a;
   for (PowerMeter* m : impl_->meter_ptrs) {
@@ -152,73 +178,6 @@ std::string ExperimentSession::energy_detail() const {
     out += (out.empty() ? "" : "; ") + m->domain() + ": " + m->description();
   }
   return out;
-}
-
-void ExperimentSession::profile_round(ProfiledBatchBuilder& into, const ProfileRound& r) {
-  Impl& s = *impl_;
-  BatchExecutor& ex = s.executor();
-  // Settling: the first batches of a size allocate its buffers, and after a long idle period (the
-  // idle baseline, or another size's isolated batches) this VM ran the first second of batches up
-  // to 10x slower.
-  const auto settle_start = SteadyClock::now();
-  for (std::size_t k = 0; k < (r.first ? 2u : 1u) || SteadyClock::now() - settle_start < r.settle;
-       ++k) {
-    ex.execute(k * r.size, r.size);
-  }
-  double idle_w = 0;
-  for (double w : idle_w_) idle_w += w;
-  PowerSampler sampler(s.meter_ptrs, s.base.sample_interval, SteadyClock::now());
-  sampler.start();
-  const auto measure = [&](auto&& batches) {
-    const EnergyReading begin = sampler.read_energy();
-    batches();
-    const EnergyReading end = sampler.read_energy();
-    if (auto err = sampler.error()) throw RunError("energy meter failed while profiling: " + *err);
-    const EnergyAccount a = account_energy(sampler, sampler.samples(), begin, end);
-    return std::make_pair(a.gross_j(), a.gross_j() - idle_w * a.seconds);
-  };
-
-  std::vector<double> service;
-  const auto [gross_j, dynamic_j] = measure([&] {
-    const auto t0 = SteadyClock::now();
-    do {
-      const auto t = SteadyClock::now();
-      ex.execute(service.size() * r.size, r.size);
-      service.push_back(to_seconds(SteadyClock::now() - t));
-    } while (SteadyClock::now() - t0 < r.window || service.size() < r.min_batches);
-  });
-  into.add_window(service, gross_j, dynamic_j);
-
-  // Batches each after `pause` of idleness, by the isolated-batch counting rule. Tails matter
-  // here: a lone batch is what a sparse stream's response time is made of, and the p99 of a few
-  // hundred requests is a 1-in-100 service time.
-  const auto paced = [&](Nanos pause, std::size_t target) {
-    std::vector<double> out;
-    const auto t0 = SteadyClock::now();
-    do {
-      std::this_thread::sleep_for(pause);
-      const auto t = SteadyClock::now();
-      ex.execute(out.size() * r.size, r.size);
-      out.push_back(to_seconds(SteadyClock::now() - t));
-    } while (out.size() < r.isolated_min ||
-             (SteadyClock::now() - t0 < r.isolated_limit &&
-              (out.size() < target || SteadyClock::now() - t0 < r.isolated_time)));
-    return out;
-  };
-  if (r.gap.count() > 0) {
-    std::vector<double> lone;
-    const double lone_dynamic_j = measure([&] {
-                                    lone = paced(r.gap, r.isolated_target);
-                                    // The last batch's tail belongs to it too.
-                                    std::this_thread::sleep_for(r.gap);
-                                  }).second;
-    into.add_isolated(lone, lone_dynamic_j);
-  }
-  if (r.short_gap.count() > 0) {
-    ex.execute(0, r.size);  // unmeasured: the first would follow the isolated batches' long gap
-    into.add_short_gap(paced(r.short_gap, r.short_gap_target));
-  }
-  sampler.stop();
 }
 
 std::vector<std::string> ExperimentSession::domains() const {
@@ -244,7 +203,7 @@ RunOutcome ExperimentSession::run(const RunSpec& spec, const ProgressFn& progres
   {
     ProgressTicker ticker(progress, runner, spec.requests);
     begin = sampler.read_energy();
-    out.trace = runner.run(schedule, *policy, s.executor(), origin);
+    out.trace = runner.run(schedule, *policy, *s.executor, origin);
     try {
       end = sampler.read_energy();
     } catch (const std::exception& e) {

@@ -5,6 +5,18 @@
 //
 // Order of a session: load images -> load model -> move to device -> open meters -> warm up ->
 // measure idle power (model loaded, CUDA context alive) -> runs.
+//
+// Contract:
+// - The constructor does everything up to the idle baseline; a meter that fails during the
+//   baseline throws RunError. A session built from SessionParts skips loading and warm-up (its
+//   executor is ready as given) but measures the baseline the same way.
+// - run() returns a run whose meter failed during it, marked incomplete (see RunOutcome). It
+//   throws on bad input (a policy or arrival spec, a profile), on errors of the executor, and
+//   when a meter fails before the run has started.
+// - One thread at a time: run() and the accessors below must not overlap.
+//
+// Lifetimes: the LogFn is used only inside the constructor and the ProgressFn only inside run().
+// executor() and meters() refer into the session and live as long as it does.
 #pragma once
 
 #include <functional>
@@ -15,9 +27,9 @@
 #include "energy/meters.h"
 #include "energy/power_meter.h"
 #include "energy/sampler.h"
-#include "experiment/run_spec.h"
-#include "experiment/summary.h"
-#include "profile/profile.h"
+#include "results/run_spec.h"
+#include "results/summary.h"
+#include "runtime/batch_executor.h"
 #include "runtime/run_trace.h"
 
 namespace gb {
@@ -39,33 +51,32 @@ using LogFn = std::function<void(const std::string&)>;
 // The meter settings of a run specification (one place, so validation and sessions agree).
 MeterOptions meter_options(const RunSpec& spec);
 
+// What a session runs on, made elsewhere: the test seam (a fake executor and fake meters). The
+// session takes ownership of both.
+struct SessionParts {
+  std::unique_ptr<BatchExecutor> executor;
+  std::vector<std::unique_ptr<PowerMeter>> meters;
+  std::string device_name = "injected";
+  std::string images_source = "injected";
+};
+
 class ExperimentSession {
  public:
-  // `max_batch` bounds every batch the planned policies can form (buffers are sized once).
+  // Loads `base.model` and opens `base`'s meters. `max_batch` bounds every batch the planned
+  // policies can form (buffers are sized once).
   ExperimentSession(const RunSpec& base, std::size_t max_batch, LogFn log = {});
+  // Runs on `parts` instead; `base` gives the idle baseline's length and the sample interval.
+  ExperimentSession(const RunSpec& base, SessionParts parts, LogFn log = {});
   ~ExperimentSession();
 
   // Runs one configuration; `spec` must name the same model, device, images and meters as `base`.
   RunOutcome run(const RunSpec& spec, const ProgressFn& progress = {});
 
-  // One batch size's share of one profiling round (greenbatch profile), added to `into`: unmeasured
-  // batches for at least `settle` (and at least two in the first round, one after), so the
-  // measurement starts from a machine busy with this size; one energy window of back-to-back
-  // batches lasting at least `window` and `min_batches` batches; and with `gap` > 0, isolated
-  // batches, each preceded and followed by `gap` of idleness, until there are
-  // `isolated_target` of them and `isolated_time` has passed, or `isolated_limit` has passed
-  // (never fewer than `isolated_min`); with `short_gap` > 0, batches each after `short_gap` of
-  // idleness by the same rule with `short_gap_target` (service time only).
-  struct ProfileRound {
-    std::size_t size = 1;
-    bool first = true;
-    Nanos settle{0}, window{0};
-    std::size_t min_batches = 1;
-    Nanos gap{0}, short_gap{0};
-    std::size_t isolated_min = 1, isolated_target = 1, short_gap_target = 1;
-    Nanos isolated_time{0}, isolated_limit{0};
-  };
-  void profile_round(ProfiledBatchBuilder& into, const ProfileRound& r);
+  // For protocols that drive the executor and the meters themselves (experiment/profiling.h).
+  BatchExecutor& executor();
+  const std::vector<PowerMeter*>& meters() const;
+  const RunSpec& spec() const;  // `base` as given to the constructor
+
   // The meters' methods ("rapl", "estimate+...") and descriptions, for a profile's record.
   std::string energy_method() const;
   std::string energy_detail() const;
@@ -77,6 +88,9 @@ class ExperimentSession {
 
  private:
   struct Impl;
+  // Warm-up and idle baseline: the part of construction both constructors share.
+  void prepare(const LogFn& log);
+
   std::unique_ptr<Impl> impl_;
   std::vector<double> idle_w_;  // per meter; empty when the baseline is disabled
   std::string device_name_;

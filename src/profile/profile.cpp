@@ -6,6 +6,7 @@
 
 #include "common/errors.h"
 #include "common/files.h"
+#include "common/parse.h"
 #include "common/statistics.h"
 
 namespace gb {
@@ -14,20 +15,30 @@ using nlohmann::ordered_json;
 
 namespace {
 
+// Checked even though from_json checks every file: profiles are also built in memory (by
+// `greenbatch profile` and by tests), and from_seconds of NaN is undefined. The value itself is
+// converted as before (truncated, not rounded), so cost tables and every simulated figure stay
+// exactly what they were.
+Nanos nanos(double seconds, const ProfiledBatch& b, const char* field) {
+  seconds_to_nanos(seconds, "batch size " + std::to_string(b.size) + ": " + field);
+  return from_seconds(seconds);
+}
+
 BatchCostPoint back_to_back_point(const ProfiledBatch& b) {
-  return {b.size, from_seconds(b.service_mean_s), from_seconds(b.service_max_s), b.dynamic_j};
+  return {b.size, nanos(b.service_mean_s, b, "service_mean_s"),
+          nanos(b.service_max_s, b, "service_max_s"), b.dynamic_j};
 }
 
 BatchCostPoint isolated_point(const ProfiledBatch& b) {
   if (!b.has_isolated()) return back_to_back_point(b);
-  return {b.size, from_seconds(b.service_isolated_mean_s), from_seconds(b.service_isolated_max_s),
-          b.dynamic_isolated_j};
+  return {b.size, nanos(b.service_isolated_mean_s, b, "service_isolated_mean_s"),
+          nanos(b.service_isolated_max_s, b, "service_isolated_max_s"), b.dynamic_isolated_j};
 }
 
 BatchCostPoint short_gap_point(const ProfiledBatch& b) {
   if (!b.has_short_gap()) return back_to_back_point(b);
-  return {b.size, from_seconds(b.service_short_gap_mean_s), from_seconds(b.service_short_gap_max_s),
-          b.dynamic_j};
+  return {b.size, nanos(b.service_short_gap_mean_s, b, "service_short_gap_mean_s"),
+          nanos(b.service_short_gap_max_s, b, "service_short_gap_max_s"), b.dynamic_j};
 }
 
 template <typename PointOf>
@@ -35,6 +46,40 @@ std::shared_ptr<const BatchCosts> table(const std::vector<ProfiledBatch>& batche
   std::vector<BatchCostPoint> points;
   for (const ProfiledBatch& b : batches) points.push_back(point(b));
   return std::make_shared<const BatchCosts>(std::move(points));
+}
+
+// The range checks of from_json. `where` is "profile 'FILE': FIELD", so every message names
+// the file and the field.
+void check_seconds(double seconds, const std::string& where) { seconds_to_nanos(seconds, where); }
+
+void check_seconds(const std::vector<double>& seconds, const std::string& where) {
+  for (std::size_t k = 0; k < seconds.size(); ++k) {
+    check_seconds(seconds[k], where + "[" + std::to_string(k) + "]");
+  }
+}
+
+void check_finite(double v, const std::string& where) {
+  if (!std::isfinite(v)) throw UsageError(where + ": not a finite number");
+}
+
+// A batch's numbers, once parsed: everything the simulator and the policies later turn into
+// Nanos or sum as energy.
+void check_batch(const ProfiledBatch& b, const std::string& where) {
+  check_seconds(b.service_mean_s, where + ".service_mean_s");
+  check_seconds(b.service_p50_s, where + ".service_p50_s");
+  check_seconds(b.service_p99_s, where + ".service_p99_s");
+  check_seconds(b.service_max_s, where + ".service_max_s");
+  check_seconds(b.service_isolated_mean_s, where + ".service_isolated_mean_s");
+  check_seconds(b.service_isolated_max_s, where + ".service_isolated_max_s");
+  check_seconds(b.service_short_gap_mean_s, where + ".service_short_gap_mean_s");
+  check_seconds(b.service_short_gap_max_s, where + ".service_short_gap_max_s");
+  check_seconds(b.service_s, where + ".service_s");
+  check_seconds(b.service_isolated_s, where + ".service_isolated_s");
+  check_seconds(b.service_short_gap_s, where + ".service_short_gap_s");
+  check_finite(b.energy_j, where + ".energy_j");
+  check_finite(b.dynamic_j, where + ".dynamic_j");
+  check_finite(b.dynamic_isolated_j, where + ".dynamic_isolated_j");
+  if (b.dynamic_ci95_j) check_finite(*b.dynamic_ci95_j, where + ".dynamic_ci95_j");
 }
 
 }  // namespace
@@ -156,9 +201,8 @@ ordered_json ServiceProfile::to_json() const {
 }
 
 ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::string& source) {
-  const auto bad = [&](const std::string& why) -> UsageError {
-    return UsageError("profile '" + source + "': " + why);
-  };
+  const auto field = [&](const std::string& name) { return "profile '" + source + "': " + name; };
+  const auto bad = [&](const std::string& why) { return UsageError(field(why)); };
   if (!doc.is_object() || doc.value("format", "") != "greenbatch-profile/1") {
     throw bad("not a greenbatch profile (format greenbatch-profile/1)");
   }
@@ -177,8 +221,13 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
     p.created_utc = doc.value("created_utc", "");
     p.machine = doc.value("machine", ordered_json::object());
     for (const auto& e : doc.at("batches")) {
+      const std::string where = "batches[" + std::to_string(p.batches.size()) + "]";
       ProfiledBatch b;
-      b.size = e.at("size").get<std::size_t>();
+      const ordered_json& size = e.at("size");
+      if (!size.is_number_integer()) throw bad(where + ".size: not an integer");
+      // Checked as a double so that a negative size cannot wrap around to a huge one.
+      b.size = static_cast<std::size_t>(
+          check_range(size.get<double>(), field(where + ".size"), 1, kMaxProfiledBatch, ""));
       b.batches = e.value("batches", std::size_t{0});
       b.windows = e.value("windows", std::size_t{0});
       b.service_mean_s = e.at("service_mean_s").get<double>();
@@ -203,6 +252,12 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
     }
   } catch (const nlohmann::json::exception& e) {
     throw bad(std::string("malformed: ") + e.what());
+  }
+  check_range(p.idle_power_w, field("idle_power_w"), 0, 1e6, "W");
+  check_seconds(p.isolation_gap_s, field("isolation_gap_s"));
+  check_seconds(p.short_gap_s, field("short_gap_s"));
+  for (std::size_t i = 0; i < p.batches.size(); ++i) {
+    check_batch(p.batches[i], field("batches[" + std::to_string(i) + "]"));
   }
   if (p.batches.empty()) throw bad("no batch sizes");
   for (std::size_t i = 1; i < p.batches.size(); ++i) {

@@ -15,6 +15,9 @@
 
 namespace gb {
 
+// The largest batch size a profile may hold: the bound every batching policy's size has too.
+inline constexpr std::size_t kMaxProfiledBatch = 65536;
+
 struct ProfiledBatch {
   std::size_t size = 0;
   std::vector<double> service_s;  // every measured service time (preprocessing + inference)
@@ -88,8 +91,14 @@ struct ServiceProfile {
   std::shared_ptr<const BatchCosts> isolated_costs() const;
   // Service times after a short gap (= back to back where not measured), back-to-back energy.
   std::shared_ptr<const BatchCosts> short_gap_costs() const;
+  // All four tables throw OutOfRangeError on a service time outside 0 to kMaxDuration, which only
+  // a profile built in memory can hold (from_json refuses such files).
 
   nlohmann::ordered_json to_json() const;
+  // Every number is checked here, so that the simulator and the policies can use a loaded
+  // profile as it is: service times and gaps in 0 to kMaxDuration, energies finite, idle power
+  // in 0 to 1 MW, sizes integers in 1..kMaxProfiledBatch and increasing. A breach throws
+  // UsageError naming `source` and the field ("batches[2].service_mean_s").
   static ServiceProfile from_json(const nlohmann::ordered_json& doc, const std::string& source);
   static ServiceProfile load(const std::string& path);  // UsageError with the reason
   void save(const std::string& path) const;             // atomically

@@ -1,4 +1,4 @@
-#include "profiles.h"
+#include "results/attach_profiles.h"
 
 #include <memory>
 #include <set>
@@ -6,7 +6,7 @@
 #include "batching/policy.h"
 #include "common/errors.h"
 
-namespace gb::cli {
+namespace gb {
 
 std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>& configs,
                                                       const std::vector<std::string>& paths,
@@ -42,4 +42,4 @@ std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>
   return profiles;
 }
 
-}  // namespace gb::cli
+}  // namespace gb

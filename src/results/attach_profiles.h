@@ -1,5 +1,5 @@
-// --profile files on the command line: one per model, attached to the configurations that need
-// them (simulate and validate: every model; run and sweep: models with slo/offline policies).
+// Profile files given to a command (--profile): one per model, attached to the configurations that
+// need them (simulate and validate: every model; run and sweep: models with slo/offline policies).
 #pragma once
 
 #include <map>
@@ -9,7 +9,7 @@
 #include "profile/profile.h"
 #include "results/experiment_file.h"
 
-namespace gb::cli {
+namespace gb {
 
 // Loads each profile once (two profiles of one model are a UsageError), sets spec.profile of
 // every configuration whose model has one (with `every_model`, a model without one is a
@@ -19,4 +19,4 @@ std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>
                                                       const std::vector<std::string>& paths,
                                                       bool every_model);
 
-}  // namespace gb::cli
+}  // namespace gb

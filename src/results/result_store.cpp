@@ -1,5 +1,6 @@
 #include "results/result_store.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "common/errors.h"
@@ -265,6 +266,21 @@ void ResultStore::merge(const std::string& output, const std::vector<std::string
     out.exec("DETACH DATABASE src");
     for (const auto& m : ResultStore(in).machines()) out.add_machine(m);
   }
+}
+
+std::vector<std::string> find_stores(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory(path)) return {path};
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(path)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("results", 0) == 0 && e.path().extension() == ".sqlite") {
+      out.push_back(e.path().string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  if (out.empty()) throw UsageError("no results*.sqlite in '" + path + "'");
+  return out;
 }
 
 }  // namespace gb

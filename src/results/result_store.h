@@ -64,4 +64,8 @@ class ResultStore {
   std::string path_;
 };
 
+// The stores a path names: a .sqlite file as is, or every results*.sqlite in a folder (sorted; a
+// sweep's store and its shards'). UsageError when a folder holds none.
+std::vector<std::string> find_stores(const std::string& path);
+
 }  // namespace gb

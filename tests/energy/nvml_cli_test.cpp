@@ -107,4 +107,26 @@ TEST_F(NvmlCli, GpuLostMidRunKeepsAnIncompleteRecordAndFails) {
   EXPECT_LT(doc["Energy(J)"].get<double>(), 120.0 * 0.6);
 }
 
+// validate used to score a run whose meter failed mid-run as if it were complete: through the
+// campaign it now stops with the reason, like run and sweep.
+TEST_F(NvmlCli, ValidateRefusesToScoreARunWhoseMeterFailed) {
+  const fs::path profile = dir_ / "noop.json";
+  const Result prof =
+      greenbatch("",
+                 "profile --model noop --batch-sizes 1,10 --window 20ms --windows 2 --settle 10ms "
+                 "--idle-seconds 0.1 --out " +
+                     profile.string());
+  ASSERT_EQ(prof.code, 0) << prof.output;
+  const fs::path file = dir_ / "lost.toml";
+  std::ofstream(file) << "[experiment]\nrequests = 150\nwarmup_batches = 0\nidle_seconds = 0\n"
+                         "meter = \"nvml\"\n[grid]\nmodels = [\"noop\"]\nrates = [100]\n"
+                         "arrival = [\"constant\"]\npolicies = [\"fixed:10\"]\n";
+  const Result r = greenbatch(fake("power=120;lost_after=0.4"),
+                              "validate " + file.string() + " -p " + profile.string() + " -r 1");
+  EXPECT_EQ(r.code, 1) << r.output;
+  EXPECT_NE(r.output.find("was lost"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("complete=false"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("worst |error|"), std::string::npos) << r.output;
+}
+
 }  // namespace

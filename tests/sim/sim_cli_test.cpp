@@ -97,8 +97,8 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
   EXPECT_NE(val.output.find("spread (max)"), std::string::npos) << val.output;
   EXPECT_NE(val.output.find("real runs' own spread"), std::string::npos) << val.output;
   // Rounds: the last configuration's first run comes before the first configuration's second.
-  const std::size_t last_first = val.output.find("slo:50ms poisson 400/s, run 1/2");
-  const std::size_t first_second = val.output.find("fixed:4 poisson 400/s, run 2/2");
+  const std::size_t last_first = val.output.find("slo:50ms poisson 400/s, rep 1/2");
+  const std::size_t first_second = val.output.find("fixed:4 poisson 400/s, rep 2/2");
   ASSERT_NE(last_first, std::string::npos) << val.output;
   ASSERT_NE(first_second, std::string::npos) << val.output;
   EXPECT_LT(last_first, first_second) << val.output;

@@ -1,0 +1,79 @@
+#include "progress.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "terminal.h"
+#include "workload/arrivals.h"
+
+namespace gb::cli {
+namespace {
+
+std::string fmt_eta(double seconds) {
+  if (seconds < 90) return fmt::format("{:.0f}s", seconds);
+  if (seconds < 5400) return fmt::format("{:.0f}min", seconds / 60);
+  return fmt::format("{:.1f}h", seconds / 3600);
+}
+
+// What the callbacks share: the nominal work left and how the machine keeps pace with it.
+struct Pace {
+  std::size_t repetitions = 1;
+  double nominal_left = 0, nominal_done = 0, actual_done = 0;
+  double factor() const { return nominal_done > 0 ? actual_done / nominal_done : 1.0; }
+  std::string label;
+};
+
+}  // namespace
+
+std::string rate_label(const RunSpec& spec) {
+  return arrival_needs_rate(spec.arrival) ? fmt::format("{:g}/s", spec.rate_hz) : spec.arrival;
+}
+
+double nominal_seconds(const RunSpec& s) {
+  if (!arrival_needs_rate(s.arrival)) {
+    const ArrivalSpec a = parse_arrival(s.arrival, s.rate_hz);
+    if (a.kind != ArrivalSpec::Kind::kTrace) return 1.0;
+    return to_seconds(generate_schedule(a, s.requests, s.seed).back());
+  }
+  return static_cast<double>(s.requests) / s.rate_hz;
+}
+
+CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds) {
+  auto pace = std::make_shared<Pace>();
+  for (const Configuration& c : configs) {
+    pace->nominal_left += nominal_seconds(c.spec);
+    pace->repetitions = std::max(pace->repetitions, c.repetition + 1);
+  }
+  CampaignOptions o;
+  o.rounds = rounds;
+  o.log = [](const std::string& m) { status(m); };
+  o.on_start = [pace](std::size_t k, std::size_t total, const Configuration& c) {
+    const std::string stream = arrival_needs_rate(c.spec.arrival)
+                                   ? c.spec.arrival + " " + rate_label(c.spec)
+                                   : c.spec.arrival;
+    pace->label = fmt::format("[{}/{}] {} {} {}", k, total, c.spec.model, c.spec.policy, stream);
+    if (pace->repetitions > 1) {
+      pace->label += fmt::format(", rep {}/{}", c.repetition + 1, pace->repetitions);
+    }
+    if (!stderr_is_tty()) status("  " + pace->label);
+  };
+  o.on_progress = [pace](const Configuration& c, std::size_t done, std::size_t total, double sec) {
+    const double nominal = nominal_seconds(c.spec);
+    const double left = std::max(0.0, nominal * pace->factor() - sec);
+    show_progress(fmt::format("  {}  {}/{} requests  {:.1f}s  ETA {}", pace->label, done, total,
+                              sec,
+                              fmt_eta(left + (pace->nominal_left - nominal) * pace->factor())));
+  };
+  o.on_done = [pace](const Configuration& c, double seconds) {
+    finish_progress();
+    const double nominal = nominal_seconds(c.spec);
+    pace->nominal_done += nominal;
+    pace->nominal_left -= nominal;
+    pace->actual_done += seconds;
+  };
+  return o;
+}
+
+}  // namespace gb::cli

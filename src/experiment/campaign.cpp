@@ -1,0 +1,58 @@
+#include "experiment/campaign.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "common/errors.h"
+#include "workload/arrivals.h"
+
+namespace gb {
+
+std::vector<std::size_t> campaign_order(const std::vector<Configuration>& configs, bool rounds) {
+  std::vector<std::size_t> order;
+  order.reserve(configs.size());
+  for (const ModelGroup& g : group_by_model(configs)) {
+    std::size_t reps = 1;
+    for (std::size_t i = g.begin; i < g.end; ++i) reps = std::max(reps, configs[i].repetition + 1);
+    if (!rounds) reps = 1;
+    for (std::size_t rep = 0; rep < reps; ++rep) {
+      for (std::size_t i = g.begin; i < g.end; ++i) {
+        if (!rounds || configs[i].repetition == rep) order.push_back(i);
+      }
+    }
+  }
+  return order;
+}
+
+void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,
+                  const CampaignOptions& o) {
+  const LogFn log = o.log ? o.log : [](const std::string&) {};
+  const std::vector<std::size_t> order = campaign_order(configs, o.rounds);
+  std::size_t k = 0;
+  for (const ModelGroup& g : group_by_model(configs)) {
+    const RunSpec& base = configs[g.begin].spec;
+    log(fmt::format("loading {} on {}", base.model, base.device));
+    ExperimentSession session(base, g.max_batch, [&](const std::string& m) { log("  " + m); });
+    for (; k < order.size() && order[k] < g.end; ++k) {
+      const Configuration& c = configs[order[k]];
+      if (o.on_start) o.on_start(k + 1, order.size(), c);
+      const auto t0 = SteadyClock::now();
+      RunOutcome outcome =
+          session.run(c.spec, [&](std::size_t done, std::size_t total, double sec) {
+            if (o.on_progress) o.on_progress(c, done, total, sec);
+          });
+      if (!outcome.summary.complete) {
+        const std::string where = sink.keep_incomplete(c, outcome, session);
+        throw RunError(
+            fmt::format("{} {}: {}; what was measured until then is in {} "
+                        "(complete=false)",
+                        c.spec.model, c.spec.policy, outcome.summary.incomplete_reason, where));
+      }
+      sink.record(c, outcome, session);
+      if (o.on_done) o.on_done(c, to_seconds(SteadyClock::now() - t0));
+    }
+  }
+}
+
+}  // namespace gb

@@ -1,0 +1,60 @@
+// Campaign: the one loop every measuring command runs. It takes configurations in run order,
+// serves each consecutive group of one model from one ExperimentSession (loaded, warmed up and
+// idle-measured once), checks that every run is complete, and hands each result to a ResultSink,
+// which owns how results are kept (a run folder, a sweep store, a validation table).
+//
+// Contract:
+// - Runs happen in the order given, except with `rounds`: within a model group, every
+//   configuration's r-th repetition runs before any (r+1)-th, so a machine whose speed drifts
+//   spreads the drift over the group's configurations alike.
+// - A complete run goes to ResultSink::record. An incomplete one (a meter failed mid-run) goes to
+//   ResultSink::keep_incomplete, which keeps what was measured, and the campaign then stops with a
+//   RunError naming the configuration, the reason and where the partial run is: a meter that
+//   failed once is not trusted for the next configuration either.
+// - Nothing is written by the campaign itself; everything written goes through the sink.
+//
+// Lifetime: the sink and the callbacks are used only during run_campaign().
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "results/experiment_file.h"
+#include "experiment/session.h"
+
+namespace gb {
+
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  // A complete run of `config`, served by `session`. May move from `outcome`.
+  virtual void record(const Configuration& config, RunOutcome& outcome,
+                      const ExperimentSession& session) = 0;
+  // Keeps an incomplete run (summary.complete false) and returns where it went, for the message.
+  virtual std::string keep_incomplete(const Configuration& config, RunOutcome& outcome,
+                                      const ExperimentSession& session) = 0;
+};
+
+struct CampaignOptions {
+  bool rounds = false;  // see the contract
+  // Status lines (loading a model, warming up, the idle baseline).
+  LogFn log;
+  // Before each run: its position (1-based) among `total` runs, and the configuration.
+  std::function<void(std::size_t k, std::size_t total, const Configuration& config)> on_start;
+  // During each run, a few times a second: requests done of the run's total, seconds elapsed.
+  std::function<void(const Configuration& config, std::size_t done, std::size_t total,
+                     double elapsed_s)>
+      on_progress;
+  // After each recorded run, with its wall-clock duration.
+  std::function<void(const Configuration& config, double seconds)> on_done;
+};
+
+void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,
+                  const CampaignOptions& options = {});
+
+// The order run_campaign serves `configs` in (identity without `rounds`): exposed so that callers
+// and tests can see the plan before anything runs.
+std::vector<std::size_t> campaign_order(const std::vector<Configuration>& configs, bool rounds);
+
+}  // namespace gb
