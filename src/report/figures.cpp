@@ -7,11 +7,11 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <regex>
+#include <sstream>
 
 #include "common/errors.h"
 #include "models/model_info.h"
-#include "report/pareto.h"
 
 namespace gb {
 namespace fs = std::filesystem;
@@ -63,8 +63,9 @@ Figure render(const FigureOptions& o, const std::string& id, const std::string& 
       fmt::arg("body", body));
   write_file(fs::path(o.dir) / (id + ".gp"), script);
   const std::string log = (fs::path(o.dir) / (id + ".log")).string();
+  // The log is named relative to the folder the shell has moved into, so a relative --out works.
   const std::string cmd = "cd " + shell_quote(o.dir) + " && gnuplot " + shell_quote(id + ".gp") +
-                          " >" + shell_quote(log) + " 2>&1";
+                          " >" + shell_quote(id + ".log") + " 2>&1";
   const int status = std::system(cmd.c_str());
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   if (code == 127) {
@@ -84,12 +85,18 @@ Figure render(const FigureOptions& o, const std::string& id, const std::string& 
     throw RunError(fmt::format("gnuplot failed on {}/{}.gp: {}", o.dir, id, first));
   }
   fs::remove(log);
-  Figure f{id, title, caption, (fs::path(o.dir) / (id + ".svg")).string(),
-           (fs::path(o.dir) / (id + ".png")).string()};
-  if (!fs::exists(f.svg_path) || fs::file_size(f.svg_path) == 0) {
-    throw RunError("gnuplot wrote no " + f.svg_path);
-  }
-  return f;
+  const fs::path svg_path = fs::path(o.dir) / (id + ".svg");
+  std::ifstream in(svg_path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string svg = prefix_svg_ids(text.str(), id + "-");
+  if (svg.empty()) throw RunError("gnuplot wrote no SVG element to " + svg_path.string());
+  return {id,
+          title,
+          caption,
+          svg_path.string(),
+          (fs::path(o.dir) / (id + ".png")).string(),
+          std::move(svg)};
 }
 
 // The methods, for an axis label or caption, with estimates called what they are.
@@ -99,38 +106,25 @@ std::string methods_of(const std::vector<ConfigPoint>& points) {
   return out;
 }
 
-// Rates in ascending order (offline last), each once.
-std::vector<std::optional<double>> rates_of(const std::vector<ConfigPoint>& points) {
-  std::vector<std::optional<double>> rates;
-  for (const ConfigPoint& p : points) {
-    if (std::find(rates.begin(), rates.end(), p.rate_hz) == rates.end()) rates.push_back(p.rate_hz);
-  }
-  std::sort(rates.begin(), rates.end(), [](const auto& a, const auto& b) {
-    if (!a || !b) return a.has_value() && !b.has_value();
-    return *a < *b;
-  });
-  return rates;
-}
-
 bool wide(double lo, double hi) { return lo > 0 && hi / lo > 30; }
 
 }  // namespace
 
-std::optional<double> mean_energy(const std::vector<ConfigPoint>& points, const std::string& model,
-                                  std::optional<double> rate) {
-  double sum = 0;
-  int n = 0;
-  for (const ConfigPoint& p : points) {
-    if (p.model != model || (rate && p.rate_hz != rate)) continue;
-    sum += p.energy_per_image_j;
-    ++n;
-  }
-  if (n == 0) return std::nullopt;
-  return sum / n;
+std::string prefix_svg_ids(const std::string& svg_document, const std::string& prefix) {
+  const auto start = svg_document.find("<svg");
+  if (start == std::string::npos) return "";
+  std::string svg = svg_document.substr(start);
+  std::string p;  // as regex_replace's format: a '$' in the prefix is literal
+  for (char c : prefix) p += c == '$' ? std::string("$$") : std::string(1, c);
+  // gnuplot quotes ids and references with either quote character.
+  svg = std::regex_replace(svg, std::regex("\\bid=([\"'])"), "id=$1" + p);
+  svg = std::regex_replace(svg, std::regex("href=([\"'])#"), "href=$1#" + p);
+  return std::regex_replace(svg, std::regex("url\\(#([^)]+)\\)"), "url(#" + p + "$1)");
 }
 
 std::optional<Figure> draw_energy_vs_latency(const std::string& model,
                                              const std::vector<ConfigPoint>& all,
+                                             const std::vector<ParetoFront>& fronts,
                                              const FigureOptions& o, std::string* why) {
   std::vector<ConfigPoint> points;
   for (const ConfigPoint& p : all) {
@@ -162,8 +156,11 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model,
     }
     data += "\n\n";
     front += "# " + rate_label(rate) + " Pareto front\n";
-    for (std::size_t i : pareto_front(at_rate)) {
-      front += num(at_rate[i].energy_per_image_j) + " " + num(at_rate[i].max_response_s) + "\n";
+    for (const ParetoFront& f : fronts) {
+      if (f.model != model || f.rate_hz != rate) continue;
+      for (const ConfigPoint& p : f.points) {
+        front += num(p.energy_per_image_j) + " " + num(p.max_response_s) + "\n";
+      }
     }
     front += "\n\n";
     paper += "# paper GTX 1080 " + rate_label(rate) + ": energy_j max_s policy\n";
@@ -337,6 +334,26 @@ std::optional<Figure> draw_change_vs_alexnet(const std::vector<std::string>& mod
       ") and of its published ImageNet-1K top-1 accuracy (torchvision's figures), relative to "
       "AlexNet. The paper's Fig. 4 question: did energy grow faster than accuracy?";
   return render(o, "fig4", "Energy and accuracy relative to AlexNet", caption, body, 1000, 600);
+}
+
+std::vector<Figure> draw_figures(const ReportAnalysis& a, const FigureOptions& o,
+                                 std::vector<std::string>* notes) {
+  std::vector<Figure> figures;
+  std::string why;
+  for (const std::string& m : a.models) {
+    if (auto f = draw_energy_vs_latency(m, a.points, a.fronts, o, &why)) figures.push_back(*f);
+  }
+  if (auto f = draw_energy_per_model(a.models, a.points, o, &why)) {
+    figures.push_back(*f);
+  } else {
+    notes->push_back("Energy per model (Fig. 3) not drawn: " + why + ".");
+  }
+  if (auto f = draw_change_vs_alexnet(a.models, a.points, o, &why)) {
+    figures.push_back(*f);
+  } else {
+    notes->push_back("Change relative to AlexNet (Fig. 4) not drawn: " + why + ".");
+  }
+  return figures;
 }
 
 }  // namespace gb

@@ -1,16 +1,21 @@
 // The report's figures, drawn by gnuplot (Debian's gnuplot-nox) from data files written next to
-// them; each figure is an SVG (inlined in report.html) and a PNG. The .dat and .gp files stay in
-// the output folder so a figure can be restyled or redrawn by hand.
+// them; each figure is an SVG and a PNG. The .dat and .gp files stay in the output folder so a
+// figure can be restyled or redrawn by hand. Of the report's steps after loading, this is the only
+// one that touches files, apart from the final write of report.html.
 //
 // Contract: a figure whose data is empty is not drawn (its builder returns nullopt, with the
-// reason in `why`). gnuplot missing or failing is a RunError naming the script and gnuplot's first
-// error line.
+// reason in `why`). gnuplot missing or failing, or writing no SVG element, is a RunError naming
+// the script and gnuplot's first error line. A drawn Figure carries its SVG text ready to inline:
+// gnuplot names its marker and pattern definitions alike in every file (and its svg terminal
+// offers no prefix for them), so the ids are prefixed with the figure's here, once, in memory;
+// the .svg file keeps gnuplot's own ids, so `gnuplot fig3.gp` reproduces it.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "report/analysis.h"
 #include "report/paper_reference.h"
 #include "report/points.h"
 
@@ -21,6 +26,7 @@ struct Figure {
   std::string title;
   std::string caption;  // what is plotted and how it was measured
   std::string svg_path, png_path;
+  std::string svg;  // the <svg> element, every id and in-page reference prefixed with "<id>-"
 };
 
 struct FigureOptions {
@@ -30,9 +36,10 @@ struct FigureOptions {
 
 // Fig. 2: one model's configurations, energy per image (x) against max response time (y), one
 // colour per rate, each point labelled with its policy, 95 % CI bars where repeated, the Pareto
-// front of each rate dashed.
+// front of each rate (from `fronts`) dashed.
 std::optional<Figure> draw_energy_vs_latency(const std::string& model,
                                              const std::vector<ConfigPoint>& points,
+                                             const std::vector<ParetoFront>& fronts,
                                              const FigureOptions& options, std::string* why);
 
 // Fig. 3: mean energy per image of each model (averaged over its policies) at each rate, models in
@@ -46,8 +53,14 @@ std::optional<Figure> draw_change_vs_alexnet(const std::vector<std::string>& mod
                                              const std::vector<ConfigPoint>& points,
                                              const FigureOptions& options, std::string* why);
 
-// Mean energy per image of a model's configurations (at one rate when `rate` is given).
-std::optional<double> mean_energy(const std::vector<ConfigPoint>& points, const std::string& model,
-                                  std::optional<double> rate = std::nullopt);
+// Every figure of the report, in the page's order (Fig. 2 per model, Fig. 3, Fig. 4); a figure
+// that could not be drawn from these results gets a line in `notes` saying why.
+std::vector<Figure> draw_figures(const ReportAnalysis& analysis, const FigureOptions& options,
+                                 std::vector<std::string>* notes);
+
+// Pure: the <svg> element of an SVG document (from "<svg" on), with every id="..."/id='...'
+// prefixed, and every href="#..." and url(#...) pointing at the prefixed id. Empty when the
+// text has no <svg element.
+std::string prefix_svg_ids(const std::string& svg_document, const std::string& prefix);
 
 }  // namespace gb

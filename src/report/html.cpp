@@ -1,16 +1,11 @@
-// The report page. Everything is inline (styles, SVG figures, the small sorting script), so the
-// file can be mailed or archived alone; PNG copies sit next to it for slides.
+// The report page. Formatting only: every figure shown here was computed by the analysis
+// (report/analysis.h) and every SVG drawn and made inline-ready by the figure step.
+#include "report/html.h"
+
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <regex>
-#include <sstream>
-
-#include "report/report.h"
 
 namespace gb {
 namespace {
@@ -38,6 +33,13 @@ std::string esc(const std::string& s) {
   return out;
 }
 
+// For the single-quoted attributes: esc() leaves ' alone so that prose keeps its apostrophes.
+std::string esc_attr(const std::string& s) {
+  std::string out;
+  for (char c : esc(s)) out += c == '\'' ? std::string("&#39;") : std::string(1, c);
+  return out;
+}
+
 std::string sig(double v, int digits = 4) {
   if (!std::isfinite(v)) return "";
   return fmt::format("{:.{}g}", v, digits);
@@ -51,54 +53,19 @@ std::string percent(const std::optional<double>& f) {
   return f ? fmt::format("{:+.0f} %", -100 * *f) : "—";
 }
 
-// The SVG element of a gnuplot file, its ids prefixed with the figure's so several figures can
-// live in one page without their definitions colliding.
-std::string inline_svg(const Figure& f) {
-  std::ifstream in(f.svg_path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string svg = buf.str();
-  const auto start = svg.find("<svg");
-  if (start == std::string::npos) return "<p>(figure missing: " + esc(f.svg_path) + ")</p>";
-  svg = svg.substr(start);
-  const std::string prefix = f.id + "-";
-  // gnuplot quotes ids and references with either quote character.
-  svg = std::regex_replace(svg, std::regex("\\bid=([\"'])"), "id=$1" + prefix);
-  svg = std::regex_replace(svg, std::regex("href=([\"'])#"), "href=$1#" + prefix);
-  svg = std::regex_replace(svg, std::regex("url\\(#([^)]+)\\)"), "url(#" + prefix + "$1)");
-  return svg;
+std::string batch_cell(const BatchGroup& g) {
+  return fmt::format(
+      "<td>{}</td><td class=num>{}</td><td class=num>{}</td>",
+      g.batch_lo == g.batch_hi ? sig(g.batch_lo, 3) : sig(g.batch_lo, 3) + "–" + sig(g.batch_hi, 3),
+      g.peak_power_w ? sig(*g.peak_power_w, 4) : "—", sig(g.average_power_w, 4));
 }
 
-// Table I: mean peak (and average) power of each model at its small and large batch sizes, split
-// at the median of its configurations' mean batch sizes.
+// Table I, as the analysis split it.
 std::string peak_power_table(const ReportContent& c) {
   std::string rows;
-  for (const std::string& model : c.models) {
-    std::vector<const ConfigPoint*> ps;
-    for (const ConfigPoint& p : c.points) {
-      if (p.model == model) ps.push_back(&p);
-    }
-    if (ps.size() < 2) continue;
-    std::sort(ps.begin(), ps.end(), [](const ConfigPoint* a, const ConfigPoint* b) {
-      return a->mean_batch_size < b->mean_batch_size;
-    });
-    const std::size_t half = ps.size() / 2;
-    const auto cell = [](const std::vector<const ConfigPoint*>& group) {
-      double peak = 0, avg = 0;
-      int peaks = 0;
-      for (const ConfigPoint* p : group) {
-        avg += p->average_power_w;
-        if (p->peak_power_w) peak += *p->peak_power_w, ++peaks;
-      }
-      avg /= group.size();
-      const double lo = group.front()->mean_batch_size, hi = group.back()->mean_batch_size;
-      return fmt::format("<td>{}</td><td class=num>{}</td><td class=num>{}</td>",
-                         lo == hi ? sig(lo, 3) : sig(lo, 3) + "–" + sig(hi, 3),
-                         peaks ? sig(peak / peaks, 4) : "—", sig(avg, 4));
-    };
-    rows += "<tr><td>" + esc(model) + "</td>" +
-            cell({ps.begin(), ps.begin() + static_cast<std::ptrdiff_t>(half)}) +
-            cell({ps.begin() + static_cast<std::ptrdiff_t>(half), ps.end()}) + "</tr>\n";
+  for (const PeakPowerRow& r : c.peak_power) {
+    rows +=
+        "<tr><td>" + esc(r.model) + "</td>" + batch_cell(r.small) + batch_cell(r.large) + "</tr>\n";
   }
   if (rows.empty()) return "<p>Needs at least two configurations of a model.</p>";
   return "<table><thead><tr><th rowspan=2>model</th><th colspan=3>small batches</th><th "
@@ -126,8 +93,8 @@ std::string recommendations_table(const ReportContent& c) {
         "title='{}'>{}</td><td class=num>{} / {}</td></tr>\n",
         esc(r.model), esc(r.rate_label), esc(b.policy), sig(b.energy_per_image_j),
         b.energy_ci95 ? " ± " + sig(*b.energy_ci95, 2) : "", seconds(b.max_response_s),
-        seconds(b.p99_response_s), r.greedy ? esc(r.greedy->policy) : "",
-        percent(r.saving_vs_greedy), r.unbatched ? esc(r.unbatched->policy) : "",
+        seconds(b.p99_response_s), r.greedy ? esc_attr(r.greedy->policy) : "",
+        percent(r.saving_vs_greedy), r.unbatched ? esc_attr(r.unbatched->policy) : "",
         percent(r.saving_vs_unbatched), r.within_slo, r.candidates);
   }
   return "<table class=sortable><thead><tr><th>model</th><th>rate</th><th>recommended "
@@ -257,11 +224,6 @@ document.addEventListener('DOMContentLoaded', function () {
 std::string render_html(const ReportContent& c) {
   std::string versions;
   for (const std::string& v : c.versions) versions += (versions.empty() ? "" : ", ") + v;
-  bool estimated = false;
-  for (const ConfigPoint& p : c.points)
-    estimated |= p.energy_method.find("estimate") != std::string::npos;
-  bool simulated = false;
-  for (const ConfigPoint& p : c.points) simulated |= p.simulated;
 
   std::string html = "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>" +
                      esc("greenbatch report: " + c.title) + "</title>\n<style>" + kStyle +
@@ -272,14 +234,14 @@ std::string render_html(const ReportContent& c) {
       "latency budget (SLO) {} on max and p99 response time.</p>\n",
       c.points.size(), c.models.size(), esc(c.options.input), esc(versions),
       seconds(c.options.slo_s));
-  if (estimated) {
+  if (c.estimated_energy) {
     html +=
         "<p class=warning><b>Estimated energy.</b> Some or all energy figures here come from "
         "greenbatch's CPU-utilisation model (method <code>estimate</code>), because no energy "
         "counter was available. They rank configurations by CPU time; they are <b>not "
         "measurements</b>.</p>\n";
   }
-  if (simulated) {
+  if (c.simulated) {
     html +=
         "<p class=warning><b>Simulated configurations.</b> Rows marked simulated were predicted "
         "from a profile, not run.</p>\n";
@@ -295,8 +257,8 @@ std::string render_html(const ReportContent& c) {
 
   html += "<h2 id=figures>Figures</h2>\n";
   for (const Figure& f : c.figures) {
-    html += "<figure id=\"" + esc(f.id) + "\">\n" + inline_svg(f) + "\n<figcaption><b>" +
-            esc(f.title) + ".</b> " + esc(f.caption) + " (<a href=\"" +
+    html += "<figure id=\"" + esc(f.id) + "\">\n" + f.svg + "\n<figcaption><b>" + esc(f.title) +
+            ".</b> " + esc(f.caption) + " (<a href=\"" +
             esc(std::filesystem::path(f.svg_path).filename().string()) + "\">SVG</a>, <a href=\"" +
             esc(std::filesystem::path(f.png_path).filename().string()) +
             "\">PNG</a>)</figcaption>\n</figure>\n";

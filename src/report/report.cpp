@@ -9,7 +9,7 @@
 
 #include "common/errors.h"
 #include "common/files.h"
-#include "models/model_info.h"
+#include "report/html.h"
 #include "results/aggregate.h"
 #include "results/result_folder.h"
 #include "results/result_store.h"
@@ -83,21 +83,6 @@ Loaded load(const std::string& input) {
   return l;
 }
 
-// Built-ins in publication-year order (their table's order), then any other model as it appears.
-std::vector<std::string> model_order(const std::vector<ConfigPoint>& points) {
-  std::vector<std::string> out;
-  for (const ModelInfo& m : builtin_models()) {
-    if (std::any_of(points.begin(), points.end(),
-                    [&](const ConfigPoint& p) { return p.model == m.name; })) {
-      out.push_back(m.name);
-    }
-  }
-  for (const ConfigPoint& p : points) {
-    if (std::find(out.begin(), out.end(), p.model) == out.end()) out.push_back(p.model);
-  }
-  return out;
-}
-
 }  // namespace
 
 ReportContent build_report(const ReportOptions& options) {
@@ -119,16 +104,14 @@ ReportContent build_report(const ReportOptions& options) {
     c.notes.push_back(fmt::format(
         "{} run(s) marked incomplete (a meter failed mid-run) are left out.", incomplete));
   }
+  c.rows = aggregate_configurations(complete);
+  static_cast<ReportAnalysis&>(c) = analyse(c.rows, options.slo_s);
   c.title = loaded.name;
   c.experiment_text = loaded.experiment_text;
   c.machines = loaded.machines;
   std::set<std::string> versions;
   for (const StoredRun& r : complete) versions.insert(r.summary.value("version", "?"));
   c.versions.assign(versions.begin(), versions.end());
-  c.rows = aggregate_configurations(complete);
-  c.points = points_from_rows(c.rows);
-  c.models = model_order(c.points);
-  c.recommendations = recommend(c.points, options.slo_s);
 
   if (c.options.out.empty()) {
     const fs::path in(options.input);
@@ -137,21 +120,7 @@ ReportContent build_report(const ReportOptions& options) {
   std::error_code ec;
   fs::create_directories(c.options.out, ec);
   if (ec) throw UsageError("cannot create '" + c.options.out + "': " + ec.message());
-  FigureOptions fo{c.options.out, options.compare_paper};
-  std::string why;
-  for (const std::string& m : c.models) {
-    if (auto f = draw_energy_vs_latency(m, c.points, fo, &why)) c.figures.push_back(*f);
-  }
-  if (auto f = draw_energy_per_model(c.models, c.points, fo, &why)) {
-    c.figures.push_back(*f);
-  } else {
-    c.notes.push_back("Energy per model (Fig. 3) not drawn: " + why + ".");
-  }
-  if (auto f = draw_change_vs_alexnet(c.models, c.points, fo, &why)) {
-    c.figures.push_back(*f);
-  } else {
-    c.notes.push_back("Change relative to AlexNet (Fig. 4) not drawn: " + why + ".");
-  }
+  c.figures = draw_figures(c, FigureOptions{c.options.out, options.compare_paper}, &c.notes);
   write_file_atomically((fs::path(c.options.out) / "report.html").string(), render_html(c));
   return c;
 }

@@ -1,0 +1,72 @@
+// The report's analysis: from the aggregated configurations (`greenbatch export`'s rows) to the
+// plain figures the page and the plots show — points, model order, Pareto fronts, the paper's
+// Table I and the recommendations. Pure: no files, no formatting into HTML or gnuplot, so each
+// result can be checked on constructed data and every renderer shows the same numbers.
+//
+// Contract: everything is derived from `points` alone, in a deterministic order (models in
+// publication-year order, then others as they appear; rates ascending, offline last).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/points.h"
+#include "report/recommend.h"
+
+namespace gb {
+
+// The Pareto front of one model at one rate (report/pareto.h), cheapest first.
+struct ParetoFront {
+  std::string model;
+  std::optional<double> rate_hz;  // none for offline
+  std::vector<ConfigPoint> points;
+};
+
+// One half of a Table I row: the configurations of a model with the smaller (or larger) mean
+// batch sizes.
+struct BatchGroup {
+  double batch_lo = 0, batch_hi = 0;   // the group's smallest and largest mean batch size
+  std::optional<double> peak_power_w;  // mean over those that recorded a peak
+  double average_power_w = 0;          // mean over all of them
+};
+
+// Table I: a model's configurations split at the median of their mean batch sizes (the upper
+// half holds the middle one when their number is odd). Only models with two or more.
+struct PeakPowerRow {
+  std::string model;
+  BatchGroup small, large;
+};
+
+struct ReportAnalysis {
+  std::vector<ConfigPoint> points;
+  std::vector<std::string> models;  // publication-year order, then others
+  std::vector<Recommendation> recommendations;
+  std::vector<ParetoFront> fronts;  // per model (in `models` order), then per rate
+  std::vector<PeakPowerRow> peak_power;
+  bool estimated_energy = false;  // some energy comes from the CPU-utilisation model
+  bool simulated = false;         // some configurations were predicted, not run
+};
+
+// REQUIRES: slo_s > 0.
+ReportAnalysis analyse(const std::vector<nlohmann::ordered_json>& rows, double slo_s);
+
+// The built-in models present, in publication-year order (their table's), then the others in the
+// order they first appear.
+std::vector<std::string> model_order(const std::vector<ConfigPoint>& points);
+
+// The rates of `points`, each once, ascending, offline last.
+std::vector<std::optional<double>> rates_of(const std::vector<ConfigPoint>& points);
+
+// Mean energy per image of a model's configurations (at one rate when `rate` is given).
+std::optional<double> mean_energy(const std::vector<ConfigPoint>& points, const std::string& model,
+                                  std::optional<double> rate = std::nullopt);
+
+std::vector<ParetoFront> pareto_fronts(const std::vector<ConfigPoint>& points,
+                                       const std::vector<std::string>& models);
+
+std::vector<PeakPowerRow> peak_power_rows(const std::vector<ConfigPoint>& points,
+                                          const std::vector<std::string>& models);
+
+}  // namespace gb
