@@ -11,6 +11,7 @@
 #include "batching/greedy_policy.h"
 #include "batching/offline_optimal_policy.h"
 #include "batching/policy.h"
+#include "batching/policy_spec.h"
 #include "batching/slo_policy.h"
 #include "batching/triton_policy.h"
 #include "common/errors.h"
@@ -93,91 +94,108 @@ void reject_unknown_keys(std::string_view spec, const Spec& s,
 
 }  // namespace
 
-std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text,
-                                             std::shared_ptr<const BatchCosts> costs) {
+PolicySpec PolicySpec::parse(std::string_view text) {
   const Spec s = split_spec(text);
+  PolicySpec p;
   if (s.name == "fixed") {
     if (!s.positional) bad(text, "fixed needs a batch size, e.g. fixed:16");
     reject_unknown_keys(text, s, {"timeout"});
-    const std::size_t n = batch_size(text, "batch size", *s.positional);
-    std::optional<Nanos> timeout;
+    p.kind = Kind::kFixed;
+    p.size = batch_size(text, "batch size", *s.positional);
     if (auto it = s.keys.find("timeout"); it != s.keys.end()) {
-      timeout = duration(text, "timeout", it->second);
+      p.timeout = duration(text, "timeout", it->second);
     }
-    return std::make_unique<FixedPolicy>(n, timeout);
-  }
-  if (s.name == "greedy") {
+  } else if (s.name == "greedy") {
     reject_unknown_keys(text, s, {});
-    const std::size_t cap =
-        s.positional ? batch_size(text, "cap", *s.positional) : GreedyPolicy::kDefaultCap;
-    return std::make_unique<GreedyPolicy>(cap);
-  }
-  if (s.name == "triton") {
+    p.kind = Kind::kGreedy;
+    p.size = s.positional ? batch_size(text, "cap", *s.positional) : GreedyPolicy::kDefaultCap;
+  } else if (s.name == "triton") {
     if (s.positional)
       bad(text, "triton takes KEY=VALUE options only, e.g. triton:max=32,delay=5ms");
     reject_unknown_keys(text, s, {"max", "preferred", "delay"});
     auto it = s.keys.find("max");
     if (it == s.keys.end()) bad(text, "triton needs max=M");
-    const std::size_t max = batch_size(text, "max", it->second);
-    std::vector<std::size_t> preferred;
-    if (auto p = s.keys.find("preferred"); p != s.keys.end()) {
-      for (const std::string& v : split(p->second, '|')) {
+    p.kind = Kind::kTriton;
+    p.size = batch_size(text, "max", it->second);
+    if (auto pr = s.keys.find("preferred"); pr != s.keys.end()) {
+      for (const std::string& v : split(pr->second, '|')) {
         const std::size_t n = batch_size(text, "preferred size", v);
-        if (n > max) bad(text, "preferred size " + v + " exceeds max " + std::to_string(max));
-        preferred.push_back(n);
+        if (n > p.size) bad(text, "preferred size " + v + " exceeds max " + std::to_string(p.size));
+        p.preferred.push_back(n);
       }
-      std::sort(preferred.begin(), preferred.end());
-      preferred.erase(std::unique(preferred.begin(), preferred.end()), preferred.end());
+      std::sort(p.preferred.begin(), p.preferred.end());
+      p.preferred.erase(std::unique(p.preferred.begin(), p.preferred.end()), p.preferred.end());
     }
-    Nanos delay{0};
-    if (auto d = s.keys.find("delay"); d != s.keys.end())
-      delay = duration(text, "delay", d->second);
-    return std::make_unique<TritonPolicy>(max, std::move(preferred), delay);
-  }
-  if (s.name == "aimd") {
+    if (auto d = s.keys.find("delay"); d != s.keys.end()) {
+      p.delay = duration(text, "delay", d->second);
+    }
+  } else if (s.name == "aimd") {
     if (s.positional) bad(text, "aimd takes KEY=VALUE options only, e.g. aimd:slo=250ms");
     reject_unknown_keys(text, s, {"slo", "step", "max"});
     auto it = s.keys.find("slo");
     if (it == s.keys.end()) bad(text, "aimd needs slo=T");
-    const Nanos slo = duration(text, "slo", it->second);
-    if (slo.count() <= 0) bad(text, "slo must be > 0");
-    const auto step = s.keys.count("step") ? batch_size(text, "step", s.keys.at("step")) : 1;
-    const auto max = s.keys.count("max") ? batch_size(text, "max", s.keys.at("max")) : 128;
-    return std::make_unique<AimdPolicy>(slo, step, max);
-  }
-  if (s.name == "slo" || s.name == "offline") {
+    p.kind = Kind::kAimd;
+    p.budget = duration(text, "slo", it->second);
+    if (p.budget.count() <= 0) bad(text, "slo must be > 0");
+    p.step = s.keys.count("step") ? batch_size(text, "step", s.keys.at("step")) : 1;
+    p.size = s.keys.count("max") ? batch_size(text, "max", s.keys.at("max")) : 128;
+  } else if (s.name == "slo" || s.name == "offline") {
     if (!s.positional) bad(text, s.name + " needs a latency budget, e.g. " + s.name + ":250ms");
     reject_unknown_keys(text, s, {"max"});
-    const Nanos slo = duration(text, "budget", *s.positional);
-    if (slo.count() <= 0) bad(text, "the latency budget must be > 0");
-    const auto max = s.keys.count("max") ? batch_size(text, "max", s.keys.at("max")) : 128;
-    if (!costs) {
-      bad(text, "needs the model's batch costs: pass --profile P.json (from greenbatch profile)");
-    }
-    if (s.name == "slo") return std::make_unique<SloPolicy>(slo, max, std::move(costs));
-    return std::make_unique<OfflineOptimalPolicy>(slo, max, std::move(costs));
+    p.kind = s.name == "slo" ? Kind::kSlo : Kind::kOffline;
+    p.budget = duration(text, "budget", *s.positional);
+    if (p.budget.count() <= 0) bad(text, "the latency budget must be > 0");
+    p.size = s.keys.count("max") ? batch_size(text, "max", s.keys.at("max")) : 128;
+  } else if (s.name.empty()) {
+    bad(text, "empty policy");
+  } else {
+    bad(text, "unknown policy '" + s.name + "' (known: fixed, greedy, triton, aimd, slo, offline)");
   }
-  if (s.name.empty()) bad(text, "empty policy");
-  bad(text, "unknown policy '" + s.name + "' (known: fixed, greedy, triton, aimd, slo, offline)");
+  // The policy's own describe() is the canonical form: one spelling, written in one place.
+  static const auto placeholder =
+      std::make_shared<const BatchCosts>(std::vector<BatchCostPoint>{{1, Nanos(1), Nanos(1), 1.0}});
+  p.canonical_ = p.build(placeholder)->describe();
+  return p;
+}
+
+std::unique_ptr<BatchingPolicy> PolicySpec::build(std::shared_ptr<const BatchCosts> costs) const {
+  switch (kind) {
+    case Kind::kFixed:
+      return std::make_unique<FixedPolicy>(size, timeout);
+    case Kind::kGreedy:
+      return std::make_unique<GreedyPolicy>(size);
+    case Kind::kTriton:
+      return std::make_unique<TritonPolicy>(size, preferred, delay);
+    case Kind::kAimd:
+      return std::make_unique<AimdPolicy>(budget, step, size);
+    case Kind::kSlo:
+    case Kind::kOffline:
+      if (!costs) {
+        bad(canonical_,
+            "needs the model's batch costs: pass --profile P.json (from greenbatch "
+            "profile)");
+      }
+      if (kind == Kind::kSlo) return std::make_unique<SloPolicy>(budget, size, std::move(costs));
+      return std::make_unique<OfflineOptimalPolicy>(budget, size, std::move(costs));
+  }
+  throw std::logic_error("unknown policy kind");
+}
+
+std::string PolicySpec::batch_size_label() const {
+  return kind == Kind::kFixed && !timeout ? std::to_string(size) : canonical_;
+}
+
+std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text,
+                                             std::shared_ptr<const BatchCosts> costs) {
+  return PolicySpec::parse(text).build(std::move(costs));
 }
 
 void policy_broke_contract(const BatchingPolicy& policy, const std::string& what) {
   throw std::logic_error("policy " + policy.describe() + " broke its contract: " + what);
 }
 
-namespace {
+std::string canonical_policy(std::string_view spec) { return PolicySpec::parse(spec).canonical(); }
 
-std::unique_ptr<BatchingPolicy> parse_for_syntax(std::string_view spec) {
-  // A placeholder table: enough for slo/offline to construct, describe and bound themselves.
-  static const auto placeholder =
-      std::make_shared<const BatchCosts>(std::vector<BatchCostPoint>{{1, Nanos(1), Nanos(1), 1.0}});
-  return parse_policy(spec, placeholder);
-}
-
-}  // namespace
-
-std::string canonical_policy(std::string_view spec) { return parse_for_syntax(spec)->describe(); }
-
-std::size_t policy_max_batch(std::string_view spec) { return parse_for_syntax(spec)->max_batch(); }
+std::size_t policy_max_batch(std::string_view spec) { return PolicySpec::parse(spec).max_batch(); }
 
 }  // namespace gb

@@ -111,7 +111,8 @@ inline void check_decision(const BatchingPolicy& policy, const QueueView& queue,
 //   slo:T[,max=M]                      greenbatch's latency-budget policy (needs `costs`)
 //   offline:T[,max=M]                  the offline optimum, a lower bound (needs `costs`)
 // `costs` (from a profile) is required by slo and offline only. Throws UsageError naming the
-// problem.
+// problem. Same as PolicySpec::parse(spec).build(costs) (batching/policy_spec.h), the typed form
+// callers that keep a policy's settings should hold instead of the string.
 std::unique_ptr<BatchingPolicy> parse_policy(std::string_view spec,
                                              std::shared_ptr<const BatchCosts> costs = nullptr);
 

@@ -11,6 +11,7 @@
 #include "batching/fixed_policy.h"
 #include "batching/greedy_policy.h"
 #include "batching/policy.h"
+#include "batching/policy_spec.h"
 #include "batching/triton_policy.h"
 #include "common/errors.h"
 #include "queue_fixture.h"
@@ -126,6 +127,30 @@ TEST(ParsePolicy, AcceptsEveryFormAndRoundTrips) {
   EXPECT_EQ(parse_policy("triton:max=8,preferred=8|2|2")->describe(),
             "triton:max=8,preferred=2|8,delay=0s");
   EXPECT_EQ(parse_policy("fixed:16,timeout=1s")->max_batch(), 16u);
+}
+
+TEST(PolicySpec, ParsedOnceIntoTypedSettingsThatRoundTrip) {
+  const PolicySpec t = PolicySpec::parse("triton:max=32,preferred=16|8,delay=500us");
+  EXPECT_EQ(t.kind, PolicySpec::Kind::kTriton);
+  EXPECT_EQ(t.max_batch(), 32u);
+  EXPECT_EQ(t.preferred, (std::vector<std::size_t>{8, 16}));
+  EXPECT_EQ(t.delay, std::chrono::microseconds(500));
+  EXPECT_EQ(t.canonical(), "triton:max=32,preferred=8|16,delay=500us");
+  for (const char* spec : {"fixed:4,timeout=1s", "greedy", "aimd:slo=250ms,step=2,max=64",
+                           "slo:1s,max=32", "offline:500ms", "triton:max=8"}) {
+    const PolicySpec p = PolicySpec::parse(spec);
+    EXPECT_EQ(PolicySpec::parse(p.canonical()), p) << spec;
+    EXPECT_EQ(p.build(std::make_shared<const BatchCosts>(
+                          std::vector<BatchCostPoint>{{1, Nanos(1), Nanos(1), 1.0}}))
+                  ->describe(),
+              p.canonical());
+  }
+  EXPECT_TRUE(PolicySpec::parse("slo:1s").needs_costs());
+  EXPECT_FALSE(PolicySpec::parse("aimd:slo=1s").needs_costs());
+  EXPECT_EQ(PolicySpec::parse("fixed:8").batch_size_label(), "8");
+  EXPECT_EQ(PolicySpec::parse("fixed:8,timeout=1s").batch_size_label(), "fixed:8,timeout=1s");
+  EXPECT_EQ(PolicySpec::parse("greedy:4").batch_size_label(), "greedy:4");
+  EXPECT_THROW(PolicySpec::parse("slo:1s").build(), UsageError);
 }
 
 TEST(ParsePolicy, RejectsMalformedSpecsWithAMessageNamingThem) {
