@@ -4,18 +4,23 @@
 
 #include <set>
 
+#include "results/summary.h"
+
 namespace gb {
 namespace {
 
-std::optional<double> opt(const nlohmann::ordered_json& row, const char* key) {
+// Every column is named through results/summary.h's `columns`, never spelled here.
+std::optional<double> opt(const nlohmann::ordered_json& row, const std::string& key) {
   auto it = row.find(key);
   if (it == row.end() || !it->is_number()) return std::nullopt;
   return it->get<double>();
 }
 
-double num(const nlohmann::ordered_json& row, const char* key) { return opt(row, key).value_or(0); }
+double num(const nlohmann::ordered_json& row, const std::string& key) {
+  return opt(row, key).value_or(0);
+}
 
-std::string text(const nlohmann::ordered_json& row, const char* key) {
+std::string text(const nlohmann::ordered_json& row, const std::string& key) {
   auto it = row.find(key);
   return it != row.end() && it->is_string() ? it->get<std::string>() : "";
 }
@@ -39,25 +44,26 @@ std::string ConfigPoint::rate_label() const { return gb::rate_label(rate_hz); }
 std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_json>& rows) {
   std::vector<ConfigPoint> out;
   for (const auto& r : rows) {
+    namespace c = columns;
     ConfigPoint p;
-    p.model = text(r, "model");
-    p.device = text(r, "device");
-    p.arrival = text(r, "arrival");
-    p.rate_hz = opt(r, "rate_hz");
-    p.policy = text(r, "policy");
-    p.mean_batch_size = num(r, "mean_batch_size");
-    p.energy_per_image_j = num(r, "energy_per_image_j");
-    p.energy_ci95 = opt(r, "energy_per_image_j_ci95");
-    p.max_response_s = num(r, "max_response_s");
-    p.max_ci95 = opt(r, "max_response_s_ci95");
-    p.p99_response_s = num(r, "p99_response_s");
-    p.p99_ci95 = opt(r, "p99_response_s_ci95");
-    p.average_power_w = num(r, "Average Power(W)");
-    p.peak_power_w = opt(r, "Average Peak Power (W)");
-    p.energy_method = text(r, "energy_method");
-    p.repetitions = static_cast<std::size_t>(num(r, "repetitions"));
+    p.model = text(r, c::kModel);
+    p.device = text(r, c::kDevice);
+    p.arrival = text(r, c::kArrival);
+    p.rate_hz = opt(r, c::kRateHz);
+    p.policy = text(r, c::kPolicy);
+    p.mean_batch_size = num(r, c::kMeanBatchSize);
+    p.energy_per_image_j = num(r, c::kEnergyPerImage);
+    p.energy_ci95 = opt(r, c::ci95(c::kEnergyPerImage));
+    p.max_response_s = num(r, c::kMaxResponse);
+    p.max_ci95 = opt(r, c::ci95(c::kMaxResponse));
+    p.p99_response_s = num(r, c::kP99Response);
+    p.p99_ci95 = opt(r, c::ci95(c::kP99Response));
+    p.average_power_w = num(r, c::kAveragePower);
+    p.peak_power_w = opt(r, c::kAveragePeakPower);
+    p.energy_method = text(r, c::kEnergyMethod);
+    p.repetitions = static_cast<std::size_t>(num(r, c::kRepetitions));
     if (p.repetitions == 0) p.repetitions = 1;
-    auto sim = r.find("simulated");
+    auto sim = r.find(c::kSimulated);
     p.simulated = sim != r.end() && sim->is_boolean() && sim->get<bool>();
     out.push_back(std::move(p));
   }

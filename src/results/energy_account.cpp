@@ -1,5 +1,8 @@
 #include "results/energy_account.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace gb {
 
 double EnergyAccount::gross_j() const {
@@ -29,13 +32,31 @@ std::optional<double> EnergyAccount::dynamic_j() const {
 }
 
 std::string EnergyAccount::method() const {
+  std::vector<std::string_view> labels;
   std::string label;
   for (const DomainEnergy& d : domains) {
-    if (label.find(d.method) != std::string::npos) continue;
+    if (std::find(labels.begin(), labels.end(), d.method) != labels.end()) continue;
+    labels.push_back(d.method);
     if (!label.empty()) label += "+";
     label += d.method;
   }
-  return label.empty() ? "none" : label;
+  return label.empty() ? std::string(kNoMethodLabel) : label;
+}
+
+std::vector<EnergyMethod> EnergyAccount::methods() const {
+  std::vector<EnergyMethod> out;
+  for (const DomainEnergy& d : domains) {
+    const auto m = parse_energy_method(d.method);
+    if (m && std::find(out.begin(), out.end(), *m) == out.end()) out.push_back(*m);
+  }
+  return out;
+}
+
+bool EnergyAccount::has_estimate() const {
+  return std::any_of(domains.begin(), domains.end(), [](const DomainEnergy& d) {
+    const auto m = parse_energy_method(d.method);
+    return !m || !is_measurement(*m);
+  });
 }
 
 std::vector<double> mean_power(const PowerSampler& sampler, const std::vector<PowerSample>& samples,

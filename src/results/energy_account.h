@@ -8,13 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "energy/energy_method.h"
 #include "energy/sampler.h"
 
 namespace gb {
 
 struct DomainEnergy {
   std::string domain;
-  std::string method;  // "nvml-energy", "nvml-power", "rapl", "estimate"
+  std::string method;  // method_label() of its EnergyMethod
   double joules = 0;
   std::optional<double> idle_power_w;  // from the idle baseline, when one was measured
   std::string detail;                  // the meter's description (device, power limit, source)
@@ -28,8 +29,15 @@ struct EnergyAccount {
   std::optional<double> idle_power_w() const;  // sum over domains; nullopt without a baseline
   std::optional<double> idle_j() const;        // idle power x window length
   std::optional<double> dynamic_j() const;     // gross - idle
-  // One label for the whole figure: the single method, or "a+b" when domains differ.
+  // One label for the whole figure: the single method, or "a+b" when domains differ; "none"
+  // without domains.
   std::string method() const;
+  // The domains' methods, each once, in domain order. A domain whose label names no method (only
+  // an account built by hand can hold one) is left out here and counted by has_estimate().
+  std::vector<EnergyMethod> methods() const;
+  // Whether some domain's figure is not a measurement (energy/energy_method.h); false without
+  // domains.
+  bool has_estimate() const;
 };
 
 // Energy of every meter of `sampler` between two readings taken with sampler.read_energy().

@@ -1,5 +1,6 @@
 #include "results/experiment_file.h"
 
+#include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -139,6 +140,55 @@ uint64_t fnv1a(const std::string& text) {
   return h;
 }
 
+namespace {
+
+// Appends `name=value;` with the value escaped, so no value can end a field early or forge one.
+void add_field(std::string& key, const char* name, const std::string& value) {
+  key += name;
+  key += '=';
+  for (char c : value) {
+    if (c == '\\' || c == ';') key += '\\';
+    key += c;
+  }
+  key += ';';
+}
+
+std::string hex_id(const std::string& key) { return fmt::format("{:016x}", fnv1a(key)); }
+
+}  // namespace
+
+std::string configuration_key(const RunSpec& spec, std::size_t repetition) {
+  std::string key;
+  add_field(key, "model", spec.model);
+  add_field(key, "weights", spec.weights);
+  add_field(key, "device", spec.device);
+  add_field(key, "arrival", spec.arrival);
+  add_field(key, "rate_hz",
+            arrival_needs_rate(spec.arrival) ? fmt::format("{:.17g}", spec.rate_hz) : "");
+  add_field(key, "policy", canonical_policy(spec.policy));
+  add_field(key, "requests", std::to_string(spec.requests));
+  add_field(key, "warmup_batches", std::to_string(spec.warmup_batches));
+  add_field(key, "warmup_batch_size", std::to_string(spec.warmup_batch_size));
+  add_field(key, "seed", std::to_string(spec.seed - repetition));
+  add_field(key, "images", spec.images);
+  add_field(key, "meter", spec.meter);
+  add_field(key, "idle_ns", std::to_string(spec.idle_duration.count()));
+  add_field(key, "sample_interval_ns", std::to_string(spec.sample_interval.count()));
+  // Settings added later go here, each only when it differs from its default, e.g.
+  //   if (spec.threads != RunSpec{}.threads) add_field(key, "threads", ...);
+  return key;
+}
+
+std::string configuration_group_id(const RunSpec& spec, std::size_t repetition) {
+  return hex_id(configuration_key(spec, repetition));
+}
+
+std::string configuration_id(const RunSpec& spec, std::size_t repetition) {
+  std::string key = configuration_key(spec, repetition);
+  add_field(key, "repetition", std::to_string(repetition));
+  return hex_id(key);
+}
+
 ExperimentFile parse_experiment(const std::string& text, const std::string& origin) {
   toml::table root;
   try {
@@ -253,6 +303,8 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
             c.spec.policy = canonical_policy(policy);
             // Repetitions differ in their arrival schedule, not only in noise.
             c.spec.seed = f.base.seed + rep;
+            c.id = configuration_id(c.spec, rep);
+            c.group_id = configuration_group_id(c.spec, rep);
             per_model.push_back(c);
           }
         }
@@ -271,7 +323,7 @@ std::vector<Configuration> shard(const std::vector<Configuration>& all, std::siz
                                  std::size_t n) {
   std::vector<Configuration> out;
   for (const Configuration& c : all) {
-    if (c.index % n == i) out.push_back(c);
+    if (std::stoull(c.id, nullptr, 16) % n == i) out.push_back(c);
   }
   return out;
 }

@@ -4,9 +4,13 @@
 //                 meter, idle_seconds, sample_interval, images, shuffle, peak_threshold_w
 //   [grid]        models, rates, arrival, policies      (each a non-empty list)
 //
-// The sweep is grid product x repetitions. Every configuration has a stable index: its position in
-// the canonical order (models, then arrivals, then rates, then policies, then repetitions), which
-// never depends on shuffling. Shards and stores identify configurations by it.
+// The sweep is grid product x repetitions. A configuration is identified by its content, not by
+// where it sits in the grid: its `id` is a hash of its canonical settings (configuration_key()), so
+// a grid can grow without renumbering what is stored. Stores, resume, shards and merge key by the
+// id; the repetitions of one configuration share a `group_id` (the same hash without the
+// repetition), by which aggregation pools them. The `index`, the position in the canonical order
+// (models, then arrivals, then rates, then policies, then repetitions; never shuffled), orders
+// displays and names runs ("config-INDEX") only. docs/results.md has the rationale.
 // Unknown keys, wrong types and empty lists are UsageErrors naming the key and its line.
 #pragma once
 
@@ -32,10 +36,31 @@ struct ExperimentFile {
 };
 
 struct Configuration {
-  std::size_t index = 0;       // canonical position, stable across shuffles and shards
+  std::size_t index = 0;       // canonical position: display and order only, never identity
   std::size_t repetition = 0;  // 0-based
-  RunSpec spec;
+  RunSpec spec;                // spec.seed is the experiment's seed + repetition
+  // `{}`: brace-initialising the fields above ({index, repetition, spec}) stays warning-free.
+  std::string id{};        // configuration_id(spec, repetition)
+  std::string group_id{};  // configuration_group_id(spec, repetition): shared by repetitions
 };
+
+// The canonical text of what defines a run, one `name=value;` per setting (values escaped: `\`
+// and `;` are preceded by `\`), in this order:
+//   model weights device arrival rate_hz policy requests warmup_batches warmup_batch_size seed
+//   images meter idle_ns sample_interval_ns
+// rate_hz is printed with %.17g, and empty for arrivals that take no rate (offline, trace), which
+// ignore it; policy is canonical_policy(); seed is the experiment's seed, without the repetition's
+// offset; durations are integer nanoseconds. Not in it: what does not change the measurement
+// (peak_threshold_w, which only labels samples afterwards; gpu_index and powercap_root, which pick
+// a meter's source) and files named on the command line (the profile of slo/offline policies).
+// A setting added later is appended only when it differs from its default ("threads=8;"), so every
+// configuration that leaves it at the default keeps its id. `repetition` only takes its offset
+// off spec.seed; the key is the same for every repetition.
+std::string configuration_key(const RunSpec& spec, std::size_t repetition);
+// 16 lowercase hex digits: FNV-1a 64 of configuration_key() + "repetition=R;".
+std::string configuration_id(const RunSpec& spec, std::size_t repetition);
+// 16 lowercase hex digits: FNV-1a 64 of configuration_key(), the same for every repetition.
+std::string configuration_group_id(const RunSpec& spec, std::size_t repetition);
 
 ExperimentFile parse_experiment(const std::string& text, const std::string& origin_name);
 ExperimentFile load_experiment(const std::string& path);
@@ -44,7 +69,9 @@ ExperimentFile load_experiment(const std::string& path);
 // canonical order, or a seeded shuffle when `shuffle = true` (guards against drift).
 std::vector<Configuration> expand(const ExperimentFile& experiment);
 
-// Shard i of n (0 <= i < n): the configurations whose index is congruent to i mod n.
+// Shard i of n (0 <= i < n): the configurations whose id, read as a 64-bit number, is congruent to
+// i mod n. Shards stay fixed when the grid grows; their sizes are balanced only statistically.
+// `all` comes from expand() (every configuration has its id).
 std::vector<Configuration> shard(const std::vector<Configuration>& all, std::size_t i,
                                  std::size_t n);
 

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -54,6 +55,12 @@ nlohmann::ordered_json describe_machine(const std::string& powercap_root) {
       driver.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(driver);
   m["meters"] = meters;
   return m;
+}
+
+bool add_unique_machine(nlohmann::ordered_json& list, const nlohmann::ordered_json& machine) {
+  if (std::find(list.begin(), list.end(), machine) != list.end()) return false;
+  list.push_back(machine);
+  return true;
 }
 
 }  // namespace gb

@@ -10,4 +10,8 @@ namespace gb {
 
 nlohmann::ordered_json describe_machine(const std::string& powercap_root = "/sys/class/powercap");
 
+// Appends `machine` to `list` (a JSON array) unless an equal description is already in it; true if
+// it was appended. The one rule by which run folders, stores and reports keep each machine once.
+bool add_unique_machine(nlohmann::ordered_json& list, const nlohmann::ordered_json& machine);
+
 }  // namespace gb

@@ -8,10 +8,10 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "common/errors.h"
 #include "common/files.h"
+#include "results/machine.h"
 
 namespace gb {
 namespace fs = std::filesystem;
@@ -19,25 +19,14 @@ namespace {
 
 using nlohmann::ordered_json;
 
-// Writes `path` atomically: `write` fills a temporary sibling, which replaces `path` only once it
-// is complete and flushed. `seed_from_existing` first copies the current file (for appends).
-template <typename WriteFn>
-void replace_file(const fs::path& path, bool seed_from_existing, WriteFn write) {
-  const fs::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-  std::error_code ec;
-  if (seed_from_existing && fs::exists(path)) {
-    fs::copy_file(path, tmp, fs::copy_options::overwrite_existing, ec);
-    if (ec) throw RunError("cannot copy " + path.string() + ": " + ec.message());
-  }
-  {
-    std::ofstream out(tmp, seed_from_existing ? std::ios::app : std::ios::trunc);
-    if (!out) throw RunError("cannot write " + tmp.string() + ": " + std::strerror(errno));
-    write(out);
-    out.flush();
-    if (!out) throw RunError("write failed for " + tmp.string() + ": " + std::strerror(errno));
-  }
-  fs::rename(tmp, path, ec);
-  if (ec) throw RunError("cannot rename " + tmp.string() + ": " + ec.message());
+// Appends stay atomic (files.h); no fsync: a run folder is rewritten by rerunning the run.
+constexpr AtomicWrite kAppend{/*append=*/true, /*fsync=*/false};
+
+std::string read_first_line(const fs::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
 }
 
 }  // namespace
@@ -51,23 +40,12 @@ ordered_json ResultFolder::machines(const std::string& path) {
 
 void ResultFolder::add_machine(const ordered_json& machine) const {
   ordered_json list = machines(path_);
-  for (const auto& m : list) {
-    if (m == machine) return;
+  if (add_unique_machine(list, machine)) {
+    write_file_atomically((fs::path(path_) / "machine.json").string(), list.dump(2) + "\n");
   }
-  list.push_back(machine);
-  write_file_atomically((fs::path(path_) / "machine.json").string(), list.dump(2) + "\n");
 }
 
-namespace {
-
-std::string read_first_line(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-std::string header_of(const ordered_json& row) {
+std::string csv_header(const ordered_json& row) {
   std::string header;
   for (auto it = row.begin(); it != row.end(); ++it) {
     if (!header.empty()) header += ',';
@@ -76,7 +54,15 @@ std::string header_of(const ordered_json& row) {
   return header;
 }
 
-}  // namespace
+std::string csv_line(const ordered_json& row, const ordered_json& layout) {
+  std::string line;
+  for (auto it = layout.begin(); it != layout.end(); ++it) {
+    if (it != layout.begin()) line += ',';
+    const auto cell = row.find(it.key());
+    line += cell == row.end() ? std::string() : csv_cell(*cell);
+  }
+  return line;
+}
 
 std::string csv_cell(const ordered_json& value) {
   if (value.is_null()) return "";
@@ -126,7 +112,7 @@ void ResultFolder::append(const RunSummary& summary, const RunTrace& trace,
                           const std::vector<std::string>& domains, bool write_traces) const {
   const fs::path dir(path_);
   const ordered_json row = summary_row(summary);
-  const std::string header = header_of(row);
+  const std::string header = csv_header(row);
   const fs::path csv = dir / "summary.csv";
   const bool csv_exists = fs::exists(csv);
   if (csv_exists && read_first_line(csv) != header) {
@@ -138,31 +124,33 @@ void ResultFolder::append(const RunSummary& summary, const RunTrace& trace,
 
   if (write_traces) {
     const bool requests_exist = fs::exists(dir / "requests.csv");
-    replace_file(dir / "requests.csv", true, [&](std::ofstream& out) {
-      if (!requests_exist) out << "run_id,id,scheduled_s,released_s,batch,start_s,end_s\n";
-      fmt::memory_buffer buf;
-      for (std::size_t b = 0; b < trace.batches.size(); ++b) {
-        const BatchRecord& rec = trace.batches[b];
-        for (std::size_t i = rec.first; i < rec.first + rec.size; ++i) {
-          fmt::format_to(std::back_inserter(buf), "{},{},{:.9f},{:.9f},{},{:.9f},{:.9f}\n", id, i,
-                         to_seconds(trace.scheduled[i]), to_seconds(trace.released[i]), b,
-                         to_seconds(rec.start), to_seconds(rec.end));
-        }
-        if (buf.size() > (1 << 20)) {
+    write_file_atomically(
+        (dir / "requests.csv").string(),
+        [&](std::ostream& out) {
+          if (!requests_exist) out << "run_id,id,scheduled_s,released_s,batch,start_s,end_s\n";
+          fmt::memory_buffer buf;
+          for_each_request(trace, [&](const RequestRow& r) {
+            fmt::format_to(std::back_inserter(buf), "{},{},{:.9f},{:.9f},{},{:.9f},{:.9f}\n", id,
+                           r.id, r.scheduled_s, r.released_s, r.batch, r.start_s, r.end_s);
+            if (buf.size() > (1 << 20)) {
+              out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+              buf.clear();
+            }
+          });
           out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-          buf.clear();
-        }
-      }
-      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
-    });
+        },
+        kAppend);
     const bool power_exists = fs::exists(dir / "power.csv");
-    replace_file(dir / "power.csv", true, [&](std::ofstream& out) {
-      if (!power_exists) out << "run_id,t_s,domain,watts\n";
-      for (const PowerSample& s : samples) {
-        out << fmt::format("{},{:.6f},{},{:.3f}\n", id, to_seconds(s.t),
-                           s.meter < domains.size() ? domains[s.meter] : "?", s.watts);
-      }
-    });
+    write_file_atomically((dir / "power.csv").string(),
+                          [&](std::ostream& out) {
+                            if (!power_exists) out << "run_id,t_s,domain,watts\n";
+                            for (const PowerSample& s : samples) {
+                              out << fmt::format("{},{:.6f},{},{:.3f}\n", id, to_seconds(s.t),
+                                                 s.meter < domains.size() ? domains[s.meter] : "?",
+                                                 s.watts);
+                            }
+                          },
+                          kAppend);
   }
 
   ordered_json all = ordered_json::array();
@@ -175,18 +163,12 @@ void ResultFolder::append(const RunSummary& summary, const RunTrace& trace,
     if (!all.is_array()) all = ordered_json::array({all});
   }
   all.push_back(summary_document(summary));
-  replace_file(dir / "summary.json", false,
-               [&](std::ofstream& out) { out << all.dump(2) << "\n"; });
+  write_file_atomically((dir / "summary.json").string(), all.dump(2) + "\n");
 
-  replace_file(csv, true, [&](std::ofstream& out) {
-    if (!csv_exists) out << header << "\n";
-    std::string line;
-    for (auto it = row.begin(); it != row.end(); ++it) {
-      if (it != row.begin()) line += ',';
-      line += csv_cell(*it);
-    }
-    out << line << "\n";
-  });
+  const std::string line = csv_line(row, row) + "\n";
+  write_file_atomically(
+      csv.string(), [&](std::ostream& out) { out << (csv_exists ? "" : header + "\n") << line; },
+      kAppend);
 }
 
 }  // namespace gb

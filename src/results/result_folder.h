@@ -42,5 +42,10 @@ class ResultFolder {
 // CSV cell text for a JSON scalar: numbers with full precision, null as empty, strings quoted when
 // they hold a comma, quote or newline.
 std::string csv_cell(const nlohmann::ordered_json& value);
+// The CSV header of a flat row: its keys, in order. No newline.
+std::string csv_header(const nlohmann::ordered_json& row);
+// The cells of `row` for the columns of `layout` (its keys, in order; a row that lacks one gets an
+// empty cell), so every line of a file follows one header. No newline.
+std::string csv_line(const nlohmann::ordered_json& row, const nlohmann::ordered_json& layout);
 
 }  // namespace gb

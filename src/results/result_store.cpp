@@ -2,103 +2,35 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <iterator>
 
 #include "common/errors.h"
 #include "common/version.h"
+#include "results/machine.h"
+#include "results/sqlite.h"
+#include "results/store_format.h"
 
 namespace gb {
-namespace {
 
-// A prepared statement that finalises itself.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) {
-      throw RunError(std::string("sqlite: ") + sqlite3_errmsg(db) + " in: " + sql);
-    }
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement& bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& bind(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  Statement& bind(int i, const std::string& v) {
-    sqlite3_bind_text(stmt_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    throw RunError(std::string("sqlite: ") + sqlite3_errmsg(db_));
-  }
-  void run_and_reset() {
-    step();
-    sqlite3_reset(stmt_);
-  }
-  int64_t column_int(int i) { return sqlite3_column_int64(stmt_, i); }
-  std::string column_text(int i) {
-    const auto* p = sqlite3_column_text(stmt_, i);
-    return p ? reinterpret_cast<const char*>(p) : "";
-  }
+using sqlite::Statement;
 
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-sqlite3* open_db(const std::string& path, bool create) {
-  sqlite3* db = nullptr;
-  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-  if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
-    const std::string why = db ? sqlite3_errmsg(db) : "out of memory";
-    sqlite3_close(db);
-    throw UsageError("result store '" + path + "' cannot be opened: " + why);
-  }
-  sqlite3_busy_timeout(db, 5000);
-  return db;
-}
-
-}  // namespace
-
-void ResultStore::exec(const std::string& sql) const {
-  char* err = nullptr;
-  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string why = err ? err : "unknown error";
-    sqlite3_free(err);
-    throw RunError("sqlite (" + path_ + "): " + why);
-  }
-}
-
-void ResultStore::create_schema() const {
-  // WAL + synchronous=FULL: a committed configuration is on disk before save() returns.
-  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
-  exec(
-      "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS runs(config_index INTEGER PRIMARY KEY, repetition INTEGER NOT "
-      "NULL, model TEXT, arrival TEXT, rate_hz REAL, policy TEXT, energy_per_image_j REAL, "
-      "p99_response_s REAL, max_response_s REAL, energy_method TEXT, summary_json TEXT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS requests(config_index INTEGER NOT NULL, id INTEGER NOT NULL, "
-      "scheduled_s REAL, released_s REAL, batch INTEGER, start_s REAL, end_s REAL);"
-      "CREATE TABLE IF NOT EXISTS power(config_index INTEGER NOT NULL, t_s REAL, domain TEXT, "
-      "watts REAL);");
-}
+void ResultStore::exec(const std::string& sql) const { sqlite::exec(db_.get(), sql, path_); }
 
 void ResultStore::set_meta(const std::string& key, const std::string& value) const {
-  Statement(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)")
+  Statement(db_.get(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)")
       .bind(1, key)
       .bind(2, value)
       .run_and_reset();
 }
 
 std::string ResultStore::meta(const std::string& key) const {
-  Statement s(db_, "SELECT value FROM meta WHERE key = ?");
+  Statement s(db_.get(), "SELECT value FROM meta WHERE key = ?");
   s.bind(1, key);
   return s.step() ? s.column_text(0) : "";
+}
+
+std::string ResultStore::runs_table() const {
+  return version_ == 2 ? "main.runs" : "(" + rows_as_current("runs", "main.", version_) + ")";
 }
 
 void ResultStore::set_durable(bool durable) const {
@@ -113,27 +45,41 @@ nlohmann::ordered_json ResultStore::machines() const {
 
 void ResultStore::add_machine(const nlohmann::ordered_json& machine) const {
   nlohmann::ordered_json list = machines();
-  for (const auto& m : list) {
-    if (m == machine) return;
-  }
-  list.push_back(machine);
-  set_meta("machines", list.dump());
+  if (add_unique_machine(list, machine)) set_meta("machines", list.dump());
 }
 
 ResultStore::ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh)
     : path_(path) {
-  db_ = open_db(path, true);
-  create_schema();
-  const std::string hash = std::to_string(experiment.hash);
-  const std::string stored = meta("experiment_hash");
-  if (!stored.empty() && stored != hash) {
-    if (!fresh) {
-      throw UsageError("'" + path + "' holds results of a different experiment file (" +
-                       meta("experiment_name") +
-                       "); use another --out, or --fresh --yes to start over");
-    }
+  db_.reset(sqlite::open(path, true));
+  // WAL + synchronous=FULL: a committed configuration is on disk before save() returns.
+  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  try {
+    version_ = store_version(db_.get(), "main", path);
+  } catch (const UsageError&) {
+    if (!fresh) throw;
+    version_ = -1;  // a format this greenbatch does not know: --fresh replaces it all the same
   }
-  if (fresh) exec("DELETE FROM runs; DELETE FROM requests; DELETE FROM power; DELETE FROM meta;");
+  if (version_ == 0) {
+    create_store_schema(db_.get(), path);
+    version_ = 2;
+  }
+  const std::string hash = std::to_string(experiment.hash);
+  const std::string stored = version_ > 0 ? meta("experiment_hash") : "";
+  if (!stored.empty() && stored != hash && !fresh) {
+    throw UsageError("'" + path + "' holds results of a different experiment file (" +
+                     meta("experiment_name") +
+                     "); use another --out, or --fresh --yes to start over");
+  }
+  if (fresh) {
+    // Dropped rather than emptied: a fresh start also leaves an old layout behind.
+    exec(
+        "DROP TABLE IF EXISTS runs; DROP TABLE IF EXISTS requests; DROP TABLE IF EXISTS power;"
+        "DROP TABLE IF EXISTS meta;");
+    create_store_schema(db_.get(), path);
+  } else if (version_ == 1) {
+    upgrade_v1_store(db_.get(), path);
+  }
+  version_ = 2;
   if (fresh || stored.empty()) {
     set_meta("experiment_hash", hash);
     set_meta("experiment_name", experiment.name);
@@ -146,64 +92,69 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
   if (!std::filesystem::exists(path)) {
     throw UsageError("no results at '" + path + "' (run a sweep into that folder first)");
   }
-  db_ = open_db(path, false);
-  create_schema();
+  db_.reset(sqlite::open(path, false));
+  exec("PRAGMA journal_mode=WAL;");
+  version_ = store_version(db_.get(), "main", path);
+  if (version_ == 0) {
+    create_store_schema(db_.get(), path);  // an empty file: an empty store, as a sweep would begin
+    version_ = 2;
+  }
+  if (version_ == 1) map_v1_ids(db_.get(), "main", path);
 }
 
-ResultStore::~ResultStore() { sqlite3_close(db_); }
+ResultStore::~ResultStore() = default;
 
-std::set<std::size_t> ResultStore::completed() const {
-  std::set<std::size_t> done;
-  Statement s(db_, "SELECT config_index FROM runs");
-  while (s.step()) done.insert(static_cast<std::size_t>(s.column_int(0)));
+std::set<std::string> ResultStore::completed() const {
+  std::set<std::string> done;
+  Statement s(db_.get(), "SELECT config_id FROM " + runs_table());
+  while (s.step()) done.insert(s.column_text(0));
   return done;
 }
 
 void ResultStore::save(const Configuration& config, const RunSummary& summary,
                        const RunTrace& trace, const std::vector<PowerSample>& samples,
                        const std::vector<std::string>& domains) {
-  const auto index = static_cast<int64_t>(config.index);
+  if (config.id.empty()) throw std::logic_error("ResultStore::save: configuration without an id");
+  const nlohmann::ordered_json row = summary_row(summary);
   exec("BEGIN IMMEDIATE");
   try {
     // A half-saved earlier attempt cannot exist (transactions), but a rerun of a configuration
     // must still replace, never duplicate.
-    Statement(db_, "DELETE FROM requests WHERE config_index = ?").bind(1, index).run_and_reset();
-    Statement(db_, "DELETE FROM power WHERE config_index = ?").bind(1, index).run_and_reset();
-    Statement req(db_, "INSERT INTO requests VALUES(?, ?, ?, ?, ?, ?, ?)");
-    for (std::size_t b = 0; b < trace.batches.size(); ++b) {
-      const BatchRecord& rec = trace.batches[b];
-      for (std::size_t i = rec.first; i < rec.first + rec.size; ++i) {
-        req.bind(1, index)
-            .bind(2, static_cast<int64_t>(i))
-            .bind(3, to_seconds(trace.scheduled[i]))
-            .bind(4, to_seconds(trace.released[i]))
-            .bind(5, static_cast<int64_t>(b))
-            .bind(6, to_seconds(rec.start))
-            .bind(7, to_seconds(rec.end))
-            .run_and_reset();
-      }
-    }
-    Statement pow(db_, "INSERT INTO power VALUES(?, ?, ?, ?)");
+    Statement(db_.get(), "DELETE FROM requests WHERE config_id = ?")
+        .bind(1, config.id)
+        .run_and_reset();
+    Statement(db_.get(), "DELETE FROM power WHERE config_id = ?")
+        .bind(1, config.id)
+        .run_and_reset();
+    Statement req(db_.get(), "INSERT INTO requests VALUES(?, ?, ?, ?, ?, ?, ?)");
+    for_each_request(trace, [&](const RequestRow& r) {
+      req.bind(1, config.id)
+          .bind(2, static_cast<int64_t>(r.id))
+          .bind(3, r.scheduled_s)
+          .bind(4, r.released_s)
+          .bind(5, static_cast<int64_t>(r.batch))
+          .bind(6, r.start_s)
+          .bind(7, r.end_s)
+          .run_and_reset();
+    });
+    Statement pow(db_.get(), "INSERT INTO power VALUES(?, ?, ?, ?)");
     for (const PowerSample& s : samples) {
-      pow.bind(1, index)
+      pow.bind(1, config.id)
           .bind(2, to_seconds(s.t))
           .bind(3, s.meter < domains.size() ? domains[s.meter] : std::string("?"))
           .bind(4, static_cast<double>(s.watts))
           .run_and_reset();
     }
-    Statement(db_, "INSERT OR REPLACE INTO runs VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, index)
-        .bind(2, static_cast<int64_t>(config.repetition))
-        .bind(3, config.spec.model)
-        .bind(4, config.spec.arrival)
-        .bind(5, config.spec.rate_hz)
-        .bind(6, summary.policy)
-        .bind(7, summary.energy_per_image_j())
-        .bind(8, summary.response_s.p99)
-        .bind(9, summary.response_s.max)
-        .bind(10, summary.energy.method())
-        .bind(11, summary_document(summary).dump())
-        .run_and_reset();
+    std::string places = "?, ?, ?, ?, ?";  // the ids, index, repetition, summary_json
+    for (std::size_t i = 0; i < std::size(kRunFigures); ++i) places += ", ?";
+    Statement run(db_.get(), "INSERT OR REPLACE INTO runs VALUES(" + places + ")");
+    run.bind(1, config.id)
+        .bind(2, config.group_id)
+        .bind(3, static_cast<int64_t>(config.index))
+        .bind(4, static_cast<int64_t>(config.repetition));
+    int column = 5;
+    for (const StoreColumn& c : kRunFigures) run.bind(column++, row.at(c.name));
+    run.bind(column, summary_document(summary).dump()).run_and_reset();
     exec("COMMIT");
   } catch (...) {
     exec("ROLLBACK");
@@ -213,12 +164,17 @@ void ResultStore::save(const Configuration& config, const RunSummary& summary,
 
 std::vector<StoredRun> ResultStore::runs() const {
   std::vector<StoredRun> out;
-  Statement s(db_, "SELECT config_index, repetition, summary_json FROM runs ORDER BY config_index");
+  Statement s(db_.get(),
+              "SELECT config_id, group_id, config_index, repetition, summary_json FROM " +
+                  runs_table() + " ORDER BY config_index, config_id");
   while (s.step()) {
     StoredRun r;
-    r.index = static_cast<std::size_t>(s.column_int(0));
-    r.repetition = static_cast<std::size_t>(s.column_int(1));
-    r.summary = nlohmann::ordered_json::parse(s.column_text(2));
+    r.id = s.column_text(0);
+    r.group_id = s.column_text(1);
+    r.index = static_cast<std::size_t>(s.column_int(2));
+    r.repetition = static_cast<std::size_t>(s.column_int(3));
+    r.summary = nlohmann::ordered_json::parse(s.column_text(4));
+    check_results_format(r.summary, path_);
     out.push_back(std::move(r));
   }
   return out;
@@ -228,7 +184,7 @@ void ResultStore::merge(const std::string& output, const std::vector<std::string
   if (inputs.empty()) throw UsageError("merge needs at least one input store");
   std::string hash, text, name;
   for (const std::string& in : inputs) {
-    ResultStore store(in);
+    ResultStore store(in);  // refuses a store it cannot read, before anything is written
     const std::string h = store.meta("experiment_hash");
     if (h.empty()) throw UsageError("'" + in + "' is not a greenbatch result store");
     if (hash.empty()) {
@@ -253,16 +209,23 @@ void ResultStore::merge(const std::string& output, const std::vector<std::string
   experiment.name = name;
   ResultStore out(output, experiment, false);
   for (const std::string& in : inputs) {
-    Statement attach(out.db_, "ATTACH DATABASE ? AS src");
+    Statement attach(out.db_.get(), "ATTACH DATABASE ? AS src");
     attach.bind(1, in).run_and_reset();
-    out.exec(
-        "BEGIN IMMEDIATE;"
-        "INSERT INTO requests SELECT * FROM src.requests WHERE config_index NOT IN "
-        "(SELECT config_index FROM main.runs);"
-        "INSERT INTO power SELECT * FROM src.power WHERE config_index NOT IN "
-        "(SELECT config_index FROM main.runs);"
-        "INSERT OR IGNORE INTO runs SELECT * FROM src.runs;"
-        "COMMIT;");
+    try {
+      const int version = store_version(out.db_.get(), "src", in);
+      if (version == 1) map_v1_ids(out.db_.get(), "src", in);
+      const auto rows = [&](const char* table) { return rows_as_current(table, "src.", version); };
+      const std::string fresh = " WHERE config_id NOT IN (SELECT config_id FROM main.runs);";
+      out.exec(
+          "BEGIN IMMEDIATE;"
+          "INSERT INTO requests SELECT * FROM (" +
+          rows("requests") + ")" + fresh + "INSERT INTO power SELECT * FROM (" + rows("power") +
+          ")" + fresh + "INSERT OR IGNORE INTO runs " + rows("runs") + ";COMMIT;");
+    } catch (...) {
+      sqlite3_exec(out.db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+      out.exec("DETACH DATABASE src");
+      throw;
+    }
     out.exec("DETACH DATABASE src");
     for (const auto& m : ResultStore(in).machines()) out.add_machine(m);
   }

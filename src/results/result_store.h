@@ -1,16 +1,22 @@
 // ResultStore: a sweep's results in one SQLite file (DIR/results.sqlite).
 //
 // Contract:
+// - Runs are keyed by their configuration's id (experiment_file.h), never by its position in the
+//   grid: saving a configuration again replaces it, and a grown grid finds its old runs.
 // - The store remembers the experiment file it belongs to (its text and hash). Opening it with a
 //   different file is a UsageError unless `fresh`, which empties it first.
 // - save() commits one configuration (its summary, per-request records and power samples) in one
 //   transaction, with synchronous=FULL: after save() returns, the configuration survives a crash,
 //   SIGKILL or power loss; a configuration interrupted before that leaves nothing behind.
 // - completed() is what a resumed sweep skips.
+// - Format: the file is greenbatch-store/2 (store_format.h). Readers also read the previous
+//   version, greenbatch-store/1; opening one to write (a resumed sweep, a merge into it) upgrades
+//   it in place first. A store that cannot be read is a UsageError saying why and what to do.
 #pragma once
 
 #include <sqlite3.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -24,26 +30,33 @@
 namespace gb {
 
 struct StoredRun {
-  std::size_t index = 0;
+  std::size_t index = 0;  // the configuration's position in its grid: for order, not identity
   std::size_t repetition = 0;
   nlohmann::ordered_json summary;  // summary_document() of the run
+  // Last and `{}`, so that a run built from a summary alone ({index, repetition, summary}: a run
+  // folder's) still initialises cleanly; empty there.
+  std::string id{};        // Configuration::id
+  std::string group_id{};  // Configuration::group_id: aggregation pools runs by it
 };
 
 class ResultStore {
  public:
   ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh);
   // Opens an existing store read-only-in-spirit (for export, report, merge): no experiment check.
+  // A version 1 store is read as it is, never rewritten.
   explicit ResultStore(const std::string& path);
   ~ResultStore();
   ResultStore(const ResultStore&) = delete;
   ResultStore& operator=(const ResultStore&) = delete;
 
-  std::set<std::size_t> completed() const;
+  // The ids of the stored configurations (Configuration::id).
+  std::set<std::string> completed() const;
   // Durable (default): each save() is on disk before it returns. Off for results that are cheap to
   // recompute (simulations), where a hundred fsyncs would cost more than the work.
   void set_durable(bool durable) const;
   void save(const Configuration& config, const RunSummary& summary, const RunTrace& trace,
             const std::vector<PowerSample>& samples, const std::vector<std::string>& domains);
+  // In grid order (index), then by id.
   std::vector<StoredRun> runs() const;
   std::string meta(const std::string& key) const;  // "" when absent
   // The machines that produced the stored runs (describe_machine() of each; a merged store has
@@ -52,16 +65,22 @@ class ResultStore {
   void add_machine(const nlohmann::ordered_json& machine) const;
 
   // Joins the stores in `inputs` into a new store at `output`; all must come from the same
-  // experiment file (UsageError otherwise). A configuration present in several is kept once.
+  // experiment file (UsageError otherwise). A configuration (id) present in several is kept once.
   static void merge(const std::string& output, const std::vector<std::string>& inputs);
 
  private:
   void exec(const std::string& sql) const;
-  void create_schema() const;
   void set_meta(const std::string& key, const std::string& value) const;
+  // The runs table in the current layout's columns, whatever the file's version.
+  std::string runs_table() const;
 
-  sqlite3* db_ = nullptr;
+  struct Close {
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+  };
+  // Owned, so that a constructor that refuses the file still closes it.
+  std::unique_ptr<sqlite3, Close> db_;
   std::string path_;
+  int version_ = 0;  // of the file as opened: 1 only for a reader of a version 1 store
 };
 
 // The stores a path names: a .sqlite file as is, or every results*.sqlite in a folder (sorted; a

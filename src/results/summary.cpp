@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/errors.h"
 #include "common/parse.h"
 #include "common/version.h"
 #include "workload/arrivals.h"
@@ -65,25 +66,25 @@ ordered_json summary_row(const RunSummary& s) {
   ordered_json r;
   const bool fixed_number = s.batch_size_label.find_first_not_of("0123456789") == std::string::npos;
   // The paper's columns, verbatim (reference/yarally2023_gtx1080_results.csv has their meaning).
-  r["Batch Size"] = fixed_number ? ordered_json(std::stoll(s.batch_size_label))
-                                 : ordered_json(s.batch_size_label);
-  r["Average Power(W)"] = s.average_power_w();
+  r[columns::kBatchSize] = fixed_number ? ordered_json(std::stoll(s.batch_size_label))
+                                        : ordered_json(s.batch_size_label);
+  r[columns::kAveragePower] = s.average_power_w();
   r["Time(s)"] = s.time_s;
   r["Energy(J)"] = s.energy.gross_j();
   r["Average Wait Time(s)"] = s.response_s.mean;
   r["Max Wait Time(s)"] = s.response_s.max;
-  r["Average Peak Power (W)"] = optional_number(s.peak_power_w);
+  r[columns::kAveragePeakPower] = optional_number(s.peak_power_w);
   // Ours.
-  r["model"] = s.spec.model;
-  r["device"] = s.spec.device;
-  r["arrival"] = s.spec.arrival;
-  r["rate_hz"] =
+  r[columns::kModel] = s.spec.model;
+  r[columns::kDevice] = s.spec.device;
+  r[columns::kArrival] = s.spec.arrival;
+  r[columns::kRateHz] =
       arrival_needs_rate(s.spec.arrival) ? ordered_json(s.spec.rate_hz) : ordered_json(nullptr);
-  r["policy"] = s.policy;
+  r[columns::kPolicy] = s.policy;
   r["requests"] = s.requests;
   r["batches"] = s.batches;
-  r["mean_batch_size"] = s.mean_batch_size;
-  r["energy_per_image_j"] = s.energy_per_image_j();
+  r[columns::kMeanBatchSize] = s.mean_batch_size;
+  r[columns::kEnergyPerImage] = s.energy_per_image_j();
   r["idle_power_w"] = optional_number(s.energy.idle_power_w());
   r["energy_idle_j"] = optional_number(s.energy.idle_j());
   r["energy_dynamic_j"] = optional_number(s.energy.dynamic_j());
@@ -95,8 +96,8 @@ ordered_json summary_row(const RunSummary& s) {
   r["p50_response_s"] = s.response_s.p50;
   r["p90_response_s"] = s.response_s.p90;
   r["p95_response_s"] = s.response_s.p95;
-  r["p99_response_s"] = s.response_s.p99;
-  r["max_response_s"] = s.response_s.max;
+  r[columns::kP99Response] = s.response_s.p99;
+  r[columns::kMaxResponse] = s.response_s.max;
   r["mean_queue_wait_s"] = s.queue_wait_s.mean;
   r["max_queue_wait_s"] = s.queue_wait_s.max;
   r["mean_service_s"] = s.service_s.mean;
@@ -104,19 +105,29 @@ ordered_json summary_row(const RunSummary& s) {
   r["throughput_rps"] = s.throughput_rps;
   r["release_lag_p99_us"] = s.release_lag_us.p99;
   r["realtime_issuer"] = s.realtime_issuer;
-  r["energy_method"] = s.energy.method();
+  r[columns::kEnergyMethod] = s.energy.method();
   r["sample_interval_achieved_ms"] = s.sample_interval_mean_ms;
-  r["seed"] = s.spec.seed;
-  r["simulated"] = s.simulated;
-  r["complete"] = s.complete;
-  r["version"] = kVersion;
+  r[columns::kSeed] = s.spec.seed;
+  r[columns::kSimulated] = s.simulated;
+  r[columns::kComplete] = s.complete;
+  r[columns::kVersion] = kVersion;
   r["run_id"] = s.run_id;
   r["started_utc"] = s.started_utc;
   return r;
 }
 
+void check_results_format(const ordered_json& doc, const std::string& origin) {
+  const auto it = doc.find(columns::kFormat);
+  if (it == doc.end() || *it == kResultsFormat) return;
+  throw UsageError("'" + origin + "' holds results of format " + it->dump() +
+                   "; this greenbatch (" + kVersion + ") reads greenbatch-results/1 and " +
+                   kResultsFormat + ": use the greenbatch that wrote them, or a newer one");
+}
+
 ordered_json summary_document(const RunSummary& s) {
-  ordered_json doc = summary_row(s);
+  // The format first, so that a reader sees it before anything it might misread.
+  ordered_json doc = {{columns::kFormat, kResultsFormat}};
+  doc.update(summary_row(s));
   const RunSpec& p = s.spec;
   doc["settings"] = {
       {"model", p.model},

@@ -1,7 +1,12 @@
 // RunSummary: the figures of one run, derived after the run from its trace and energy account
 // (never on the hot path). summary_row() is the single source of the column names and order shared
 // by summary.csv, summary.json and the sweep store: the paper's seven columns verbatim first, then
-// ours.
+// ours. The names other code reads back are the constants of `columns` below, which summary_row()
+// itself uses; readers spell a column only through them.
+//
+// Formats (docs/results.md): a summary.json document says "format": kResultsFormat. Version 1,
+// the documents before the field existed, has the same keys and is read the same way; summary.csv
+// keeps its columns (a new one would go last, and a folder with the old header refuses appends).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -16,6 +21,41 @@
 #include "runtime/run_trace.h"
 
 namespace gb {
+
+inline constexpr char kResultsFormat[] = "greenbatch-results/2";
+
+// Throws UsageError naming `origin` when `doc` (a summary document) is of a format this version
+// cannot read: absent (version 1) and kResultsFormat are read.
+void check_results_format(const nlohmann::ordered_json& doc, const std::string& origin);
+
+namespace columns {
+// The paper's.
+inline constexpr char kBatchSize[] = "Batch Size";
+inline constexpr char kAveragePower[] = "Average Power(W)";
+inline constexpr char kAveragePeakPower[] = "Average Peak Power (W)";
+// Ours.
+inline constexpr char kModel[] = "model";
+inline constexpr char kDevice[] = "device";
+inline constexpr char kArrival[] = "arrival";
+inline constexpr char kRateHz[] = "rate_hz";  // null for arrivals without a rate
+inline constexpr char kPolicy[] = "policy";
+inline constexpr char kMeanBatchSize[] = "mean_batch_size";
+inline constexpr char kEnergyPerImage[] = "energy_per_image_j";
+inline constexpr char kP99Response[] = "p99_response_s";
+inline constexpr char kMaxResponse[] = "max_response_s";
+inline constexpr char kEnergyMethod[] = "energy_method";
+inline constexpr char kSeed[] = "seed";
+inline constexpr char kSimulated[] = "simulated";
+inline constexpr char kComplete[] = "complete";
+inline constexpr char kVersion[] = "version";
+// summary.json documents only (not a column of summary.csv).
+inline constexpr char kFormat[] = "format";
+// Added by aggregate_configurations() to its rows (one per configuration).
+inline constexpr char kRepetitions[] = "repetitions";
+inline constexpr char kGroupId[] = "group_id";
+// The 95 % confidence interval of a pooled column, e.g. "energy_per_image_j_ci95".
+inline std::string ci95(const char* column) { return std::string(column) + "_ci95"; }
+}  // namespace columns
 
 struct RunSummary {
   RunSpec spec;
@@ -54,7 +94,28 @@ RunSummary summarize(const RunSpec& spec, const std::string& policy, const RunTr
 
 // One flat row: paper columns first, then ours. Numbers stay numbers; missing values are null.
 nlohmann::ordered_json summary_row(const RunSummary& s);
-// The row plus every setting and the per-domain energy, for summary.json.
+// The row plus every setting and the per-domain energy, for summary.json; "format" comes first.
 nlohmann::ordered_json summary_document(const RunSummary& s);
+
+// One request of a trace as result files keep it: requests.csv of a run folder and the requests
+// table of a store.
+struct RequestRow {
+  std::size_t id = 0;
+  std::size_t batch = 0;  // index of its batch in the trace
+  double scheduled_s = 0, released_s = 0, start_s = 0, end_s = 0;
+};
+
+// Calls fn(const RequestRow&) for every request of `trace`, batch by batch. A callback rather than
+// a vector: a trace may hold 1e8 requests, which the writers stream.
+template <typename Fn>
+void for_each_request(const RunTrace& trace, Fn fn) {
+  for (std::size_t b = 0; b < trace.batches.size(); ++b) {
+    const BatchRecord& rec = trace.batches[b];
+    for (std::size_t i = rec.first; i < rec.first + rec.size; ++i) {
+      fn(RequestRow{i, b, to_seconds(trace.scheduled[i]), to_seconds(trace.released[i]),
+                    to_seconds(rec.start), to_seconds(rec.end)});
+    }
+  }
+}
 
 }  // namespace gb

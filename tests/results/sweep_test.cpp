@@ -13,6 +13,7 @@
 #include "results/aggregate.h"
 #include "results/experiment_file.h"
 #include "results/result_store.h"
+#include "store_fakes.h"
 #include "test_paths.h"
 
 namespace gb {
@@ -20,22 +21,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kGood = R"(
-[experiment]
-name = "t"
-requests = 64
-warmup_batches = 2
-repetitions = 2
-seed = 5
-idle_seconds = 0
-sample_interval = "20ms"
-
-[grid]
-models = ["noop", "alexnet"]
-rates = [16, 32]
-arrival = ["paper"]
-policies = ["fixed:16", "greedy"]
-)";
+using testing::fake_summary;
+using testing::fake_trace;
+constexpr const char* kGood = testing::kSmallSweep;
 
 TEST(ExperimentFile, ParsesSettingsAndGrid) {
   const ExperimentFile f = parse_experiment(kGood, "t.toml");
@@ -83,13 +71,13 @@ TEST(ExperimentFile, ShuffleKeepsModelsOuterAndTheSameSet) {
   EXPECT_TRUE(moved);
 }
 
-TEST(ExperimentFile, ShardsPartitionTheSweep) {
+TEST(ExperimentFile, ShardsPartitionTheSweepByIdHash) {
   const auto all = expand(parse_experiment(kGood, "t.toml"));
-  std::set<std::size_t> seen;
+  std::set<std::string> seen;
   for (std::size_t i = 0; i < 3; ++i) {
     for (const Configuration& c : shard(all, i, 3)) {
-      EXPECT_EQ(c.index % 3, i);
-      EXPECT_TRUE(seen.insert(c.index).second);
+      EXPECT_EQ(std::stoull(c.id, nullptr, 16) % 3, i);
+      EXPECT_TRUE(seen.insert(c.id).second);
     }
   }
   EXPECT_EQ(seen.size(), all.size());
@@ -156,26 +144,6 @@ class StoreTest : public ::testing::Test {
   void SetUp() override { dir_ = testing::scratch_dir("store"); }
   void TearDown() override { fs::remove_all(dir_); }
 
-  static RunSummary fake_summary(const Configuration& c, double energy_j) {
-    RunSummary s;
-    s.spec = c.spec;
-    s.policy = c.spec.policy;
-    s.batch_size_label = c.spec.policy;
-    s.requests = 4;
-    s.time_s = 1;
-    s.energy.seconds = 1;
-    s.energy.domains.push_back({"cpu", "estimate", energy_j, std::nullopt, "test"});
-    s.response_s.max = 0.5 + c.repetition;
-    s.response_s.p99 = 0.4;
-    return s;
-  }
-  static RunTrace fake_trace() {
-    RunTrace t;
-    t.scheduled = {Nanos(0), Nanos(1)};
-    t.released = t.scheduled;
-    t.batches = {{0, 2, Nanos(2), Nanos(3)}};
-    return t;
-  }
   fs::path dir_;
 };
 
@@ -191,7 +159,7 @@ TEST_F(StoreTest, SavesResumesAndRejectsAnotherExperiment) {
     store.save(all[1], fake_summary(all[1], 8), fake_trace(), {}, {"cpu"});  // rerun replaces
   }
   ResultStore reopened(path, f, false);
-  EXPECT_EQ(reopened.completed(), (std::set<std::size_t>{all[0].index, all[1].index}));
+  EXPECT_EQ(reopened.completed(), (std::set<std::string>{all[0].id, all[1].id}));
   const auto runs = reopened.runs();
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].summary["Energy(J)"], 4.0);
@@ -210,10 +178,10 @@ TEST_F(StoreTest, SavesResumesAndRejectsAnotherExperiment) {
   EXPECT_TRUE(fresh.completed().empty());
 }
 
-// `column` of the rows of `table` stored for configuration `index`, in insertion order, read
+// `column` of the rows of `table` stored for configuration `id`, in insertion order, read
 // straight from the file: the store has no accessor for requests or power samples.
 std::vector<double> stored_column(const std::string& path, const std::string& table,
-                                  const std::string& column, std::size_t index) {
+                                  const std::string& column, const std::string& id) {
   std::vector<double> out;
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
@@ -222,12 +190,12 @@ std::vector<double> stored_column(const std::string& path, const std::string& ta
     return out;
   }
   const std::string sql =
-      "SELECT " + column + " FROM " + table + " WHERE config_index = ? ORDER BY rowid";
+      "SELECT " + column + " FROM " + table + " WHERE config_id = ? ORDER BY rowid";
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
     ADD_FAILURE() << sqlite3_errmsg(db) << " in: " << sql;
   } else {
-    sqlite3_bind_int64(stmt, 1, static_cast<int64_t>(index));
+    sqlite3_bind_text(stmt, 1, id.c_str(), -1, SQLITE_TRANSIENT);
     while (sqlite3_step(stmt) == SQLITE_ROW) out.push_back(sqlite3_column_double(stmt, 0));
   }
   sqlite3_finalize(stmt);
@@ -252,12 +220,12 @@ TEST_F(StoreTest, RerunReplacesItsRequestsAndPowerSamples) {
     store.save(all[1], fake_summary(all[1], 8), fake_trace(), {{Nanos(0), 7.f, 0}}, {"cpu"});
     store.save(all[0], fake_summary(all[0], 6), rerun, {{Nanos(0), 9.f, 0}}, {"cpu"});
   }
-  EXPECT_EQ(stored_column(path, "requests", "id", all[0].index), (std::vector<double>{0, 1, 2}));
-  EXPECT_EQ(stored_column(path, "requests", "batch", all[0].index), (std::vector<double>{0, 1, 1}));
-  EXPECT_EQ(stored_column(path, "power", "watts", all[0].index), (std::vector<double>{9}));
+  EXPECT_EQ(stored_column(path, "requests", "id", all[0].id), (std::vector<double>{0, 1, 2}));
+  EXPECT_EQ(stored_column(path, "requests", "batch", all[0].id), (std::vector<double>{0, 1, 1}));
+  EXPECT_EQ(stored_column(path, "power", "watts", all[0].id), (std::vector<double>{9}));
   // The other configuration keeps its own rows.
-  EXPECT_EQ(stored_column(path, "requests", "id", all[1].index), (std::vector<double>{0, 1}));
-  EXPECT_EQ(stored_column(path, "power", "watts", all[1].index), (std::vector<double>{7}));
+  EXPECT_EQ(stored_column(path, "requests", "id", all[1].id), (std::vector<double>{0, 1}));
+  EXPECT_EQ(stored_column(path, "power", "watts", all[1].id), (std::vector<double>{7}));
   const auto runs = ResultStore(path).runs();
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[0].summary["Energy(J)"], 6.0);

@@ -1,0 +1,60 @@
+// The layouts of a sweep store by format version, and how a store of the previous version is read
+// as the current one. Internal to results/ (result_store.cpp); docs/results.md describes both.
+//
+//   greenbatch-store/2 (kStoreFormat, written): runs keyed by configuration id (config_id), with
+//     group_id and config_index beside it; requests and power rows carry config_id. The meta table
+//     says "format".
+//   greenbatch-store/1 (read, and upgraded in place when a sweep resumes it): no "format" in meta;
+//     runs, requests and power keyed by config_index, the configuration's position in the grid.
+//     Its ids are recovered by expanding the experiment file the store holds and checking that
+//     every stored run is the configuration at its index; where that fails, it is refused with
+//     the reason.
+//
+// `schema` below is the SQLite schema the store is attached as ("main", or "src" in a merge). The
+// recovered ids live in the temporary table temp.v1_ids of the connection: a reader never writes
+// to a v1 file.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "results/summary.h"
+
+namespace gb {
+
+inline constexpr char kStoreFormat[] = "greenbatch-store/2";
+
+// The summary columns the runs table repeats beside summary_json, so that SQL can select on them;
+// their values are summary_row()'s. Both versions have them, in this order.
+struct StoreColumn {
+  const char* name;
+  const char* type;
+};
+inline constexpr StoreColumn kRunFigures[] = {
+    {columns::kModel, "TEXT"},          {columns::kArrival, "TEXT"},
+    {columns::kRateHz, "REAL"},         {columns::kPolicy, "TEXT"},
+    {columns::kEnergyPerImage, "REAL"}, {columns::kP99Response, "REAL"},
+    {columns::kMaxResponse, "REAL"},    {columns::kEnergyMethod, "TEXT"}};
+
+// 0: no runs table yet (a new file); 1 or 2: its format. UsageError naming `path` for a format
+// this greenbatch does not know (a newer one).
+int store_version(sqlite3* db, const std::string& schema, const std::string& path);
+
+// Creates the current layout in "main" and records kStoreFormat, in one transaction, so no reader
+// ever sees the tables without the format.
+void create_store_schema(sqlite3* db, const std::string& path);
+
+// Fills temp.v1_ids (config_index -> config_id, group_id) for the v1 store at `schema`, or throws
+// UsageError: "'PATH' is a greenbatch-store/1 store ... cannot be given ids: WHY; ...".
+void map_v1_ids(sqlite3* db, const std::string& schema, const std::string& path);
+
+// A SELECT yielding the rows of `table` ("runs", "requests" or "power") of the store at `prefix`
+// ("main.", "src.", or "main.v1_" while upgrading) in the current layout's columns and order:
+// the table itself for version 2, the version 1 table joined to temp.v1_ids for version 1.
+std::string rows_as_current(const std::string& table, const std::string& prefix, int version);
+
+// Rewrites the v1 store in "main" as the current layout, in one transaction (map_v1_ids first).
+void upgrade_v1_store(sqlite3* db, const std::string& path);
+
+}  // namespace gb
