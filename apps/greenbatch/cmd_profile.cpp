@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "common/errors.h"
+#include "energy/energy_method.h"
 #include "experiment/preflight.h"
 #include "experiment/profiling.h"
 #include "terminal.h"
@@ -60,7 +61,7 @@ int profile_command(const ProfileArgs& a) {
       });
   finish_progress();
   p.save(a.out);
-  const bool estimate = p.energy_method.find("estimate") != std::string::npos;
+  const bool estimate = parse_energy_methods(p.energy_method).has_estimate();
   fmt::print("\ngreenbatch profile | {} on {} | idle {:.2f} W | energy: {}{}\n\n", p.model,
              p.device_name, p.idle_power_w, p.energy_method,
              estimate ? " (a CPU-utilisation model, NOT a measurement)" : "");

@@ -60,12 +60,11 @@ Command register_report(CLI::App& app) {
                    .c_str(),
                stdout);
     std::fputs(t.render().c_str(), stdout);
-    std::fputs(fmt::format("\nenergy method: {}{}\n", methods,
-                           methods.find("estimate") != std::string::npos
-                               ? " (a CPU-utilisation model, NOT a measurement)"
-                               : "")
-                   .c_str(),
-               stdout);
+    std::fputs(
+        fmt::format("\nenergy method: {}{}\n", methods,
+                    c.estimated_energy ? " (a CPU-utilisation model, NOT a measurement)" : "")
+            .c_str(),
+        stdout);
     for (const std::string& n : c.notes) std::fputs(("note: " + n + "\n").c_str(), stdout);
     std::fputs(fmt::format("report: {}/report.html ({} figures, SVG and PNG beside it)\n",
                            c.options.out, c.figures.size())

@@ -14,6 +14,7 @@
 #include "models/model_info.h"
 #include "profile/profile.h"
 #include "progress.h"
+#include "report/console.h"
 #include "results/machine.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
@@ -64,66 +65,6 @@ std::vector<Configuration> configurations(RunArgs& a) {
   return configs;
 }
 
-std::string fmt_ms(double seconds) { return fmt::format("{:.1f}", seconds * 1e3); }
-std::string fmt_sig(double v) { return fmt::format("{:.4g}", v); }
-
-void print_results(const std::vector<RunSummary>& results, const std::string& out_dir) {
-  if (results.empty()) return;
-  const RunSummary& first = results.front();
-  const bool has_idle = first.energy.idle_power_w().has_value();
-  Table t;
-  t.header = {"policy", "rate/s", "batches", "mean batch", "energy/img (J)"};
-  if (has_idle) {
-    t.header.push_back("idle/img (J)");
-    t.header.push_back("dynamic/img (J)");
-  }
-  for (const char* h : {"avg power (W)", "p50 (ms)", "p99 (ms)", "max (ms)", "served/s"}) {
-    t.header.push_back(h);
-  }
-  t.numeric.assign(t.header.size(), true);
-  t.numeric[0] = false;
-  for (const RunSummary& s : results) {
-    std::vector<std::string> row = {
-        s.policy,
-        arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : s.spec.arrival,
-        std::to_string(s.batches), fmt::format("{:.1f}", s.mean_batch_size),
-        fmt_sig(s.energy_per_image_j())};
-    if (has_idle) {
-      row.push_back(fmt_sig(s.energy.idle_j().value_or(0) / s.requests));
-      row.push_back(fmt_sig(s.energy.dynamic_j().value_or(0) / s.requests));
-    }
-    for (const std::string& cell :
-         {fmt::format("{:.1f}", s.average_power_w()), fmt_ms(s.response_s.p50),
-          fmt_ms(s.response_s.p99), fmt_ms(s.response_s.max),
-          fmt::format("{:.1f}", s.throughput_rps)}) {
-      row.push_back(cell);
-    }
-    t.rows.push_back(row);
-  }
-  const std::string method = first.energy.method();
-  std::string out = fmt::format(
-      "\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n", kVersion,
-      first.spec.model, first.device_name, first.spec.arrival, first.requests, first.images_source);
-  out += t.render();
-  out += fmt::format("\nenergy method: {}{}\n", method,
-                     method.find("estimate") != std::string::npos
-                         ? " (a CPU-utilisation model, NOT a measurement; see docs/energy.md)"
-                         : "");
-  for (const DomainEnergy& d : first.energy.domains) {
-    out += fmt::format("  {} ({}): {}\n", d.domain, d.method, d.detail);
-  }
-  if (has_idle) {
-    out += fmt::format(
-        "idle baseline: {:.2f} W with the model loaded; energy/img is gross (the paper's figure) "
-        "= idle/img + dynamic/img\n",
-        *first.energy.idle_power_w());
-  }
-  out += fmt::format("response time = scheduled arrival -> end of its batch; results in {}/\n",
-                     out_dir);
-  std::fputs(out.c_str(), stdout);
-  std::fflush(stdout);
-}
-
 int run_command(RunArgs& a) {
   const std::vector<Configuration> configs = configurations(a);
   if (a.threads > 0) at::set_num_threads(a.threads);
@@ -132,7 +73,7 @@ int run_command(RunArgs& a) {
   folder.add_machine(describe_machine(a.base.powercap_root));
   FolderSink sink(folder, !a.no_traces);
   run_campaign(configs, sink, progress_options(configs));
-  print_results(sink.summaries(), a.out);
+  std::fputs(run_results_text(sink.summaries(), a.out).c_str(), stdout);
   return 0;
 }
 

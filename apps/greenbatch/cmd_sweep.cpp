@@ -1,5 +1,5 @@
-// greenbatch sweep / export / merge: a declarative experiment, run configuration by configuration
-// into a crash-safe store, resumable by rerunning the same command; shards for clusters.
+// greenbatch sweep: a declarative experiment, run configuration by configuration into a
+// crash-safe store, resumable by rerunning the same command; shards for clusters.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -13,7 +13,6 @@
 #include "experiment/preflight.h"
 #include "experiment/sinks.h"
 #include "progress.h"
-#include "results/aggregate.h"
 #include "results/attach_profiles.h"
 #include "results/experiment_file.h"
 #include "results/machine.h"
@@ -69,10 +68,10 @@ int sweep_command(const SweepArgs& a) {
   fs::create_directories(a.out);
   ResultStore store((fs::path(a.out) / store_name).string(), experiment, a.fresh);
   store.add_machine(describe_machine(experiment.base.powercap_root));
-  const std::set<std::size_t> done = store.completed();
+  const std::set<std::string> done = store.completed();
   std::vector<Configuration> todo;
   for (const Configuration& c : configs) {
-    if (!done.count(c.index)) todo.push_back(c);
+    if (!done.count(c.id)) todo.push_back(c);
   }
   status(fmt::format("sweep '{}': {} configurations, {} already done, {} to run -> {}/{}",
                      experiment.name, configs.size(), configs.size() - todo.size(), todo.size(),
@@ -103,47 +102,6 @@ Command register_sweep(CLI::App& app) {
   cmd->add_flag("--yes", a->yes, "confirm --fresh");
   cmd->footer("\nResuming is the default: completed configurations are skipped.");
   return [a] { return sweep_command(*a); };
-}
-
-Command register_export(CLI::App& app) {
-  auto dir = std::make_shared<std::string>();
-  auto csv = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand(
-      "export", "Write one CSV row per configuration (the paper's columns first) from a sweep");
-  cmd->add_option("dir", *dir, "sweep result folder or .sqlite file")->required();
-  cmd->add_option("--csv", *csv, "output CSV file")->required();
-  return [dir, csv] {
-    std::vector<StoredRun> runs;
-    for (const std::string& path : find_stores(*dir)) {
-      const auto part = ResultStore(path).runs();
-      runs.insert(runs.end(), part.begin(), part.end());
-    }
-    const auto rows = aggregate_configurations(runs);
-    write_csv(*csv, rows);
-    status(fmt::format("{} configurations ({} runs) -> {}", rows.size(), runs.size(), *csv));
-    return 0;
-  };
-}
-
-Command register_merge(CLI::App& app) {
-  auto out = std::make_shared<std::string>();
-  auto inputs = std::make_shared<std::vector<std::string>>();
-  CLI::App* cmd = app.add_subcommand(
-      "merge", "Join the stores of sharded sweeps (of the same experiment file) into one");
-  cmd->add_option("out", *out, "output folder (OUT/results.sqlite)")->required();
-  cmd->add_option("inputs", *inputs, "shard result folders or .sqlite files")->required();
-  return [out, inputs] {
-    std::vector<std::string> files;
-    for (const std::string& in : *inputs) {
-      for (const std::string& f : find_stores(in)) files.push_back(f);
-    }
-    fs::create_directories(*out);
-    const std::string target = (fs::path(*out) / "results.sqlite").string();
-    ResultStore::merge(target, files);
-    status(fmt::format("merged {} stores -> {} ({} configurations)", files.size(), target,
-                       ResultStore(target).completed().size()));
-    return 0;
-  };
 }
 
 }  // namespace gb::cli

@@ -1,19 +1,12 @@
-// Terminal output helpers: a plain aligned table (hyperfine-style: reads at a glance) and a
-// progress line that redraws in place on a TTY and stays quiet in logs.
+// Terminal output helpers: a progress line that redraws in place on a TTY and stays quiet in logs,
+// and status lines. Tables are common/text_table.h.
 #pragma once
 
 #include <string>
-#include <vector>
+
+#include "common/text_table.h"
 
 namespace gb::cli {
-
-struct Table {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  // Columns whose cells are right-aligned (numbers).
-  std::vector<bool> numeric;
-  std::string render() const;
-};
 
 bool stderr_is_tty();
 // Redraws one status line on stderr (TTY only); finish_progress() clears it.

@@ -1,11 +1,12 @@
-// The estimator used only where no energy counter exists (as on CI): a linear utilisation model of
-// this process's CPU draw,
+// CpuEstimator: the meter used only where no energy counter exists (as on CI), a linear
+// utilisation model of this process's CPU draw,
 //     P = P_idle + (P_max - P_idle) * u,   u = process CPU time / (wall time * logical CPUs).
-// Energy is exact for that model (it integrates CPU time, not samples). Its figures carry the label
-// "estimate" and are never presented as measurements.
+// Energy is exact for that model (it integrates CPU time, not samples). Its method is kEstimate:
+// its figures are never presented as measurements. The defaults, and why they are round figures
+// rather than a calibration: docs/energy.md.
 //
-// Defaults (documented in docs/energy.md): P_idle = 10 W, P_max = P_idle + 8 W per logical CPU —
-// round figures for a server core slice, chosen to be plausible, not calibrated.
+// Lifetime: the clocks are copied and called on every reading; whatever they refer to must
+// outlive the estimator.
 #pragma once
 
 #include <functional>

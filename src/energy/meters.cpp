@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/device.h"
 #include "common/errors.h"
 #include "common/parse.h"
 #include "energy/nvml_library.h"
@@ -30,11 +31,8 @@ std::vector<RaplZone> readable_rapl(const std::string& root, std::string* why) {
 
 unsigned gpu_index_of(const MeterOptions& o) {
   if (o.gpu_index) return *o.gpu_index;
-  const auto colon = o.device.find(':');
-  if (o.device.rfind("cuda", 0) == 0 && colon != std::string::npos) {
-    return static_cast<unsigned>(parse_int(o.device.substr(colon + 1), "CUDA device index"));
-  }
-  return 0;
+  const Device d = Device::parse(o.device);
+  return d.is_cuda() ? static_cast<unsigned>(d.index) : 0;
 }
 
 struct Choice {
@@ -70,28 +68,33 @@ std::vector<MeterStatus> probe_meters(const MeterOptions& o) {
   std::string why;
   if (auto lib = NvmlLibrary::open(&why)) {
     const unsigned n = nvml_device_count(*lib);
-    if (n == 0) out.push_back({"nvml", false, "nvml-energy", lib->path() + " loaded, no GPU seen"});
+    if (n == 0) {
+      out.push_back({"nvml", false, method_label(EnergyMethod::kNvmlEnergy),
+                     lib->path() + " loaded, no GPU seen"});
+    }
     for (unsigned i = 0; i < n; ++i) {
       const std::string name = "nvml gpu" + std::to_string(i);
       try {
         NvmlMeter m(lib, i);
         out.push_back({name, true, method_label(m.method()), m.description()});
       } catch (const std::exception& e) {
-        out.push_back({name, false, "nvml-power", e.what()});
+        out.push_back({name, false, method_label(EnergyMethod::kNvmlPower), e.what()});
       }
     }
   } else {
-    out.push_back({"nvml", false, "nvml-energy", why});
+    out.push_back({"nvml", false, method_label(EnergyMethod::kNvmlEnergy), why});
   }
   const auto zones = readable_rapl(o.powercap_root, &why);
   if (zones.empty()) {
-    out.push_back({"rapl", false, "rapl", why});
+    out.push_back({"rapl", false, method_label(EnergyMethod::kRapl), why});
   } else {
-    for (const RaplZone& z : zones) out.push_back({"rapl " + z.name, true, "rapl", z.path});
+    for (const RaplZone& z : zones) {
+      out.push_back({"rapl " + z.name, true, method_label(EnergyMethod::kRapl), z.path});
+    }
   }
   CpuEstimator est(o.estimator);
-  out.push_back(
-      {"estimate", true, "estimate", est.description() + "; used only when nothing is measurable"});
+  out.push_back({"estimate", true, method_label(est.method()),
+                 est.description() + "; used only when nothing is measurable"});
   return out;
 }
 
@@ -109,7 +112,7 @@ std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& o) {
     return meters;
   }
   const bool automatic = !choice.nvml && !choice.rapl;
-  const bool gpu_device = o.device.rfind("cuda", 0) == 0;
+  const bool gpu_device = Device::parse(o.device).is_cuda();
   if (choice.nvml || (automatic && gpu_device)) {
     std::string why;
     auto lib = NvmlLibrary::open(&why);

@@ -1,13 +1,14 @@
-// Choosing and opening energy meters, and explaining the choice (`greenbatch devices`).
+// Choosing and opening energy meters, and explaining the choice (`greenbatch devices`). The same
+// rules, for users: docs/energy.md.
 //
-// --meter auto      the best hardware counters for --device, the estimator only when none exists:
-//                   device cpu    -> RAPL package (+ dram) zones when readable, else the estimator;
-//                   device cuda:N -> NVML for GPU --gpu-index (N when not given) plus the RAPL
-//                   zones
-//                                    when readable (GPU + CPU package), else the estimator.
-// --meter nvml      NVML only; rapl: RAPL only; nvml,rapl: both. A UsageError says why one of the
-//                   named meters cannot be used.
-// --meter estimate  the estimator, whatever exists.
+// MeterOptions::kind:
+//   auto        the best hardware counters for `device`, the estimator only when none exists:
+//               cpu    -> the RAPL package (+ dram) zones when readable, else the estimator;
+//               cuda:N -> NVML for GPU `gpu_index` (N when not given) plus the RAPL zones when
+//                         readable (GPU + CPU package), else the estimator.
+//   nvml, rapl, nvml,rapl
+//               exactly these; a UsageError says why one of them cannot be used.
+//   estimate    the estimator, whatever exists.
 // Hardware meters and the estimator are never mixed in one measurement. The meter is independent
 // of the device: a GPU's draw can be measured while the model runs on the CPU.
 #pragma once
@@ -37,9 +38,12 @@ struct MeterStatus {
   std::string detail;  // what it measures, or why it cannot be used
 };
 
+// Every meter that could be opened, and why each that cannot be is not.
 std::vector<MeterStatus> probe_meters(const MeterOptions& options);
 // The NVIDIA driver's version, "" without NVML.
 std::string nvidia_driver_version();
+// The meters `options` choose, owned by the caller; UsageError for an unknown kind or a named
+// meter that cannot be used.
 std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& options);
 
 }  // namespace gb

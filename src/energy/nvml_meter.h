@@ -1,14 +1,15 @@
 // NvmlMeter: one NVIDIA GPU's energy through NVML, by the best source the GPU and driver offer:
-//   1. the total-energy counter (mJ, Volta and newer), read at window edges -> "nvml-energy";
-//   2. else the instantaneous power field (186) integrated over samples      -> "nvml-power";
-//   3. else nvmlDeviceGetPowerUsage integrated over samples                   -> "nvml-power"
-//      (a 1 s moving average on Ampere and newer: 10 ms sampling adds no resolution there).
-// Power samples for the trace come from field 186 when it works, else from GetPowerUsage; the
-// energy counter updates only every ~20-100 ms, so differencing it at 10 ms would be noise.
+//   1. the total-energy counter (mJ), read at window edges              -> kNvmlEnergy;
+//   2. else the instantaneous power field (186) integrated over samples -> kNvmlPower;
+//   3. else nvmlDeviceGetPowerUsage integrated over samples             -> kNvmlPower.
+// Power samples for the trace come from field 186 when it works, else from GetPowerUsage, never
+// from differencing the counter (what each source resolves, and why: docs/energy.md).
 //
 // Contract: the constructor probes the sources once and throws UsageError when the GPU cannot be
 // measured at all. During a run any NVML failure throws RunError naming the GPU; "GPU is lost"
 // (NVML error 15) says so explicitly.
+//
+// Lifetime: shares ownership of `lib`, so NVML stays initialised while any meter exists.
 #pragma once
 
 #include <memory>

@@ -16,17 +16,9 @@
 #include <optional>
 #include <string>
 
+#include "energy/energy_method.h"
+
 namespace gb {
-
-enum class EnergyMethod {
-  kNvmlEnergy,  // NVML total-energy counter (Volta and newer)
-  kNvmlPower,   // NVML power readings integrated over time
-  kRapl,        // Linux powercap / RAPL energy counters
-  kEstimate,    // a model, not a measurement: labelled as such everywhere
-};
-
-// "nvml-energy", "nvml-power", "rapl", "estimate": the labels used in every output.
-const char* method_label(EnergyMethod method);
 
 class PowerMeter {
  public:

@@ -2,10 +2,12 @@
 // <root>/intel-rapl:N/energy_uj for a package, intel-rapl:N:M for its sub-zones ("dram" is the one
 // we add; "core"/"uncore" are parts of the package and would count twice).
 //
-// energy_uj wraps at max_energy_range_uj. Every read (power sample or window edge) adds the delta
-// since the previous read, counting one wrap when the value went down; the sampler reads every
-// 10 ms, far more often than a wrap (minutes at the highest power), so no wrap is missed.
-// Since Linux 5.10 energy_uj is readable by root only (CVE-2020-8694): detected and explained.
+// Contract:
+// - energy_uj wraps at max_energy_range_uj. Every read (power sample or window edge) adds the
+//   delta since the previous read, counting one wrap when the value went down: reads must come
+//   more often than the counter wraps, which the sampler's do by orders of magnitude
+//   (docs/energy.md).
+// - A zone that cannot be read (root-only since Linux 5.10) is detected, and the reason is said.
 #pragma once
 
 #include <string>

@@ -3,8 +3,14 @@
 // Window edges (start/end of a measurement) read the meters' energy counters through read_energy(),
 // serialised with the sampling thread.
 //
-// A meter error inside the thread (e.g. the GPU was lost) stops sampling and is kept: error()
-// returns it, and the caller decides to end the run, keeping what was measured.
+// Contract:
+// - Every meter call is made under the sampler's lock, so the meters see one thread at a time
+//   (PowerMeter's contract) provided nothing else calls them while the sampler exists.
+// - A meter error inside the thread (e.g. the GPU was lost) stops sampling and is kept: error()
+//   returns it, and the caller decides to end the run, keeping what was measured.
+// - stop(), which the destructor also calls, joins the thread.
+//
+// Lifetime: keeps the meters by pointer, without owning them; they must outlive the sampler.
 #pragma once
 
 #include <atomic>
@@ -33,6 +39,7 @@ struct EnergyReading {
 
 class PowerSampler {
  public:
+  // UsageError unless interval > 0.
   PowerSampler(std::vector<PowerMeter*> meters, Nanos interval, SteadyClock::time_point origin);
   ~PowerSampler();
   PowerSampler(const PowerSampler&) = delete;

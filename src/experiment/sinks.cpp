@@ -26,6 +26,8 @@ std::string FolderSink::keep_incomplete(const Configuration&, RunOutcome& outcom
   return folder_.path() + " as " + id;
 }
 
+// The store keys runs by config.id; run_id stays "config-INDEX" because people read it (in the
+// report, in incomplete/) and the index is the grid position they recognise (docs/results.md).
 void StoreSink::record(const Configuration& config, RunOutcome& outcome,
                        const ExperimentSession& session) {
   outcome.summary.run_id = fmt::format("config-{}", config.index);

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include "common/device.h"
 #include "common/errors.h"
 #include "inference/image.h"
 #include "inference/preprocess.h"
@@ -10,29 +11,19 @@
 namespace gb {
 
 torch::Device parse_device(const std::string& text) {
-  if (text == "cpu") return torch::Device(torch::kCPU);
-  if (text == "cuda" || text.rfind("cuda:", 0) == 0) {
-    if (!torch::cuda::is_available()) {
-      throw UsageError("device '" + text + "' requested, but " +
-                       (torch::cuda::device_count() == 0 ? std::string("no CUDA device is visible")
-                                                         : std::string("CUDA is unavailable")) +
-                       " to this libtorch");
-    }
-    int64_t index = 0;
-    if (text.size() > 5) {
-      try {
-        index = std::stoll(text.substr(5));
-      } catch (const std::exception&) {
-        throw UsageError("device '" + text + "': bad CUDA index");
-      }
-    }
-    if (index < 0 || index >= static_cast<int64_t>(torch::cuda::device_count())) {
-      throw UsageError("device '" + text + "': only " +
-                       std::to_string(torch::cuda::device_count()) + " CUDA device(s) visible");
-    }
-    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index));
+  const Device d = Device::parse(text);
+  if (!d.is_cuda()) return torch::Device(torch::kCPU);
+  if (!torch::cuda::is_available()) {
+    throw UsageError("device '" + text + "' requested, but " +
+                     (torch::cuda::device_count() == 0 ? std::string("no CUDA device is visible")
+                                                       : std::string("CUDA is unavailable")) +
+                     " to this libtorch");
   }
-  throw UsageError("unknown device '" + text + "' (known: cpu, cuda, cuda:N)");
+  if (d.index >= static_cast<int>(torch::cuda::device_count())) {
+    throw UsageError("device '" + text + "': only " + std::to_string(torch::cuda::device_count()) +
+                     " CUDA device(s) visible");
+  }
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(d.index));
 }
 
 std::string describe_device(const torch::Device& device) {

@@ -1,11 +1,15 @@
 // ModelExecutor: serves a batch the way the paper's testbed does, all inside the measured time:
-// for each request decode its image, resize/crop/normalise it (preprocess_into), stack the batch,
-// move it to the device, run the model, and on CUDA synchronise before returning, so a batch's end
-// timestamp is when its results exist.
+// for each request decode its image (request i uses image i mod images.size(), from the encoded
+// bytes in memory), resize/crop/normalise it (preprocess_into), stack the batch, move it to the
+// device, run the model, and on CUDA synchronise before returning, so a batch's end timestamp is
+// when its results exist. Decoding a batch is spread over torch's intra-op thread pool. Why
+// decoding is part of the measured work: docs/architecture.md.
 //
-// Images are decoded per request from the encoded bytes held in memory (the paper reopened the file
-// each time; the OS page cache made that a memory read too). Decoding a batch is spread over
-// torch's intra-op thread pool.
+// Contract: one thread at a time; the host batch buffer is allocated once, for `max_batch`
+// images (pinned on CUDA), and reused by every batch.
+//
+// Lifetime: keeps `model` and `images` by reference; both must outlive the executor. `model` must
+// already be on `device`.
 #pragma once
 
 #include <torch/torch.h>
@@ -25,14 +29,19 @@ std::string describe_device(const torch::Device& device);
 
 class ModelExecutor final : public BatchExecutor {
  public:
+  // REQUIRES: `images` is not empty.
   ModelExecutor(Classifier& model, const ImageSet& images, torch::Device device,
                 std::size_t max_batch);
+  // A count above max_batch is a c10::Error.
   void execute(std::size_t first, std::size_t count) override;
-  // Runs `batches` batches of `batch_size` through the full path; not recorded anywhere.
+  // Runs `batches` batches of `batch_size` (at most max_batch) through the full path; not recorded
+  // anywhere.
   void warm_up(std::size_t batches, std::size_t batch_size);
-  // The preprocessed batch for requests [first, first + count), on the host (for benchmarks).
+  // The preprocessed batch for requests [first, first + count), on the host (for benchmarks): a
+  // view of the executor's buffer, overwritten by the next preprocess() or execute().
   torch::Tensor preprocess(std::size_t first, std::size_t count);
   // Model only, on an already preprocessed host batch (for benchmarks).
+  // REQUIRES: the caller holds an InferenceMode (or NoGradGuard) guard, as Classifier requires.
   void infer(const torch::Tensor& host_batch);
 
  private:

@@ -1,7 +1,8 @@
 // ServiceProfile: how long a batch of each size takes on one model and device, and how much energy
 // it costs, as measured by `greenbatch profile`; everything the simulator and the profile-driven
-// policies need. Stored as JSON (format "greenbatch-profile/1", docs/simulator.md). Torch-free and
-// below both the real session (which builds profiles) and the simulator (which samples them).
+// policies need. Stored as JSON (format "greenbatch-profile/1"). Torch-free and below both the
+// real session (which builds profiles) and the simulator (which samples them). The protocol that
+// measures a profile, and why each regime below is measured: docs/simulator.md.
 #pragma once
 
 #include <memory>
@@ -28,8 +29,8 @@ struct ProfiledBatch {
   std::size_t windows = 0;  // energy windows measured
   std::size_t batches = 0;  // batches run in them
   // Isolated batches: each preceded and followed by an idle gap (the profile's isolation gap), as
-  // when requests are sparse. Their service time includes waking the thread pools, and their
-  // dynamic energy the pools' spin-wait after the batch. Empty when not measured.
+  // when requests are sparse; what idleness adds to a batch's time and energy shows here. Empty
+  // when not measured.
   std::vector<double> service_isolated_s;
   double service_isolated_mean_s = 0, service_isolated_max_s = 0;
   double dynamic_isolated_j = 0;
@@ -37,20 +38,17 @@ struct ProfiledBatch {
   bool has_isolated() const { return isolated_batches > 0; }
   // Batches after a short idle gap (the profile's short gap, a few ms: a stream with slack between
   // batches). Service time only: the energy model interpolates between the two regimes above.
-  // Which of the two it resembles depends on the model and the machine, so it is measured: on this
-  // VM a lone shufflenet batch of one after 5-7 ms of idleness takes the isolated batch's time,
-  // not the back-to-back one's (13 against 10 ms). Empty when not measured (profiles before this
-  // field): such batches are drawn as back to back.
+  // Measured because which of the two such a batch resembles depends on the model and the
+  // machine. Empty when not measured (profiles before this field): such batches are drawn as back
+  // to back.
   std::vector<double> service_short_gap_s;
   double service_short_gap_mean_s = 0, service_short_gap_max_s = 0;
   bool has_short_gap() const { return !service_short_gap_s.empty(); }
 };
 
-// Assembles one batch size's ProfiledBatch from measurements taken in several rounds.
-// `greenbatch profile` interleaves the sizes (round 1 measures every size, then round 2, ...), so
-// that each size's figures average over the whole session: a machine whose speed drifts by tens of
-// per cent within minutes (this project's VM does) would otherwise give each size its own slice
-// of the drift, and the sizes would disagree with each other as much as with a later run.
+// Assembles one batch size's ProfiledBatch from measurements taken in several rounds (`greenbatch
+// profile` interleaves the sizes so that each size's figures average over the whole session of a
+// machine whose speed drifts).
 class ProfiledBatchBuilder {
  public:
   explicit ProfiledBatchBuilder(std::size_t size) { b_.size = size; }

@@ -110,6 +110,12 @@ std::vector<PeakPowerRow> peak_power_rows(const std::vector<ConfigPoint>& points
   return out;
 }
 
+EnergyMethods parse_methods(const std::vector<ConfigPoint>& points) {
+  EnergyMethods all;
+  for (const ConfigPoint& p : points) all.merge(parse_energy_methods(p.energy_method));
+  return all;
+}
+
 ReportAnalysis analyse(const std::vector<nlohmann::ordered_json>& rows, double slo_s) {
   ReportAnalysis a;
   a.points = points_from_rows(rows);
@@ -117,10 +123,8 @@ ReportAnalysis analyse(const std::vector<nlohmann::ordered_json>& rows, double s
   a.recommendations = recommend(a.points, slo_s);
   a.fronts = pareto_fronts(a.points, a.models);
   a.peak_power = peak_power_rows(a.points, a.models);
-  for (const ConfigPoint& p : a.points) {
-    a.estimated_energy |= p.energy_method.find("estimate") != std::string::npos;
-    a.simulated |= p.simulated;
-  }
+  a.estimated_energy = parse_methods(a.points).has_estimate();
+  for (const ConfigPoint& p : a.points) a.simulated |= p.simulated;
   return a;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "energy/energy_method.h"
 #include "report/points.h"
 #include "report/recommend.h"
 
@@ -45,9 +46,16 @@ struct ReportAnalysis {
   std::vector<Recommendation> recommendations;
   std::vector<ParetoFront> fronts;  // per model (in `models` order), then per rate
   std::vector<PeakPowerRow> peak_power;
-  bool estimated_energy = false;  // some energy comes from the CPU-utilisation model
-  bool simulated = false;         // some configurations were predicted, not run
+  // Some energy is not a measurement: an estimate (the CPU-utilisation model), or a method this
+  // version does not know, which is treated alike (energy/energy_method.h).
+  bool estimated_energy = false;
+  bool simulated = false;  // some configurations were predicted, not run
 };
+
+// The energy methods of `points`, parsed from their rows' labels: the one place report/ turns a
+// method's text into methods. A label that names no known method is kept as written and counts
+// as an estimate.
+EnergyMethods parse_methods(const std::vector<ConfigPoint>& points);
 
 // REQUIRES: slo_s > 0.
 ReportAnalysis analyse(const std::vector<nlohmann::ordered_json>& rows, double slo_s);

@@ -102,7 +102,7 @@ Figure render(const FigureOptions& o, const std::string& id, const std::string& 
 // The methods, for an axis label or caption, with estimates called what they are.
 std::string methods_of(const std::vector<ConfigPoint>& points) {
   std::string out = energy_methods(points);
-  if (out.find("estimate") != std::string::npos) out += " (an estimate, NOT a measurement)";
+  if (parse_methods(points).has_estimate()) out += " (an estimate, NOT a measurement)";
   return out;
 }
 

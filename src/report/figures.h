@@ -3,12 +3,15 @@
 // figure can be restyled or redrawn by hand. Of the report's steps after loading, this is the only
 // one that touches files, apart from the final write of report.html.
 //
-// Contract: a figure whose data is empty is not drawn (its builder returns nullopt, with the
-// reason in `why`). gnuplot missing or failing, or writing no SVG element, is a RunError naming
-// the script and gnuplot's first error line. A drawn Figure carries its SVG text ready to inline:
-// gnuplot names its marker and pattern definitions alike in every file (and its svg terminal
-// offers no prefix for them), so the ids are prefixed with the figure's here, once, in memory;
-// the .svg file keeps gnuplot's own ids, so `gnuplot fig3.gp` reproduces it.
+// Contract:
+// - A figure whose data is empty is not drawn (its builder returns nullopt, with the reason in
+//   `why`). gnuplot missing or failing, or writing no SVG element, is a RunError naming the script
+//   and gnuplot's first error line.
+// - A drawn Figure carries its SVG text ready to inline, every id prefixed with the figure's own,
+//   once, in memory; the .svg file keeps gnuplot's ids, so `gnuplot fig3.gp` reproduces it (why
+//   the prefix is needed: docs/report.md).
+// - Axis labels and captions name the energy methods; one that is not a measurement (an estimate,
+//   or a method this version does not know) is called so.
 #pragma once
 
 #include <optional>

@@ -2,6 +2,10 @@
 // returns when the batch is complete (on a GPU: after synchronisation). Requests are identified by
 // stream id; a batch is always the contiguous id range [first, first + count) because the queue is
 // FIFO and requests are released in id order.
+//
+// Contract: execute() is called from one thread at a time (the dispatcher) with count >= 1 and,
+// by the policies' own promise, count <= the policy's max_batch(), which executors allocate for.
+// An exception ends the run and reaches the caller of StreamRunner::run().
 #pragma once
 
 #include <cstddef>

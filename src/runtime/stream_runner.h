@@ -1,14 +1,19 @@
 // StreamRunner: the real-time loop that replays an arrival schedule against a batching policy and
-// an executor, in the style of MLPerf LoadGen.
+// an executor, in the style of MLPerf LoadGen. Why it is built this way (the id-range queue, timer
+// slack, spinning): docs/architecture.md.
 //
+// Contract:
 // - An issuer thread releases request i at origin + schedule[i] (sleep_until on the steady clock,
-//   1 ns timer slack, then a short spin), records the release time and publishes it with one atomic
-//   store. It never allocates or formats.
+//   1 ns timer slack, then a short spin), records the release time and publishes it with one
+//   atomic store. It never allocates or formats.
 // - The calling thread is the dispatcher: whenever the executor is idle it asks the policy, and
-// runs
-//   the batch it gets (executor calls are synchronous: one model instance).
+//   runs the batch it gets (executor calls are synchronous: one model instance).
 // - Response time is measured from the *scheduled* arrival, so a late harness cannot hide.
-// - progress() may be polled from any thread while run() is in progress.
+// - completed() may be polled from any thread while run() is in progress; run() itself is called
+//   by one thread at a time.
+//
+// Lifetime: the runner keeps nothing of a run's arguments; the schedule, policy and executor are
+// used only during run().
 #pragma once
 
 #include <atomic>

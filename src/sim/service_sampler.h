@@ -2,7 +2,12 @@
 // regime (back to back, short gap, isolated) that preceded the batch. The simulator's source of
 // time; the rule that picks a regime lives with the simulator.
 //
-// Lifetime: a ServiceSampler keeps a reference to its ServiceProfile, which must outlive it.
+// Contract: draws are deterministic for a seed; one sampler is used by one thread at a time (it
+// holds the random engine).
+//
+// Lifetime: a ServiceSampler keeps a reference to its ServiceProfile, which must outlive it and
+// stay unchanged: the mean-service tables are built from it once, at construction, and its
+// samples are read on every draw.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +34,8 @@ enum class Regime {
 // is multiplied by `speed` (> 1: a machine slower than when it was profiled).
 class ServiceSampler {
  public:
+  // REQUIRES: `profile` holds at least one batch size (ServiceProfile::from_json guarantees it).
+  // UsageError unless speed > 0.
   ServiceSampler(const ServiceProfile& profile, uint64_t seed, bool mean_only = false,
                  double speed = 1.0);
   // From the samples of `regime` where the profile measured them, else from the back-to-back ones.

@@ -3,13 +3,8 @@
 // Each real repetition (its own arrival seed, its own machine speed) has its own prediction; a
 // configuration is scored by the error between the median of its predictions and the median of
 // its real figures, and its spread is how much the real repetitions differ among themselves. Why
-// medians of several: one real run is one draw of the machine's noise, and a max over a hundred
-// requests is a single batch's service time, so a lone slow batch moves it by tens of per cent. A
-// median of three ignores one such run; the spread says how far apart the real runs themselves
-// are, which bounds what any prediction of a single run can achieve. Why the error of the medians
-// and not the median of each run's error: the table then reconciles (its error is computed from
-// the two figures it shows), and at critical load a run's queue depends on how the speed moves
-// within it, which one speed figure per run does not pair up with.
+// medians of several runs, and why the error of the medians rather than the median of each run's
+// error: docs/simulator.md (Validation).
 #pragma once
 
 #include <vector>

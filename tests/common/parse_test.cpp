@@ -3,14 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 
 #include "common/errors.h"
+#include "usage_message.h"
 
 namespace gb {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::message_of;  // the message every out-of-range number gets, wherever it comes from
 
 TEST(ParseDuration, Units) {
   EXPECT_EQ(parse_duration("250ms"), milliseconds(250));
@@ -27,16 +28,6 @@ TEST(ParseDuration, RejectsMissingUnitNegativeAndGarbage) {
   EXPECT_THROW(parse_duration("abcms"), UsageError);
   EXPECT_THROW(parse_duration("5h"), UsageError);
   EXPECT_THROW(parse_duration(""), UsageError);
-}
-
-// The message every out-of-range number gets, wherever it comes from.
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(accepted)";
 }
 
 TEST(ParseDuration, RejectsOverflowAndAnythingBeyondThirtyDays) {

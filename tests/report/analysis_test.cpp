@@ -4,22 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "report/report_fixture.h"
+
 namespace gb {
 namespace {
 
 ConfigPoint point(const std::string& model, std::optional<double> rate, const std::string& policy,
                   double energy, double max_s, double batch = 1) {
-  ConfigPoint p;
-  p.model = model;
-  p.device = "cpu";
-  p.arrival = "paper";
-  p.rate_hz = rate;
-  p.policy = policy;
-  p.energy_per_image_j = energy;
-  p.max_response_s = max_s;
-  p.p99_response_s = max_s;
+  ConfigPoint p = testing::config_point(model, rate, policy, energy, max_s, max_s);
   p.mean_batch_size = batch;
-  p.energy_method = "rapl";
   return p;
 }
 
@@ -137,6 +130,24 @@ TEST(Analysis, AnalyseFromExportRows) {
   EXPECT_TRUE(sim.estimated_energy);
   EXPECT_TRUE(sim.simulated);
   EXPECT_TRUE(sim.peak_power.empty());
+
+  // A label this version does not know is shown as written and never taken for a measurement.
+  EXPECT_FALSE(
+      analyse({row("alexnet", "fixed:4", 1, "nvml-energy+rapl", false)}, 1.0).estimated_energy);
+  EXPECT_TRUE(analyse({row("alexnet", "fixed:4", 1, "joulescope", false)}, 1.0).estimated_energy);
+}
+
+TEST(Analysis, MethodsOfPointsParsedOnceEachKnownOrKeptAsWritten) {
+  std::vector<ConfigPoint> points = {point("alexnet", 16, "a", 1, 1),
+                                     point("alexnet", 16, "b", 1, 1),
+                                     point("alexnet", 32, "c", 1, 1)};
+  points[1].energy_method = "estimate+rapl";
+  points[2].energy_method = "joulescope";
+  const EnergyMethods m = parse_methods(points);
+  EXPECT_EQ(m.known, (std::vector<EnergyMethod>{EnergyMethod::kRapl, EnergyMethod::kEstimate}));
+  EXPECT_EQ(m.unknown, (std::vector<std::string>{"joulescope"}));
+  EXPECT_TRUE(m.has_estimate());
+  EXPECT_FALSE(parse_methods({points[0]}).has_estimate());
 }
 
 }  // namespace

@@ -5,8 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-#include <regex>
+#include "report/report_fixture.h"
 
 namespace gb {
 namespace {
@@ -18,17 +17,7 @@ const std::string kGreedy = "greedy:128' onmouseover='alert(2)";
 
 ConfigPoint point(const std::string& model, const std::string& policy, double energy,
                   double max_s) {
-  ConfigPoint p;
-  p.model = model;
-  p.device = "cpu";
-  p.arrival = "paper";
-  p.rate_hz = 32;
-  p.policy = policy;
-  p.energy_per_image_j = energy;
-  p.max_response_s = max_s;
-  p.p99_response_s = max_s;
-  p.energy_method = "rapl";
-  return p;
+  return testing::config_point(model, 32, policy, energy, max_s, max_s);
 }
 
 // What the figure step returns: the SVG text, and file paths that do not exist, so any attempt
@@ -150,21 +139,7 @@ TEST(RenderHtml, PrefixedFiguresHaveUniqueIdsAndResolvingReferences) {
 
   ReportContent c = content();
   c.figures = {figure("fig2_alexnet", a), figure("fig3", prefix_svg_ids(gnuplot_svg, "fig3-"))};
-  const std::string html = render_html(c);
-  std::map<std::string, int> ids;
-  const std::regex id_re(R"re(\bid=["']([^"']+)["'])re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re);
-       it != std::sregex_iterator(); ++it) {
-    ++ids[(*it)[1].str()];
-  }
-  for (const auto& [id, n] : ids) EXPECT_EQ(n, 1) << "duplicate id " << id;
-  const std::regex ref_re(R"re((?:href=["']#|url\(#)([^"')]+))re");
-  int refs = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref_re);
-       it != std::sregex_iterator(); ++it, ++refs) {
-    EXPECT_TRUE(ids.count((*it)[1].str())) << "dangling reference #" << (*it)[1].str();
-  }
-  EXPECT_EQ(refs, 6);
+  EXPECT_EQ(testing::expect_unique_ids_and_resolved_references(render_html(c)), 6);
 }
 
 }  // namespace

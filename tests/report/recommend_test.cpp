@@ -4,22 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "report/pareto.h"
+#include "report/report_fixture.h"
 
 namespace gb {
 namespace {
 
 ConfigPoint point(const std::string& policy, double energy, double max_s, double p99_s,
                   double rate = 32, const std::string& model = "alexnet") {
-  ConfigPoint p;
-  p.model = model;
-  p.device = "cpu";
-  p.arrival = "paper";
-  p.rate_hz = rate;
-  p.policy = policy;
-  p.energy_per_image_j = energy;
-  p.max_response_s = max_s;
-  p.p99_response_s = p99_s;
-  p.energy_method = "rapl";
+  ConfigPoint p = testing::config_point(model, rate, policy, energy, max_s, p99_s);
   const auto colon = policy.find(':');
   p.mean_batch_size = colon == std::string::npos ? 1 : std::atof(policy.c_str() + colon + 1);
   return p;

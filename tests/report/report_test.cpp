@@ -6,12 +6,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <regex>
 #include <sstream>
 
 #include "command_runner.h"
 #include "report/paper_reference.h"
+#include "report/report_fixture.h"
 #include "test_paths.h"
 
 namespace {
@@ -82,20 +82,7 @@ policies = ["fixed:1", "fixed:4", "greedy"]
   EXPECT_NE(html.find("fixed:4"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);  // nothing fetched from a CDN
   // Every in-page reference of the inlined figures (markers, fill patterns) has its target, once.
-  std::map<std::string, int> ids;
-  const std::regex id_re(R"re(\bid=["']([^"']+)["'])re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), id_re);
-       it != std::sregex_iterator(); ++it) {
-    ++ids[(*it)[1].str()];
-  }
-  for (const auto& [id, n] : ids) EXPECT_EQ(n, 1) << "duplicate id " << id;
-  const std::regex ref_re(R"re((?:href=["']#|url\(#)([^"')]+))re");
-  int refs = 0;
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), ref_re);
-       it != std::sregex_iterator(); ++it, ++refs) {
-    EXPECT_TRUE(ids.count((*it)[1].str())) << "dangling reference #" << (*it)[1].str();
-  }
-  EXPECT_GT(refs, 0);
+  EXPECT_GT(gb::testing::expect_unique_ids_and_resolved_references(html), 0);
 
   // The page in a real browser: every figure has a non-empty box, no script or console error.
   const Result chrome = gb::testing::run_shell(

@@ -5,15 +5,16 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 
 #include "common/errors.h"
 #include "test_paths.h"
+#include "usage_message.h"
 
 namespace gb {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::message_of;
 
 double mean_gap_s(const std::vector<Nanos>& s) {
   return to_seconds(s.back() - s.front()) / static_cast<double>(s.size() - 1);
@@ -103,15 +104,6 @@ TEST(Arrivals, TraceFileWithTimesAndGaps) {
   EXPECT_THROW(parse_arrival("trace:" + path, 0), UsageError);
   EXPECT_THROW(parse_arrival("trace:" + (dir / "absent").string(), 0), UsageError);
   std::filesystem::remove_all(dir);
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "(accepted)";
 }
 
 TEST(Arrivals, TraceTimesBeyondThirtyDaysAreOutOfRangeNamingFileAndLine) {

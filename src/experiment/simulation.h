@@ -1,0 +1,34 @@
+// simulate_experiment: every configuration of an experiment predicted from its model's profile,
+// saved into OUT/results.sqlite (which report and export read like a measured sweep's).
+//
+// Contract: a store at OUT that holds measured runs is never touched (UsageError); otherwise it
+// is started fresh, since a simulation is recomputed in about a second, and saved without
+// per-configuration fsyncs. Only summaries are kept: a simulated trace is recomputed exactly by
+// simulating again.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "profile/profile.h"
+#include "results/experiment_file.h"
+#include "results/summary.h"
+
+namespace gb {
+
+struct SimulatedExperiment {
+  std::vector<RunSummary> runs;  // in the order of the configurations
+  std::size_t requests = 0;      // over every configuration
+  double simulated_s = 0;        // wall-clock time of the simulation alone
+  double total_s = 0;            // with writing the store
+  std::string store_path;
+};
+
+// REQUIRES: profiles holds the profile of every configuration's model (attach_profiles).
+SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
+                                        const std::vector<Configuration>& configs,
+                                        const std::map<std::string, ServiceProfile>& profiles,
+                                        const std::string& out_dir, bool mean_service);
+
+}  // namespace gb

@@ -1,0 +1,162 @@
+#include "report/console.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/text_table.h"
+#include "common/version.h"
+#include "workload/arrivals.h"
+
+namespace gb {
+
+namespace {
+
+std::string fmt_ms(double seconds) { return fmt::format("{:.1f}", seconds * 1e3); }
+std::string fmt_sig(double v) { return fmt::format("{:.4g}", v); }
+
+}  // namespace
+
+std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir) {
+  if (results.empty()) return "";
+  const RunSummary& first = results.front();
+  const bool has_idle = first.energy.idle_power_w().has_value();
+  Table t;
+  t.header = {"policy", "rate/s", "batches", "mean batch", "energy/img (J)"};
+  if (has_idle) {
+    t.header.push_back("idle/img (J)");
+    t.header.push_back("dynamic/img (J)");
+  }
+  for (const char* h : {"avg power (W)", "p50 (ms)", "p99 (ms)", "max (ms)", "served/s"}) {
+    t.header.push_back(h);
+  }
+  t.numeric.assign(t.header.size(), true);
+  t.numeric[0] = false;
+  for (const RunSummary& s : results) {
+    std::vector<std::string> row = {
+        s.policy,
+        arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : s.spec.arrival,
+        std::to_string(s.batches), fmt::format("{:.1f}", s.mean_batch_size),
+        fmt_sig(s.energy_per_image_j())};
+    if (has_idle) {
+      row.push_back(fmt_sig(s.energy.idle_j().value_or(0) / s.requests));
+      row.push_back(fmt_sig(s.energy.dynamic_j().value_or(0) / s.requests));
+    }
+    for (const std::string& cell :
+         {fmt::format("{:.1f}", s.average_power_w()), fmt_ms(s.response_s.p50),
+          fmt_ms(s.response_s.p99), fmt_ms(s.response_s.max),
+          fmt::format("{:.1f}", s.throughput_rps)}) {
+      row.push_back(cell);
+    }
+    t.rows.push_back(row);
+  }
+  const std::string method = first.energy.method();
+  std::string out = fmt::format(
+      "\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n", kVersion,
+      first.spec.model, first.device_name, first.spec.arrival, first.requests, first.images_source);
+  out += t.render();
+  out += fmt::format("\nenergy method: {}{}\n", method,
+                     first.energy.has_estimate()
+                         ? " (a CPU-utilisation model, NOT a measurement; see docs/energy.md)"
+                         : "");
+  for (const DomainEnergy& d : first.energy.domains) {
+    out += fmt::format("  {} ({}): {}\n", d.domain, d.method, d.detail);
+  }
+  if (has_idle) {
+    out += fmt::format(
+        "idle baseline: {:.2f} W with the model loaded; energy/img is gross (the paper's figure) "
+        "= idle/img + dynamic/img\n",
+        *first.energy.idle_power_w());
+  }
+  out += fmt::format("response time = scheduled arrival -> end of its batch; results in {}/\n",
+                     out_dir);
+  return out;
+}
+
+std::string simulated_results_text(const std::vector<RunSummary>& runs) {
+  Table t;
+  t.header = {"model",          "arrival",  "rate/s",   "policy",
+              "energy/img (J)", "p99 (ms)", "max (ms)", "mean batch"};
+  t.numeric = {false, false, true, false, true, true, true, true};
+  for (const RunSummary& s : runs) {
+    t.rows.push_back(
+        {s.spec.model, s.spec.arrival,
+         arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : "-", s.policy,
+         fmt::format("{:.4g}", s.energy_per_image_j()),
+         fmt::format("{:.1f}", s.response_s.p99 * 1e3),
+         fmt::format("{:.1f}", s.response_s.max * 1e3), fmt::format("{:.1f}", s.mean_batch_size)});
+  }
+  return t.render();
+}
+
+std::string validation_text(const std::vector<Configuration>& configs,
+                            const std::vector<std::vector<ValidationPair>>& pairs,
+                            const ValidationText& o) {
+  const std::size_t reps = o.repetitions;
+
+  Table t;
+  t.header = {"model", "arrival", "rate/s",        "policy", "speed", "energy/img real",
+              "sim",   "err",     "p99 real (ms)", "sim",    "err",   "max real (ms)",
+              "sim",   "err",     "spread (max)"};
+  t.numeric = {false, false, true, false, true, true, true, true,
+               true,  true,  true, true,  true, true, true};
+  double slowest = 0, fastest = INFINITY;  // over every run
+  ValidationFigures worst_error, worst_spread;
+  std::size_t within = 0;
+  for (std::size_t c = 0; c < pairs.size(); ++c) {
+    const RunSpec& spec = configs[c * reps].spec;
+    const ValidationScore v = score_repetitions(pairs[c]);
+    for (const ValidationPair& p : pairs[c]) {
+      slowest = std::max(slowest, p.speed);
+      fastest = std::min(fastest, p.speed);
+    }
+    for (double ValidationFigures::*f : kValidationFigures) {
+      worst_error.*f = std::max(worst_error.*f, std::fabs(v.error_pct.*f));
+      worst_spread.*f = std::max(worst_spread.*f, v.spread_pct.*f);
+    }
+    within += v.within(o.energy_target_pct, o.latency_target_pct);
+    t.rows.push_back(
+        {spec.model, spec.arrival,
+         arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-", spec.policy,
+         fmt::format("{:.2f}", v.speed), fmt::format("{:.4g}", v.real.energy_per_image_j),
+         fmt::format("{:.4g}", v.simulated.energy_per_image_j),
+         fmt::format("{:+.1f} %", v.error_pct.energy_per_image_j),
+         fmt::format("{:.1f}", v.real.p99_s * 1e3), fmt::format("{:.1f}", v.simulated.p99_s * 1e3),
+         fmt::format("{:+.1f} %", v.error_pct.p99_s), fmt::format("{:.1f}", v.real.max_s * 1e3),
+         fmt::format("{:.1f}", v.simulated.max_s * 1e3),
+         fmt::format("{:+.1f} %", v.error_pct.max_s),
+         reps > 1 ? fmt::format("{:.0f} %", v.spread_pct.max_s) : "-"});
+  }
+  // With one run there is no spread to report, and 0 % would read as runs that agreed.
+  const std::string spread_line =
+      reps == 1 ? ""
+                : fmt::format(
+                      "real runs' own spread ((max - min) / median): energy/img up to {:.0f} %, "
+                      "p99 {:.0f} %, max {:.0f} %\n",
+                      worst_spread.energy_per_image_j, worst_spread.p99_s, worst_spread.max_s);
+  return "\n" + t.render() +
+         fmt::format(
+             "\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
+             "(target {:g} %); {}/{} configurations within all targets\n"
+             "{} real run{} per configuration, each simulated with its own seed{}; errors "
+             "(simulated - real) / real{}\n"
+             "{}"
+             "simulated: {}{}; real energy method: {}\n"
+             "speed: the real run's service times over the profile's means for its batches "
+             "({:.2f}..{:.2f} here){}\n",
+             worst_error.energy_per_image_j, o.energy_target_pct, worst_error.p99_s,
+             worst_error.max_s, o.latency_target_pct, within, pairs.size(), reps,
+             reps == 1 ? "" : "s", o.adjust_speed ? " and speed" : "",
+             reps == 1 ? "" : " of the medians over them", spread_line,
+             o.mean_service ? "at the profiles' mean service times"
+                            : fmt::format("medians over {} service-time draws", o.draws),
+             o.adjust_speed ? ", service times and dynamic energy scaled by each run's speed" : "",
+             o.energy_method, fastest, slowest,
+             o.adjust_speed || (slowest < 1.1 && fastest > 0.9)
+                 ? ""
+                 : "; the machine ran at another speed than when profiled: --adjust-speed "
+                   "separates that drift from the simulator's error");
+}
+
+}  // namespace gb

@@ -1,0 +1,36 @@
+// The text a measuring command prints on stdout when it is done: the results table of `run`, the
+// predictions of `simulate` and the scores of `validate`. Pure: figures in, text out, so the
+// commands only print and the wording is tested without running anything.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "results/experiment_file.h"
+#include "results/summary.h"
+#include "sim/validation.h"
+
+namespace gb {
+
+// `run`'s table of complete runs (all of one model, device and arrival), its energy method, the
+// idle baseline, and where the results are. "" for no runs.
+std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir);
+
+// `simulate`'s table: one row per simulated configuration.
+std::string simulated_results_text(const std::vector<RunSummary>& runs);
+
+struct ValidationText {
+  std::size_t repetitions = 1;
+  std::size_t draws = 20;
+  bool mean_service = false;
+  bool adjust_speed = false;
+  double energy_target_pct = 10, latency_target_pct = 15;
+  std::string energy_method;  // of the profiles the simulations came from
+};
+// `validate`'s table and summary: pairs[c] are the real runs of configuration c (configs[c *
+// repetitions] names it) with their predictions.
+std::string validation_text(const std::vector<Configuration>& configs,
+                            const std::vector<std::vector<ValidationPair>>& pairs,
+                            const ValidationText& options);
+
+}  // namespace gb
