@@ -95,7 +95,9 @@ Command register_sweep(CLI::App& app) {
       "sweep", "Run every configuration of an experiment file; rerun the same command to resume");
   cmd->add_option("file", a->file, "experiment file (TOML), e.g. configs/quick.toml")->required();
   cmd->add_option("--out,-o", a->out, "result folder (DIR/results.sqlite)")->capture_default_str();
-  cmd->add_option("--shard", a->shard, "run only configurations with index = i mod N, e.g. 0/4");
+  cmd->add_option("--shard", a->shard,
+                  "run only the configurations whose content id (a hash of their settings, "
+                  "docs/results.md) is i mod N, e.g. 0/4");
   cmd->add_option("--profile,-p", a->profiles,
                   "profile of a model (greenbatch profile), for its slo:T and offline:T policies");
   cmd->add_flag("--fresh", a->fresh, "discard stored results and start over (needs --yes)");

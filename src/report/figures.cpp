@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/errors.h"
+#include "common/files.h"
 #include "models/model_info.h"
 
 namespace gb {
@@ -39,10 +40,10 @@ std::string gp_string(const std::string& s) {
 
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.9g}", v) : "NaN"; }
 
+// Atomic, so that a report interrupted while drawing never leaves a half-written script or data
+// file next to the figures of an earlier report (failures are RunErrors naming the file).
 void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::trunc);
-  out << text;
-  if (!out) throw RunError("cannot write " + p.string());
+  write_file_atomically(p.string(), text);
 }
 
 // Draws `body` (gnuplot commands ending in a plot) to <dir>/<id>.svg and .png.

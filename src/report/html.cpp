@@ -7,6 +7,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "results/summary.h"
+
 namespace gb {
 namespace {
 
@@ -106,30 +108,32 @@ std::string recommendations_table(const ReportContent& c) {
 
 std::string configurations_table(const ReportContent& c) {
   if (c.rows.empty()) return "";
-  const char* const columns[] = {"model",
-                                 "device",
-                                 "arrival",
-                                 "rate_hz",
-                                 "policy",
-                                 "repetitions",
-                                 "mean_batch_size",
-                                 "energy_per_image_j",
-                                 "energy_per_image_j_ci95",
-                                 "energy_dynamic_per_image_j",
-                                 "Average Power(W)",
-                                 "Average Peak Power (W)",
-                                 "p50_response_s",
-                                 "p99_response_s",
-                                 "max_response_s",
-                                 "throughput_rps",
-                                 "energy_method"};
+  // Some of the aggregated rows' columns (export's), named through summary.h as every reader
+  // names them, so that a renamed column cannot turn into an empty one here unnoticed.
+  const std::string shown[] = {columns::kModel,
+                               columns::kDevice,
+                               columns::kArrival,
+                               columns::kRateHz,
+                               columns::kPolicy,
+                               columns::kRepetitions,
+                               columns::kMeanBatchSize,
+                               columns::kEnergyPerImage,
+                               columns::ci95(columns::kEnergyPerImage),
+                               columns::kEnergyDynamicPerImage,
+                               columns::kAveragePower,
+                               columns::kAveragePeakPower,
+                               columns::kP50Response,
+                               columns::kP99Response,
+                               columns::kMaxResponse,
+                               columns::kThroughput,
+                               columns::kEnergyMethod};
   std::string out = "<table class=sortable><thead><tr>";
-  for (const char* col : columns) out += "<th>" + esc(col) + "</th>";
+  for (const std::string& name : shown) out += "<th>" + esc(name) + "</th>";
   out += "</tr></thead><tbody>\n";
   for (const auto& row : c.rows) {
     out += "<tr>";
-    for (const char* col : columns) {
-      auto it = row.find(col);
+    for (const std::string& name : shown) {
+      auto it = row.find(name);
       if (it == row.end() || it->is_null()) {
         out += "<td></td>";
       } else if (it->is_number()) {

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -11,8 +10,10 @@
 #include "common/files.h"
 #include "report/html.h"
 #include "results/aggregate.h"
+#include "results/machine.h"
 #include "results/result_folder.h"
 #include "results/result_store.h"
+#include "results/summary.h"
 
 namespace gb {
 namespace fs = std::filesystem;
@@ -26,26 +27,39 @@ struct Loaded {
   std::string name, experiment_text;
 };
 
-void add_machines(ordered_json& into, const ordered_json& more) {
-  for (const auto& m : more) {
-    if (std::find(into.begin(), into.end(), m) == into.end()) into.push_back(m);
-  }
-}
-
 Loaded load_stores(const std::vector<std::string>& stores) {
   Loaded l;
-  std::set<std::size_t> seen;
+  // Keyed by content id, not grid index: unmerged shards (or stores of a grown grid) may hold the
+  // same configuration, possibly at different indices, and each configuration counts once, as in
+  // ResultStore::merge().
+  std::set<std::string> seen;
   for (const std::string& path : stores) {
-    ResultStore store(path);
+    ResultStore store(path);  // refuses a newer store format, and runs() a newer summary one
     if (l.name.empty()) {
       l.name = store.meta("experiment_name");
       l.experiment_text = store.meta("experiment_text");
     }
     for (StoredRun& r : store.runs()) {
-      if (seen.insert(r.index).second) l.runs.push_back(std::move(r));  // unmerged shards
+      if (seen.insert(r.id).second) l.runs.push_back(std::move(r));
     }
-    add_machines(l.machines, store.machines());
+    for (const auto& m : store.machines()) add_unique_machine(l.machines, m);
   }
+  return l;
+}
+
+// A run folder: its summary.json documents, each checked for a format this version reads.
+Loaded load_run_folder(const std::string& input, const fs::path& summary) {
+  std::ifstream in(summary);
+  const ordered_json docs = ordered_json::parse(in, nullptr, false);
+  if (!docs.is_array()) throw UsageError("'" + summary.string() + "' is not a greenbatch summary");
+  Loaded l;
+  l.name = fs::absolute(input).lexically_normal().filename().string();
+  std::size_t i = 0;
+  for (const auto& d : docs) {
+    check_results_format(d, summary.string());
+    l.runs.push_back({i++, 0, d});
+  }
+  l.machines = ResultFolder::machines(input);
   return l;
 }
 
@@ -59,28 +73,18 @@ Loaded load(const std::string& input) {
   }
   if (!fs::is_directory(input, ec)) throw UsageError("'" + input + "' does not exist");
   std::vector<std::string> stores;
-  for (const auto& e : fs::directory_iterator(input, ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.rfind("results", 0) == 0 && e.path().extension() == ".sqlite") {
-      stores.push_back(e.path().string());
-    }
+  try {
+    stores = find_stores(input);
+  } catch (const UsageError&) {
+    // Its one refusal, a folder without results*.sqlite: then it may be a run folder.
   }
-  std::sort(stores.begin(), stores.end());
   if (!stores.empty()) return load_stores(stores);
   const fs::path summary = fs::path(input) / "summary.json";
   if (!fs::exists(summary)) {
     throw UsageError("'" + input +
                      "' holds no greenbatch results (no results*.sqlite, no summary.json)");
   }
-  std::ifstream in(summary);
-  const ordered_json docs = ordered_json::parse(in, nullptr, false);
-  if (!docs.is_array()) throw UsageError("'" + summary.string() + "' is not a greenbatch summary");
-  Loaded l;
-  l.name = fs::absolute(input).lexically_normal().filename().string();
-  std::size_t i = 0;
-  for (const auto& d : docs) l.runs.push_back({i++, 0, d});
-  l.machines = ResultFolder::machines(input);
-  return l;
+  return load_run_folder(input, summary);
 }
 
 }  // namespace
@@ -93,7 +97,7 @@ ReportContent build_report(const ReportOptions& options) {
   std::vector<StoredRun> complete;
   std::size_t incomplete = 0;
   for (StoredRun& r : loaded.runs) {
-    if (r.summary.value("complete", true)) {
+    if (r.summary.value(columns::kComplete, true)) {
       complete.push_back(std::move(r));
     } else {
       ++incomplete;
@@ -110,7 +114,7 @@ ReportContent build_report(const ReportOptions& options) {
   c.experiment_text = loaded.experiment_text;
   c.machines = loaded.machines;
   std::set<std::string> versions;
-  for (const StoredRun& r : complete) versions.insert(r.summary.value("version", "?"));
+  for (const StoredRun& r : complete) versions.insert(r.summary.value(columns::kVersion, "?"));
   c.versions.assign(versions.begin(), versions.end());
 
   if (c.options.out.empty()) {

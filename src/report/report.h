@@ -7,9 +7,11 @@
 // loading that touches files), render the page (report/html.h, pure), write it (here). Why this
 // split: docs/report.md.
 //
-// Contract: bad input (no results in the folder, an unreadable store) is a UsageError before
-// anything is written; report.html is written last and atomically, so a report that exists is
-// complete. Runs marked incomplete (a meter failed mid-run) are left out and listed.
+// Contract: bad input (no results in the folder, an unreadable store, a store or summary.json of
+// a format this version does not read) is a UsageError before anything is written; report.html is
+// written last and atomically, so a report that exists is complete. The stores of a folder
+// (results*.sqlite: a sweep's and its shards') are read together, each configuration (by its
+// content id) once. Runs marked incomplete (a meter failed mid-run) are left out and listed.
 #pragma once
 
 #include "report/content.h"

@@ -1,0 +1,98 @@
+// What greenbatch report reads: the shard stores of one folder, each configuration (by content id)
+// once however the stores number it; and a summary.json of a newer format, refused by name.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "command_runner.h"
+#include "report/report.h"
+#include "results/experiment_file.h"
+#include "results/result_store.h"
+#include "results/store_fakes.h"
+#include "test_paths.h"
+
+namespace gb {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ReportInput : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = testing::scratch_dir("report-input"); }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+// kSmallSweep with its models swapped: the same configurations (ids), at other grid indices.
+std::string swapped_models() {
+  std::string text = testing::kSmallSweep;
+  const std::string from = R"(models = ["noop", "alexnet"])";
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos);
+  return text.replace(at, from.size(), R"(models = ["alexnet", "noop"])");
+}
+
+void save_all(ResultStore& store, const std::vector<Configuration>& configs,
+              const std::string& model) {
+  for (const Configuration& c : configs) {
+    if (c.spec.model == model) {
+      store.save(c, testing::fake_summary(c, 4), testing::fake_trace(), {}, {});
+    }
+  }
+}
+
+// Shard 0 holds noop's runs at indices 0..7; shard 1, of a grid listing alexnet first, holds
+// alexnet's at 0..7 and the same noop runs again at 8..15 (say, rerun there after the grid grew).
+// Keyed by index, the report would count noop twice and drop alexnet; keyed by id, each once.
+TEST_F(ReportInput, ShardStoresHoldingOneConfigurationCountItOnce) {
+  const ExperimentFile first = parse_experiment(testing::kSmallSweep, "t.toml");
+  const ExperimentFile swapped = parse_experiment(swapped_models(), "t.toml");
+  const std::vector<Configuration> first_configs = expand(first);
+  const std::vector<Configuration> swapped_configs = expand(swapped);
+  const nlohmann::ordered_json machine = {{"hostname", "node-1"}};
+  {
+    ResultStore shard0((dir_ / "results-shard-0-of-2.sqlite").string(), first, false);
+    save_all(shard0, first_configs, "noop");
+    shard0.add_machine(machine);
+    ResultStore shard1((dir_ / "results-shard-1-of-2.sqlite").string(), swapped, false);
+    save_all(shard1, swapped_configs, "noop");
+    save_all(shard1, swapped_configs, "alexnet");
+    shard1.add_machine(machine);
+  }
+  ASSERT_NE(first_configs[0].id, swapped_configs[0].id);  // the indices do disagree
+
+  ReportOptions options;
+  options.input = dir_.string();
+  options.out = (dir_ / "report").string();
+  options.slo_s = 2;
+  const ReportContent c = build_report(options);
+  // 2 models x 2 rates x 2 policies, each with its 2 repetitions: nothing doubled, nothing lost.
+  ASSERT_EQ(c.rows.size(), 8u);
+  for (const auto& row : c.rows) {
+    EXPECT_EQ(row.at(columns::kRepetitions), 2) << row.dump();
+  }
+  EXPECT_EQ(std::count_if(c.rows.begin(), c.rows.end(),
+                          [](const auto& row) { return row.at(columns::kModel) == "alexnet"; }),
+            4);
+  EXPECT_EQ(c.machines.size(), 1u) << c.machines.dump();  // one machine, in both stores
+}
+
+TEST_F(ReportInput, RunFolderOfANewerResultsFormatIsRefusedByName) {
+  fs::create_directories(dir_ / "run");
+  std::ofstream(dir_ / "run" / "summary.json")
+      << R"([{"format": "greenbatch-results/9", "model": "noop", "policy": "fixed:1"}])";
+  const testing::CommandResult r = testing::greenbatch("report " + (dir_ / "run").string() +
+                                                       " --out " + (dir_ / "out").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_NE(r.output.find("greenbatch-results/9"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("summary.json"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
+}  // namespace
+}  // namespace gb
