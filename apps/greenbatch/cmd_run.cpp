@@ -50,6 +50,7 @@ std::vector<Configuration> configurations(RunArgs& a) {
   b.sample_interval = parse_duration(a.sample_interval, "--sample-interval");
   if (b.sample_interval.count() <= 0) throw UsageError("--sample-interval must be > 0");
   b.idle_duration = seconds_to_nanos(a.idle_seconds, "--idle-seconds");
+  b.model_seed = b.seed;
   parse_model(b.model);
   for (double rate : a.rates) parse_arrival(b.arrival, rate);
   ExperimentFile grid;
@@ -61,7 +62,7 @@ std::vector<Configuration> configurations(RunArgs& a) {
   std::vector<Configuration> configs = expand(grid);
   // slo and offline need the profile's costs: checked here, before anything runs.
   const auto costs = load_costs(b.profile, b.model);
-  for (const Configuration& c : configs) parse_policy(c.spec.policy, costs);
+  for (const Configuration& c : configs) c.spec.policy.build(costs);
   return configs;
 }
 

@@ -53,7 +53,8 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
     const std::string stream = arrival_needs_rate(c.spec.arrival)
                                    ? c.spec.arrival + " " + rate_label(c.spec)
                                    : c.spec.arrival;
-    pace->label = fmt::format("[{}/{}] {} {} {}", k, total, c.spec.model, c.spec.policy, stream);
+    pace->label =
+        fmt::format("[{}/{}] {} {} {}", k, total, c.spec.model, c.spec.policy.canonical(), stream);
     if (pace->repetitions > 1) {
       pace->label += fmt::format(", rep {}/{}", c.repetition + 1, pace->repetitions);
     }

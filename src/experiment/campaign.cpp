@@ -12,7 +12,7 @@ namespace gb {
 std::vector<std::size_t> campaign_order(const std::vector<Configuration>& configs, bool rounds) {
   std::vector<std::size_t> order;
   order.reserve(configs.size());
-  for (const ModelGroup& g : group_by_model(configs)) {
+  for (const SessionGroup& g : group_by_session(configs)) {
     std::size_t reps = 1;
     for (std::size_t i = g.begin; i < g.end; ++i) reps = std::max(reps, configs[i].repetition + 1);
     if (!rounds) reps = 1;
@@ -30,7 +30,7 @@ void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,
   const LogFn log = o.log ? o.log : [](const std::string&) {};
   const std::vector<std::size_t> order = campaign_order(configs, o.rounds);
   std::size_t k = 0;
-  for (const ModelGroup& g : group_by_model(configs)) {
+  for (const SessionGroup& g : group_by_session(configs)) {
     const RunSpec& base = configs[g.begin].spec;
     log(fmt::format("loading {} on {}", base.model, base.device));
     ExperimentSession session(base, g.max_batch, [&](const std::string& m) { log("  " + m); });
@@ -44,10 +44,10 @@ void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,
           });
       if (!outcome.summary.complete) {
         const std::string where = sink.keep_incomplete(c, outcome, session);
-        throw RunError(
-            fmt::format("{} {}: {}; what was measured until then is in {} "
-                        "(complete=false)",
-                        c.spec.model, c.spec.policy, outcome.summary.incomplete_reason, where));
+        throw RunError(fmt::format(
+            "{} {}: {}; what was measured until then is in {} "
+            "(complete=false)",
+            c.spec.model, c.spec.policy.canonical(), outcome.summary.incomplete_reason, where));
       }
       sink.record(c, outcome, session);
       if (o.on_done) o.on_done(c, to_seconds(SteadyClock::now() - t0));

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "results/experiment_file.h"
 #include "experiment/session.h"
+#include "results/experiment_file.h"
 
 namespace gb {
 

@@ -23,7 +23,7 @@ void preflight(const std::vector<Configuration>& configs) {
     // Loading on the CPU catches a file that is not TorchScript and weights that do not fit,
     // at a cost of seconds; the session loads it again on its device.
     if (ref.is_file() || !c.spec.weights.empty()) {
-      auto model = make_classifier(c.spec.model, c.spec.seed);
+      auto model = make_classifier(c.spec.model, c.spec.model_seed);
       if (!c.spec.weights.empty()) load_weights(*model, c.spec.weights);
     }
   }

@@ -162,7 +162,7 @@ RunSpec profiling_spec(const RunSpec& base, const ProfilePlan& plan) {
 
 ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& plan,
                                const ProfileStepFn& on_step) {
-  const RunSpec& spec = session.spec();
+  const SessionSpec& spec = session.spec();
   ServiceProfile p;
   p.model = spec.model;
   p.device = spec.device;

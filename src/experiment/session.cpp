@@ -58,7 +58,7 @@ class ProgressTicker {
 
 }  // namespace
 
-MeterOptions meter_options(const RunSpec& spec) {
+MeterOptions meter_options(const SessionSpec& spec) {
   MeterOptions o;
   o.kind = spec.meter;
   o.device = spec.device;
@@ -68,7 +68,7 @@ MeterOptions meter_options(const RunSpec& spec) {
 }
 
 struct ExperimentSession::Impl {
-  RunSpec base;
+  SessionSpec base;
   // Declared before the executor, which refers to them, so that they outlive it.
   std::unique_ptr<ImageSet> images;
   std::unique_ptr<Classifier> model;
@@ -94,7 +94,7 @@ struct ExperimentSession::Impl {
   }
 };
 
-ExperimentSession::ExperimentSession(const RunSpec& base, std::size_t max_batch, LogFn log)
+ExperimentSession::ExperimentSession(const SessionSpec& base, std::size_t max_batch, LogFn log)
     : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   s.base = base;
@@ -107,7 +107,7 @@ ExperimentSession::ExperimentSession(const RunSpec& base, std::size_t max_batch,
     s.images = std::make_unique<ImageSet>(base.images.empty() ? ImageSet::builtin()
                                                               : ImageSet::from_folder(base.images));
     images_source_ = s.images->source();
-    s.model = make_classifier(base.model, base.seed);
+    s.model = make_classifier(base.model, base.model_seed);
     if (!base.weights.empty()) load_weights(*s.model, base.weights);
     s.model->to(*s.device);
     device_name_ = describe_device(*s.device);
@@ -120,7 +120,7 @@ ExperimentSession::ExperimentSession(const RunSpec& base, std::size_t max_batch,
   prepare(log);
 }
 
-ExperimentSession::ExperimentSession(const RunSpec& base, SessionParts parts, LogFn log)
+ExperimentSession::ExperimentSession(const SessionSpec& base, SessionParts parts, LogFn log)
     : impl_(std::make_unique<Impl>()),
       device_name_(std::move(parts.device_name)),
       images_source_(std::move(parts.images_source)) {
@@ -134,7 +134,7 @@ ExperimentSession::ExperimentSession(const RunSpec& base, SessionParts parts, Lo
 void ExperimentSession::prepare(const LogFn& log_fn) {
   const LogFn log = log_fn ? log_fn : [](const std::string&) {};
   Impl& s = *impl_;
-  const RunSpec& base = s.base;
+  const SessionSpec& base = s.base;
   if (s.model_executor && base.warmup_batches > 0) {
     log("warming up: " + std::to_string(base.warmup_batches) + " batches of " +
         std::to_string(base.warmup_batch_size));
@@ -159,7 +159,7 @@ BatchExecutor& ExperimentSession::executor() { return *impl_->executor; }
 
 const std::vector<PowerMeter*>& ExperimentSession::meters() const { return impl_->meter_ptrs; }
 
-const RunSpec& ExperimentSession::spec() const { return impl_->base; }
+const SessionSpec& ExperimentSession::spec() const { return impl_->base; }
 
 std::string ExperimentSession::energy_method() const {
   EnergyAccount a;
@@ -186,9 +186,10 @@ std::vector<std::string> ExperimentSession::domains() const {
   return names;
 }
 
-RunOutcome ExperimentSession::run(const RunSpec& spec, const ProgressFn& progress) {
+RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn& progress) {
   Impl& s = *impl_;
-  auto policy = parse_policy(spec.policy, s.costs_for(spec));
+  const RunSpec spec(s.base, settings);
+  auto policy = spec.policy.build(s.costs_for(spec));
   const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
   const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
 
@@ -227,7 +228,7 @@ RunOutcome ExperimentSession::run(const RunSpec& spec, const ProgressFn& progres
   for (std::size_t i = 0; i < energy.domains.size() && i < idle_w_.size(); ++i) {
     energy.domains[i].idle_power_w = idle_w_[i];
   }
-  out.summary = summarize(spec, policy->describe(), out.trace, energy, out.samples);
+  out.summary = summarize(spec, out.trace, energy, out.samples);
   out.summary.device_name = device_name_;
   out.summary.images_source = images_source_;
   out.summary.started_utc = started;

@@ -49,7 +49,7 @@ using ProgressFn = std::function<void(std::size_t done, std::size_t total, doubl
 using LogFn = std::function<void(const std::string&)>;
 
 // The meter settings of a run specification (one place, so validation and sessions agree).
-MeterOptions meter_options(const RunSpec& spec);
+MeterOptions meter_options(const SessionSpec& spec);
 
 // What a session runs on, made elsewhere: the test seam (a fake executor and fake meters). The
 // session takes ownership of both.
@@ -64,18 +64,19 @@ class ExperimentSession {
  public:
   // Loads `base.model` and opens `base`'s meters. `max_batch` bounds every batch the planned
   // policies can form (buffers are sized once).
-  ExperimentSession(const RunSpec& base, std::size_t max_batch, LogFn log = {});
+  ExperimentSession(const SessionSpec& base, std::size_t max_batch, LogFn log = {});
   // Runs on `parts` instead; `base` gives the idle baseline's length and the sample interval.
-  ExperimentSession(const RunSpec& base, SessionParts parts, LogFn log = {});
+  ExperimentSession(const SessionSpec& base, SessionParts parts, LogFn log = {});
   ~ExperimentSession();
 
-  // Runs one configuration; `spec` must name the same model, device, images and meters as `base`.
-  RunOutcome run(const RunSpec& spec, const ProgressFn& progress = {});
+  // Runs one configuration of this session: the run's own settings on the session's model,
+  // device, images and meters (a RunSpec passes as its RunSettings). The summary's spec is both.
+  RunOutcome run(const RunSettings& settings, const ProgressFn& progress = {});
 
   // For protocols that drive the executor and the meters themselves (experiment/profiling.h).
   BatchExecutor& executor();
   const std::vector<PowerMeter*>& meters() const;
-  const RunSpec& spec() const;  // `base` as given to the constructor
+  const SessionSpec& spec() const;  // `base` as given to the constructor
 
   // The meters' methods ("rapl", "estimate+...") and descriptions, for a profile's record.
   std::string energy_method() const;

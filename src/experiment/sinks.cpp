@@ -66,10 +66,10 @@ void ValidationSink::record(const Configuration& config, RunOutcome& outcome,
   const std::string rate =
       arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "";
   csv_ += fmt::format("{},{},{},{},{},{},{:.6g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n",
-                      csv_cell(spec.model), csv_cell(spec.arrival), rate, csv_cell(spec.policy),
-                      config.repetition, spec.seed, p.speed, p.real.energy_per_image_j,
-                      p.simulated.energy_per_image_j, p.real.p99_s, p.simulated.p99_s, p.real.max_s,
-                      p.simulated.max_s);
+                      csv_cell(spec.model), csv_cell(spec.arrival), rate,
+                      csv_cell(spec.policy.canonical()), config.repetition, spec.seed, p.speed,
+                      p.real.energy_per_image_j, p.simulated.energy_per_image_j, p.real.p99_s,
+                      p.simulated.p99_s, p.real.max_s, p.simulated.max_s);
   write_file_atomically(settings_.csv_path, csv_);
 }
 

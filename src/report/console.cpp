@@ -118,8 +118,9 @@ std::string validation_text(const std::vector<Configuration>& configs,
     within += v.within(o.energy_target_pct, o.latency_target_pct);
     t.rows.push_back(
         {spec.model, spec.arrival,
-         arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-", spec.policy,
-         fmt::format("{:.2f}", v.speed), fmt::format("{:.4g}", v.real.energy_per_image_j),
+         arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-",
+         spec.policy.canonical(), fmt::format("{:.2f}", v.speed),
+         fmt::format("{:.4g}", v.real.energy_per_image_j),
          fmt::format("{:.4g}", v.simulated.energy_per_image_j),
          fmt::format("{:+.1f} %", v.error_pct.energy_per_image_j),
          fmt::format("{:.1f}", v.real.p99_s * 1e3), fmt::format("{:.1f}", v.simulated.p99_s * 1e3),

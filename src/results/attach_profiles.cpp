@@ -24,7 +24,6 @@ std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>
     path_of[model] = path;
     profiles.emplace(model, std::move(p));
   }
-  std::set<std::string> checked;
   for (Configuration& c : configs) {
     auto it = path_of.find(c.spec.model);
     if (it != path_of.end()) {
@@ -34,9 +33,8 @@ std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>
                        "' (make one with: greenbatch profile --model " + c.spec.model +
                        " --out FILE.json)");
     }
-    if (checked.insert(c.spec.model + "|" + c.spec.policy).second) {
-      auto costs = costs_of.find(c.spec.model);
-      parse_policy(c.spec.policy, costs == costs_of.end() ? nullptr : costs->second);
+    if (c.spec.policy.needs_costs() && !costs_of.count(c.spec.model)) {
+      c.spec.policy.build();  // throws the policy's own "needs --profile" message
     }
   }
   return profiles;

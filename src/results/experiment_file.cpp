@@ -165,7 +165,7 @@ std::string configuration_key(const RunSpec& spec, std::size_t repetition) {
   add_field(key, "arrival", spec.arrival);
   add_field(key, "rate_hz",
             arrival_needs_rate(spec.arrival) ? fmt::format("{:.17g}", spec.rate_hz) : "");
-  add_field(key, "policy", canonical_policy(spec.policy));
+  add_field(key, "policy", spec.policy.canonical());
   add_field(key, "requests", std::to_string(spec.requests));
   add_field(key, "warmup_batches", std::to_string(spec.warmup_batches));
   add_field(key, "warmup_batch_size", std::to_string(spec.warmup_batch_size));
@@ -222,6 +222,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   b.warmup_batch_size = e.count("warmup_batch_size", 32, 1, kMaxWarmupBatch);
   f.repetitions = e.count("repetitions", 1, 1);
   b.seed = e.count("seed", 1, 0);
+  b.model_seed = b.seed;
   e.get("device", b.device, "a string");
   e.get("meter", b.meter, "a string");
   e.get("images", b.images, "a string");
@@ -300,7 +301,7 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
             c.spec.model = model;
             c.spec.arrival = arrival;
             c.spec.rate_hz = rate;
-            c.spec.policy = canonical_policy(policy);
+            c.spec.policy = PolicySpec::parse(policy);
             // Repetitions differ in their arrival schedule, not only in noise.
             c.spec.seed = f.base.seed + rep;
             c.id = configuration_id(c.spec, rep);
@@ -328,15 +329,15 @@ std::vector<Configuration> shard(const std::vector<Configuration>& all, std::siz
   return out;
 }
 
-std::vector<ModelGroup> group_by_model(const std::vector<Configuration>& configs) {
-  std::vector<ModelGroup> groups;
+std::vector<SessionGroup> group_by_session(const std::vector<Configuration>& configs) {
+  std::vector<SessionGroup> groups;
   for (std::size_t i = 0; i < configs.size(); ++i) {
-    if (groups.empty() || configs[i].spec.model != configs[groups.back().begin].spec.model) {
+    if (groups.empty() || !configs[i].spec.same_session(configs[groups.back().begin].spec)) {
       groups.push_back({i, i, 1});
     }
-    ModelGroup& g = groups.back();
+    SessionGroup& g = groups.back();
     g.end = i + 1;
-    g.max_batch = std::max(g.max_batch, policy_max_batch(configs[i].spec.policy));
+    g.max_batch = std::max(g.max_batch, configs[i].spec.policy.max_batch());
   }
   return groups;
 }

@@ -75,14 +75,15 @@ std::vector<Configuration> expand(const ExperimentFile& experiment);
 std::vector<Configuration> shard(const std::vector<Configuration>& all, std::size_t i,
                                  std::size_t n);
 
-// A run of consecutive configurations of one model, [begin, end) of the list it was cut from, and
+// A run of consecutive configurations that share one session (SessionSpec::same_session: the
+// same model, device, images, meters and warm-up), [begin, end) of the list it was cut from, and
 // the largest batch any of their policies forms: what one session (model loaded and warmed up
 // once) serves.
-struct ModelGroup {
+struct SessionGroup {
   std::size_t begin = 0, end = 0;
   std::size_t max_batch = 1;
 };
-std::vector<ModelGroup> group_by_model(const std::vector<Configuration>& configs);
+std::vector<SessionGroup> group_by_session(const std::vector<Configuration>& configs);
 
 uint64_t fnv1a(const std::string& text);
 

@@ -1,33 +1,63 @@
-// RunSpec: every setting of one configuration. It is logged with the results (summary.json), so a
-// figure can always be traced back to exactly what produced it.
+// The settings of a configuration, split by lifetime: a SessionSpec is what a session loads once
+// (model, device, images, meters, warm-up, idle baseline, sampling); RunSettings are what varies
+// from run to run within it (arrival, rate, policy, requests, seed, profile). A RunSpec is both,
+// and is logged with the results (summary.json), so a figure can always be traced back to
+// exactly what produced it.
+//
+// An ExperimentSession is built from a SessionSpec and runs RunSettings, so "a run names the same
+// model, device, images and meters as its session" holds by type.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "batching/policy_spec.h"
 #include "common/time.h"
 
 namespace gb {
 
-struct RunSpec {
+struct SessionSpec {
   std::string model = "shufflenet_v2_x0_5";  // built-in name, "noop", or a TorchScript path
   std::string weights;                       // optional state dict for a built-in model
-  std::string profile;  // greenbatch profile (JSON): batch costs for the slo and offline policies
-  std::string device = "cpu";     // cpu | cuda | cuda:N
-  std::string arrival = "paper";  // paper | constant | poisson | offline | bursty... | trace:FILE
-  double rate_hz = 64;
-  std::string policy = "fixed:16";
-  std::size_t requests = 512;
+  std::string device = "cpu";                // cpu | cuda | cuda:N
+  std::string images;                        // folder; empty = the built-in set
+  std::string meter = "auto";
   std::size_t warmup_batches = 8;
   std::size_t warmup_batch_size = 32;
-  uint64_t seed = 1;
-  std::string images;  // folder; empty = the built-in set
-  std::string meter = "auto";
+  // Seeds a built-in model's random initialisation: the experiment's seed, not a repetition's,
+  // so every run of a model (and a resumed sweep) serves the same weights.
+  uint64_t model_seed = 1;
   Nanos sample_interval{std::chrono::milliseconds(10)};
   Nanos idle_duration{std::chrono::seconds(5)};
   double peak_threshold_w = 65;  // the paper's "peak power" threshold (GTX 1080 specific)
   int gpu_index = -1;            // NVML's GPU; -1: the CUDA device's index, else 0
   std::string powercap_root = "/sys/class/powercap";
+
+  // Whether two configurations can share one session (everything above equal).
+  bool same_session(const SessionSpec& o) const {
+    return model == o.model && weights == o.weights && device == o.device && images == o.images &&
+           meter == o.meter && warmup_batches == o.warmup_batches &&
+           warmup_batch_size == o.warmup_batch_size && model_seed == o.model_seed &&
+           sample_interval == o.sample_interval && idle_duration == o.idle_duration &&
+           peak_threshold_w == o.peak_threshold_w && gpu_index == o.gpu_index &&
+           powercap_root == o.powercap_root;
+  }
+};
+
+struct RunSettings {
+  std::string arrival = "paper";  // paper | constant | poisson | offline | bursty... | trace:FILE
+  double rate_hz = 64;
+  PolicySpec policy;  // fixed:16 unless set
+  std::size_t requests = 512;
+  uint64_t seed = 1;    // of the arrival schedule (a repetition's own)
+  std::string profile;  // greenbatch profile (JSON): batch costs for the slo and offline policies
+};
+
+struct RunSpec : SessionSpec, RunSettings {
+  RunSpec() = default;
+  RunSpec(const SessionSpec& s, const RunSettings& r) : SessionSpec(s), RunSettings(r) {}
+  const SessionSpec& session() const { return *this; }
+  const RunSettings& settings() const { return *this; }
 };
 
 }  // namespace gb

@@ -19,14 +19,12 @@ ordered_json optional_number(const std::optional<double>& v) {
 
 }  // namespace
 
-RunSummary summarize(const RunSpec& spec, const std::string& policy, const RunTrace& trace,
-                     const EnergyAccount& energy, const std::vector<PowerSample>& samples) {
+RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAccount& energy,
+                     const std::vector<PowerSample>& samples) {
   RunSummary s;
   s.spec = spec;
-  s.policy = policy;
-  s.batch_size_label = policy.rfind("fixed:", 0) == 0 && policy.find(',') == std::string::npos
-                           ? policy.substr(6)
-                           : policy;
+  s.policy = spec.policy.canonical();
+  s.batch_size_label = spec.policy.batch_size_label();
   s.requests = trace.requests();
   s.batches = trace.batches.size();
   s.mean_batch_size = s.batches ? static_cast<double>(s.requests) / s.batches : 0;
@@ -92,8 +90,8 @@ ordered_json summary_row(const RunSummary& s) {
     return j && s.requests ? ordered_json(*j / s.requests) : ordered_json(nullptr);
   };
   r["energy_idle_per_image_j"] = per_image(s.energy.idle_j());
-  r["energy_dynamic_per_image_j"] = per_image(s.energy.dynamic_j());
-  r["p50_response_s"] = s.response_s.p50;
+  r[columns::kEnergyDynamicPerImage] = per_image(s.energy.dynamic_j());
+  r[columns::kP50Response] = s.response_s.p50;
   r["p90_response_s"] = s.response_s.p90;
   r["p95_response_s"] = s.response_s.p95;
   r[columns::kP99Response] = s.response_s.p99;
@@ -102,7 +100,7 @@ ordered_json summary_row(const RunSummary& s) {
   r["max_queue_wait_s"] = s.queue_wait_s.max;
   r["mean_service_s"] = s.service_s.mean;
   r["max_service_s"] = s.service_s.max;
-  r["throughput_rps"] = s.throughput_rps;
+  r[columns::kThroughput] = s.throughput_rps;
   r["release_lag_p99_us"] = s.release_lag_us.p99;
   r["realtime_issuer"] = s.realtime_issuer;
   r[columns::kEnergyMethod] = s.energy.method();

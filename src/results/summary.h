@@ -41,8 +41,11 @@ inline constexpr char kRateHz[] = "rate_hz";  // null for arrivals without a rat
 inline constexpr char kPolicy[] = "policy";
 inline constexpr char kMeanBatchSize[] = "mean_batch_size";
 inline constexpr char kEnergyPerImage[] = "energy_per_image_j";
+inline constexpr char kEnergyDynamicPerImage[] = "energy_dynamic_per_image_j";
+inline constexpr char kP50Response[] = "p50_response_s";
 inline constexpr char kP99Response[] = "p99_response_s";
 inline constexpr char kMaxResponse[] = "max_response_s";
+inline constexpr char kThroughput[] = "throughput_rps";
 inline constexpr char kEnergyMethod[] = "energy_method";
 inline constexpr char kSeed[] = "seed";
 inline constexpr char kSimulated[] = "simulated";
@@ -89,8 +92,10 @@ struct RunSummary {
   double energy_per_image_j() const { return requests ? energy.gross_j() / requests : 0; }
 };
 
-RunSummary summarize(const RunSpec& spec, const std::string& policy, const RunTrace& trace,
-                     const EnergyAccount& energy, const std::vector<PowerSample>& samples);
+// The policy is spec.policy: its canonical string is what the run's policy object describes itself
+// as (PolicySpec's guarantee).
+RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAccount& energy,
+                     const std::vector<PowerSample>& samples);
 
 // One flat row: paper columns first, then ours. Numbers stay numbers; missing values are null.
 nlohmann::ordered_json summary_row(const RunSummary& s);

@@ -84,7 +84,7 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
                      "'");
   }
   const auto costs = profile.costs();
-  auto policy = parse_policy(spec.policy, costs);
+  auto policy = spec.policy.build(costs);
   const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
   const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
   // Service-time draws get their own stream, so changing them never changes the arrivals.
@@ -105,7 +105,7 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   energy.domains.push_back(d);
 
   SimulatedRun out;
-  out.summary = summarize(spec, policy->describe(), s.trace, energy, {});
+  out.summary = summarize(spec, s.trace, energy, {});
   out.summary.simulated = true;
   out.summary.device_name = profile.device_name;
   out.summary.images_source = profile.images;

@@ -19,7 +19,7 @@ using testing::FakeMeter;
 RunSpec fake_spec() {
   RunSpec spec;
   spec.model = "fake";
-  spec.policy = "fixed:4";
+  spec.policy = PolicySpec::parse("fixed:4");
   spec.arrival = "constant";
   spec.rate_hz = 1000;  // a request every 1 ms; a batch of 4 every 4 ms, served in 2 ms
   spec.requests = 40;
@@ -100,7 +100,7 @@ TEST(Session, RunReturnsACompleteSummaryWithTheMetersEnergy) {
 
   // A session runs any number of configurations in turn.
   RunSpec greedy = spec;
-  greedy.policy = "greedy";
+  greedy.policy = PolicySpec::parse("greedy");
   EXPECT_TRUE(session.run(greedy).summary.complete);
 }
 

@@ -33,7 +33,7 @@ RunSpec paper_first() {
   s.device = "cuda";
   s.arrival = "paper";
   s.rate_hz = 16;
-  s.policy = "fixed:16";
+  s.policy = PolicySpec::parse("fixed:16");
   s.requests = 8192;
   s.warmup_batches = 256;
   s.warmup_batch_size = 32;
@@ -88,7 +88,8 @@ TEST(ExperimentFileIds, AGrownGridKeepsTheIdsOfWhatItHad) {
   const auto after = by_id(grown_all);
   bool renumbered = false;
   for (const Configuration& c : before) {
-    ASSERT_TRUE(after.count(c.id)) << c.spec.model << " " << c.spec.rate_hz << " " << c.spec.policy;
+    ASSERT_TRUE(after.count(c.id))
+        << c.spec.model << " " << c.spec.rate_hz << " " << c.spec.policy.canonical();
     const Configuration& same = *after.at(c.id);
     EXPECT_EQ(same.spec.model, c.spec.model);
     EXPECT_EQ(same.spec.policy, c.spec.policy);
@@ -108,7 +109,7 @@ TEST(ExperimentFileIds, EverySettingThatChangesAResultChangesTheId) {
       {"device", [](RunSpec& s) { s.device = "cuda:1"; }},
       {"arrival", [](RunSpec& s) { s.arrival = "poisson"; }},
       {"rate", [](RunSpec& s) { s.rate_hz = 16.000000000000004; }},  // the next double
-      {"policy", [](RunSpec& s) { s.policy = "fixed:32"; }},
+      {"policy", [](RunSpec& s) { s.policy = PolicySpec::parse("fixed:32"); }},
       {"requests", [](RunSpec& s) { s.requests = 8191; }},
       {"warmup_batches", [](RunSpec& s) { s.warmup_batches = 0; }},
       {"warmup_batch_size", [](RunSpec& s) { s.warmup_batch_size = 16; }},
@@ -133,9 +134,9 @@ TEST(ExperimentFileIds, WhatDoesNotChangeAResultKeepsTheId) {
   s.gpu_index = 3;
   s.powercap_root = "/elsewhere";
   s.profile = "p.json";
-  s.policy = "greedy";  // not canonical: the key holds canonical_policy()
+  s.policy = PolicySpec::parse("greedy");  // not canonical: the key holds canonical_policy()
   RunSpec canonical = base;
-  canonical.policy = "greedy:128";
+  canonical.policy = PolicySpec::parse("greedy:128");
   EXPECT_EQ(configuration_id(s, 0), configuration_id(canonical, 0));
   RunSpec offline = base, offline_other_rate = base;
   offline.arrival = offline_other_rate.arrival = "offline";

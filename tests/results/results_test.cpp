@@ -13,6 +13,11 @@
 namespace gb {
 namespace {
 
+RunSpec with_policy(RunSpec spec, const char* policy) {
+  spec.policy = PolicySpec::parse(policy);
+  return spec;
+}
+
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
@@ -48,8 +53,9 @@ EnergyAccount account(double joules, std::optional<double> idle_w) {
 
 TEST(Summary, PaperColumnsFirstAndFiguresFromTheTrace) {
   RunSpec spec;
-  spec.policy = "fixed:2";
-  const RunSummary s = summarize(spec, "fixed:2", small_trace(), account(0.7, 10.0), {});
+  spec.policy = PolicySpec::parse("fixed:2");
+  const RunSummary s =
+      summarize(with_policy(spec, "fixed:2"), small_trace(), account(0.7, 10.0), {});
   EXPECT_EQ(s.batches, 2u);
   EXPECT_DOUBLE_EQ(s.mean_batch_size, 2);
   EXPECT_NEAR(s.response_s.max, 0.015, 1e-12);   // request 0: 0 -> 15 ms
@@ -74,7 +80,7 @@ TEST(Summary, PaperColumnsFirstAndFiguresFromTheTrace) {
 
 TEST(Summary, NoIdleBaselineMeansNoDynamicFigure) {
   const RunSummary s =
-      summarize(RunSpec{}, "greedy:128", small_trace(), account(1, std::nullopt), {});
+      summarize(with_policy(RunSpec{}, "greedy:128"), small_trace(), account(1, std::nullopt), {});
   EXPECT_FALSE(s.energy.dynamic_j().has_value());
   EXPECT_TRUE(summary_row(s)["energy_dynamic_j"].is_null());
   EXPECT_EQ(summary_row(s)["Batch Size"], "greedy:128");
@@ -117,7 +123,8 @@ class ResultFolderTest : public ::testing::Test {
 
 TEST_F(ResultFolderTest, AppendingTwoRunsAddsRowsAndLeavesNoTemporaries) {
   ResultFolder folder(dir_.string());
-  RunSummary s = summarize(RunSpec{}, "fixed:2", small_trace(), account(0.7, 10.0), {});
+  RunSummary s =
+      summarize(with_policy(RunSpec{}, "fixed:2"), small_trace(), account(0.7, 10.0), {});
   s.run_id = folder.next_run_id();
   EXPECT_EQ(s.run_id, "run-1");
   std::vector<PowerSample> samples = {{milliseconds(1), 12.5f, 0}};

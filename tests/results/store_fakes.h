@@ -31,8 +31,8 @@ policies = ["fixed:16", "greedy"]
 inline RunSummary fake_summary(const Configuration& c, double energy_j) {
   RunSummary s;
   s.spec = c.spec;
-  s.policy = c.spec.policy;
-  s.batch_size_label = c.spec.policy;
+  s.policy = c.spec.policy.canonical();
+  s.batch_size_label = c.spec.policy.canonical();
   s.requests = 4;
   s.time_s = 1;
   s.energy.seconds = 1;

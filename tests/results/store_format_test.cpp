@@ -91,7 +91,7 @@ void write_v1_store(const std::string& path, const ExperimentFile& f,
     const std::string i = std::to_string(c.index);
     db.exec("INSERT INTO runs VALUES(" + i + ", " + std::to_string(c.repetition) + ", " +
             Sql::quote(c.spec.model) + ", " + Sql::quote(c.spec.arrival) + ", " +
-            std::to_string(c.spec.rate_hz) + ", " + Sql::quote(c.spec.policy) + ", " +
+            std::to_string(c.spec.rate_hz) + ", " + Sql::quote(c.spec.policy.canonical()) + ", " +
             std::to_string(s.energy_per_image_j()) + ", 0.4, 0.5, 'estimate', " +
             Sql::quote(doc.dump()) + ");" + "INSERT INTO requests VALUES(" + i +
             ", 0, 0, 0, 0, 1, 2);" + "INSERT INTO requests VALUES(" + i + ", 1, 0, 0, 0, 1, 2);" +
@@ -178,7 +178,7 @@ TEST_F(StoreFormat, ExportAndReportReadAVersion1Store) {
 
 TEST_F(StoreFormat, AVersion1StoreThatDoesNotMatchItsFileIsRefusedWithTheReason) {
   std::vector<Configuration> wrong = {all_[0]};
-  wrong[0].spec.policy = "fixed:3";  // not what index 0 of the file is
+  wrong[0].spec.policy = PolicySpec::parse("fixed:3");  // not what index 0 of the file is
   write_v1_store(path("results.sqlite"), file_, wrong);
   try {
     ResultStore store(path("results.sqlite"));

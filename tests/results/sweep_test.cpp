@@ -47,8 +47,8 @@ TEST(ExperimentFile, GridProductWithModelsOuterAndStableIndices) {
     EXPECT_EQ(all[i].spec.model, i < 8 ? "noop" : "alexnet");
   }
   EXPECT_EQ(indices.size(), all.size());
-  EXPECT_EQ(all[0].spec.policy, "fixed:16");
-  EXPECT_EQ(all[2].spec.policy, "greedy:128");  // canonical spelling
+  EXPECT_EQ(all[0].spec.policy.canonical(), "fixed:16");
+  EXPECT_EQ(all[2].spec.policy.canonical(), "greedy:128");  // canonical spelling
   EXPECT_EQ(all[1].repetition, 1u);
   EXPECT_EQ(all[1].spec.seed, 6u);  // repetitions get their own schedules
 }
@@ -267,9 +267,9 @@ TEST(GroupByModel, ConsecutiveRunsOfOneModelWithTheirLargestBatch) {
   const char* policies[] = {"fixed:4", "greedy:32", "fixed:8", "slo:1s,max=16"};
   for (std::size_t i = 0; i < 4; ++i) {
     configs[i].spec.model = models[i];
-    configs[i].spec.policy = policies[i];
+    configs[i].spec.policy = PolicySpec::parse(policies[i]);
   }
-  const auto groups = group_by_model(configs);
+  const auto groups = group_by_session(configs);
   ASSERT_EQ(groups.size(), 3u);
   EXPECT_EQ(groups[0].begin, 0u);
   EXPECT_EQ(groups[0].end, 2u);
@@ -278,7 +278,7 @@ TEST(GroupByModel, ConsecutiveRunsOfOneModelWithTheirLargestBatch) {
   EXPECT_EQ(groups[1].max_batch, 8u);
   EXPECT_EQ(groups[2].end, 4u);
   EXPECT_EQ(groups[2].max_batch, 16u);
-  EXPECT_TRUE(group_by_model({}).empty());
+  EXPECT_TRUE(group_by_session({}).empty());
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ TEST(Simulator, FixedBatchesOnAConstantStreamAreExact) {
   spec.arrival = "constant";
   spec.rate_hz = 10;  // one request every 100 ms
   spec.requests = 8;
-  spec.policy = "fixed:4";
+  spec.policy = PolicySpec::parse("fixed:4");
   const SimulatedRun r = simulate_run(spec, profile, true);
   ASSERT_EQ(r.trace.batches.size(), 2u);
   // Batch 1: requests at 0..300 ms, starts at 300 ms, takes 30 ms.
@@ -127,13 +127,13 @@ TEST(Simulator, SloPolicyMeetsItsBudgetAndBeatsGreedyOnEnergy) {
     spec.arrival = arrival;
     spec.rate_hz = 40;
     spec.requests = 4000;
-    spec.policy = "slo:500ms";
+    spec.policy = PolicySpec::parse("slo:500ms");
     const SimulatedRun slo = simulate_run(spec, profile, true);
     EXPECT_LE(slo.summary.response_s.max, 0.5) << arrival;
-    spec.policy = "greedy";
+    spec.policy = PolicySpec::parse("greedy");
     const SimulatedRun greedy = simulate_run(spec, profile, true);
     EXPECT_LT(slo.summary.energy_per_image_j(), greedy.summary.energy_per_image_j()) << arrival;
-    spec.policy = "offline:500ms";
+    spec.policy = PolicySpec::parse("offline:500ms");
     const SimulatedRun best = simulate_run(spec, profile, true);
     EXPECT_LE(best.summary.response_s.max, 0.5) << arrival;
     EXPECT_LE(best.summary.energy.dynamic_j().value(),
@@ -196,7 +196,7 @@ TEST(Simulator, SpeedScalesServiceTimesAndDynamicEnergyAndIsReadBackFromARun) {
   spec.arrival = "constant";
   spec.rate_hz = 10;
   spec.requests = 8;
-  spec.policy = "fixed:4";
+  spec.policy = PolicySpec::parse("fixed:4");
   const SimulatedRun base = simulate_run(spec, profile, true);
   const SimulatedRun slow = simulate_run(spec, profile, true, 0, 2.0);
   ASSERT_EQ(slow.trace.batches.size(), 2u);
@@ -234,7 +234,7 @@ TEST(Simulator, PredictsTheMedianOverServiceTimeDraws) {
   spec.arrival = "constant";
   spec.rate_hz = 10;  // each request alone: response = its batch's service time
   spec.requests = 50;
-  spec.policy = "greedy";
+  spec.policy = PolicySpec::parse("greedy");
   const SimulatedRun first = simulate_run(spec, profile, false, 0);
   const SimulatedRun second = simulate_run(spec, profile, false, 1);
   EXPECT_EQ(first.trace.scheduled, second.trace.scheduled);  // same arrivals, other draws
