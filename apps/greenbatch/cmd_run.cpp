@@ -40,13 +40,9 @@ struct RunArgs {
 // by the same rule as an experiment file (so the order and the canonical policies agree).
 std::vector<Configuration> configurations(RunArgs& a) {
   RunSpec& b = a.base;
-  if (a.requests <= 0)
-    throw UsageError("--requests must be > 0, got " + std::to_string(a.requests));
-  if (a.warmup_batches < 0) throw UsageError("--warmup-batches must be >= 0");
-  if (a.warmup_batch_size <= 0) throw UsageError("--warmup-batch-size must be > 0");
-  b.requests = static_cast<std::size_t>(a.requests);
-  b.warmup_batches = static_cast<std::size_t>(a.warmup_batches);
-  b.warmup_batch_size = static_cast<std::size_t>(a.warmup_batch_size);
+  b.requests = check_count(a.requests, "--requests", 1, kMaxRequests);
+  b.warmup_batches = check_count(a.warmup_batches, "--warmup-batches", 0);
+  b.warmup_batch_size = check_count(a.warmup_batch_size, "--warmup-batch-size", 1, kMaxWarmupBatch);
   b.sample_interval = parse_duration(a.sample_interval, "--sample-interval");
   if (b.sample_interval.count() <= 0) throw UsageError("--sample-interval must be > 0");
   b.idle_duration = seconds_to_nanos(a.idle_seconds, "--idle-seconds");

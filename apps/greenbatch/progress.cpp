@@ -23,6 +23,7 @@ struct Pace {
   double nominal_left = 0, nominal_done = 0, actual_done = 0;
   double factor() const { return nominal_done > 0 ? actual_done / nominal_done : 1.0; }
   std::string label;
+  double nominal = 0;  // of the configuration running
 };
 
 }  // namespace
@@ -50,6 +51,7 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
   o.rounds = rounds;
   o.log = [](const std::string& m) { status(m); };
   o.on_start = [pace](std::size_t k, std::size_t total, const Configuration& c) {
+    pace->nominal = nominal_seconds(c.spec);
     const std::string stream = arrival_needs_rate(c.spec.arrival)
                                    ? c.spec.arrival + " " + rate_label(c.spec)
                                    : c.spec.arrival;
@@ -60,16 +62,16 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
     }
     if (!stderr_is_tty()) status("  " + pace->label);
   };
-  o.on_progress = [pace](const Configuration& c, std::size_t done, std::size_t total, double sec) {
-    const double nominal = nominal_seconds(c.spec);
+  o.on_progress = [pace](const Configuration&, std::size_t done, std::size_t total, double sec) {
+    const double nominal = pace->nominal;
     const double left = std::max(0.0, nominal * pace->factor() - sec);
     show_progress(fmt::format("  {}  {}/{} requests  {:.1f}s  ETA {}", pace->label, done, total,
                               sec,
                               fmt_eta(left + (pace->nominal_left - nominal) * pace->factor())));
   };
-  o.on_done = [pace](const Configuration& c, double seconds) {
+  o.on_done = [pace](const Configuration&, double seconds) {
     finish_progress();
-    const double nominal = nominal_seconds(c.spec);
+    const double nominal = pace->nominal;
     pace->nominal_done += nominal;
     pace->nominal_left -= nominal;
     pace->actual_done += seconds;

@@ -153,4 +153,14 @@ std::string format_duration(Nanos d) {
   return fmt(ns, "ns");
 }
 
+std::size_t check_count(int64_t v, std::string_view what, int64_t lo, int64_t hi) {
+  if (v < lo || v > hi) {
+    const std::string range = hi == std::numeric_limits<int64_t>::max()
+                                  ? std::to_string(lo) + " or more"
+                                  : std::to_string(lo) + " to " + std::to_string(hi);
+    throw_out_of_range(what, std::to_string(v), range);
+  }
+  return static_cast<std::size_t>(v);
+}
+
 }  // namespace gb

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,11 @@ double parse_double_in(std::string_view text, std::string_view what, double lo, 
 // NaN is never in range. `text` is what the user wrote; empty prints v.
 double check_range(double v, std::string_view what, double lo, double hi, std::string_view unit,
                    std::string_view text = {});
+
+// Returns v when lo <= v <= hi, else throws OutOfRangeError with RANGE "LO to HI" ("LO or more"
+// when hi is the largest int64): the check for counts (requests, batches) from any input.
+std::size_t check_count(int64_t v, std::string_view what, int64_t lo,
+                        int64_t hi = std::numeric_limits<int64_t>::max());
 
 std::vector<std::string> split(std::string_view text, char sep);
 std::string_view trim(std::string_view text);

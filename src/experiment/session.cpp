@@ -166,7 +166,7 @@ std::string ExperimentSession::energy_method() const {
   for (PowerMeter* m : impl_->meter_ptrs) {
     DomainEnergy d;
     d.domain = m->domain();
-    d.method = method_label(m->method());
+    d.method = m->method();
     a.domains.push_back(d);
   }
   return a.method();

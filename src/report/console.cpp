@@ -61,7 +61,7 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
                          ? " (a CPU-utilisation model, NOT a measurement; see docs/energy.md)"
                          : "");
   for (const DomainEnergy& d : first.energy.domains) {
-    out += fmt::format("  {} ({}): {}\n", d.domain, d.method, d.detail);
+    out += fmt::format("  {} ({}): {}\n", d.domain, method_label(d.method), d.detail);
   }
   if (has_idle) {
     out += fmt::format(

@@ -32,31 +32,23 @@ std::optional<double> EnergyAccount::dynamic_j() const {
 }
 
 std::string EnergyAccount::method() const {
-  std::vector<std::string_view> labels;
   std::string label;
-  for (const DomainEnergy& d : domains) {
-    if (std::find(labels.begin(), labels.end(), d.method) != labels.end()) continue;
-    labels.push_back(d.method);
-    if (!label.empty()) label += "+";
-    label += d.method;
-  }
+  for (EnergyMethod m : methods())
+    label += (label.empty() ? "" : "+") + std::string(method_label(m));
   return label.empty() ? std::string(kNoMethodLabel) : label;
 }
 
 std::vector<EnergyMethod> EnergyAccount::methods() const {
   std::vector<EnergyMethod> out;
   for (const DomainEnergy& d : domains) {
-    const auto m = parse_energy_method(d.method);
-    if (m && std::find(out.begin(), out.end(), *m) == out.end()) out.push_back(*m);
+    if (std::find(out.begin(), out.end(), d.method) == out.end()) out.push_back(d.method);
   }
   return out;
 }
 
 bool EnergyAccount::has_estimate() const {
-  return std::any_of(domains.begin(), domains.end(), [](const DomainEnergy& d) {
-    const auto m = parse_energy_method(d.method);
-    return !m || !is_measurement(*m);
-  });
+  return std::any_of(domains.begin(), domains.end(),
+                     [](const DomainEnergy& d) { return !is_measurement(d.method); });
 }
 
 std::vector<double> mean_power(const PowerSampler& sampler, const std::vector<PowerSample>& samples,
@@ -75,7 +67,7 @@ EnergyAccount account_energy(const PowerSampler& sampler, const std::vector<Powe
   for (uint32_t i = 0; i < meters.size(); ++i) {
     DomainEnergy d;
     d.domain = meters[i]->domain();
-    d.method = method_label(meters[i]->method());
+    d.method = meters[i]->method();
     d.detail = meters[i]->description();
     if (begin.joules[i] && end.joules[i]) {
       d.joules = *end.joules[i] - *begin.joules[i];
@@ -84,7 +76,7 @@ EnergyAccount account_energy(const PowerSampler& sampler, const std::vector<Powe
       // An NVML counter meter without both edge readings (a GPU lost mid-run) falls back to its
       // power samples: say so instead of claiming the counter.
       if (meters[i]->method() == EnergyMethod::kNvmlEnergy) {
-        d.method = method_label(EnergyMethod::kNvmlPower);
+        d.method = EnergyMethod::kNvmlPower;
       }
     }
     account.domains.push_back(d);

@@ -15,7 +15,7 @@ namespace gb {
 
 struct DomainEnergy {
   std::string domain;
-  std::string method;  // method_label() of its EnergyMethod
+  EnergyMethod method = EnergyMethod::kEstimate;  // written as method_label() at I/O
   double joules = 0;
   std::optional<double> idle_power_w;  // from the idle baseline, when one was measured
   std::string detail;                  // the meter's description (device, power limit, source)
@@ -32,8 +32,7 @@ struct EnergyAccount {
   // One label for the whole figure: the single method, or "a+b" when domains differ; "none"
   // without domains.
   std::string method() const;
-  // The domains' methods, each once, in domain order. A domain whose label names no method (only
-  // an account built by hand can hold one) is left out here and counted by has_estimate().
+  // The domains' methods, each once, in domain order.
   std::vector<EnergyMethod> methods() const;
   // Whether some domain's figure is not a measurement (energy/energy_method.h); false without
   // domains.

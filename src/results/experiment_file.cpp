@@ -19,14 +19,6 @@
 namespace gb {
 namespace {
 
-// Every request's schedule entry and timestamps stay in memory for the run: beyond 1e8 requests
-// that is gigabytes, and days of running at any rate the testbed sustains.
-constexpr int64_t kMaxRequests = 100'000'000;
-// The largest batch a policy may form (parse_policy.cpp): a bigger warm-up batch warms nothing.
-constexpr int64_t kMaxWarmupBatch = 65536;
-// A power threshold in watts; a whole server draws a few kW, so more is a slip of units.
-constexpr double kMaxPowerW = 100'000;
-
 [[noreturn]] void fail(const std::string& origin, const toml::node& node, const std::string& why) {
   throw UsageError(origin + ":" + std::to_string(node.source().begin.line) + ": " + why);
 }
@@ -55,13 +47,7 @@ struct Reader {
     if (const toml::node* node = table.get(key)) {
       if (!node->is_integer()) fail(origin, *node, "'" + key_name(key) + "' must be an integer");
       v = *node->value<int64_t>();
-      if (v < min || v > max) {
-        const std::string range = max == std::numeric_limits<int64_t>::max()
-                                      ? std::to_string(min) + " or more"
-                                      : std::to_string(min) + " to " + std::to_string(max);
-        ranged(*node,
-               [&] { throw_out_of_range("'" + key_name(key) + "'", std::to_string(v), range); });
-      }
+      ranged(*node, [&] { check_count(v, "'" + key_name(key) + "'", min, max); });
     }
     return static_cast<std::size_t>(v);
   }

@@ -16,6 +16,14 @@
 
 namespace gb {
 
+// Every request's schedule entry and timestamps stay in memory for the run: beyond 1e8 requests
+// that is gigabytes, and days of running at any rate the testbed sustains.
+inline constexpr int64_t kMaxRequests = 100'000'000;
+// The largest batch a policy may form (parse_policy.cpp): a bigger warm-up batch warms nothing.
+inline constexpr int64_t kMaxWarmupBatch = 65536;
+// A power threshold in watts; a whole server draws a few kW, so more is a slip of units.
+inline constexpr double kMaxPowerW = 100'000;
+
 struct SessionSpec {
   std::string model = "shufflenet_v2_x0_5";  // built-in name, "noop", or a TorchScript path
   std::string weights;                       // optional state dict for a built-in model

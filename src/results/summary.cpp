@@ -149,7 +149,7 @@ ordered_json summary_document(const RunSummary& s) {
   ordered_json domains = ordered_json::array();
   for (const DomainEnergy& d : s.energy.domains) {
     domains.push_back({{"domain", d.domain},
-                       {"method", d.method},
+                       {"method", method_label(d.method)},
                        {"measures", d.detail},
                        {"energy_j", d.joules},
                        {"idle_power_w", optional_number(d.idle_power_w)}});

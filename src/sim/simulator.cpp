@@ -97,7 +97,7 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   energy.seconds = to_seconds(s.trace.end);
   DomainEnergy d;
   d.domain = "simulated";
-  d.method = method_label(EnergyMethod::kEstimate);
+  d.method = EnergyMethod::kEstimate;
   d.joules = profile.idle_power_w * energy.seconds + s.dynamic_j;
   d.idle_power_w = profile.idle_power_w;
   d.detail = "simulated from a profile of " + profile.model + " on " + profile.device_name +

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <random>
 
 #include "common/errors.h"
@@ -93,6 +96,25 @@ std::vector<Nanos> read_trace(const std::string& path) {
   return out;
 }
 
+// A trace is read once per process: a sweep parses its arrival for every configuration, the
+// progress display for its estimate, and a trace may hold millions of lines. Within one greenbatch
+// command the file is taken as it was when first read.
+std::shared_ptr<const std::vector<Nanos>> trace_of(const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const std::vector<Nanos>>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& entry = cache[path];
+  if (!entry) {
+    try {
+      entry = std::make_shared<const std::vector<Nanos>>(read_trace(path));
+    } catch (...) {
+      cache.erase(path);
+      throw;
+    }
+  }
+  return entry;
+}
+
 }  // namespace
 
 bool arrival_needs_rate(std::string_view name) {
@@ -135,7 +157,7 @@ ArrivalSpec parse_arrival(std::string_view name, double rate_hz) {
   } else if (name.rfind("trace:", 0) == 0 && name.size() > 6) {
     spec.kind = ArrivalSpec::Kind::kTrace;
     spec.trace_path = std::string(name.substr(6));
-    spec.trace = read_trace(spec.trace_path);
+    spec.trace = *trace_of(spec.trace_path);
   } else {
     throw UsageError("unknown arrival process '" + std::string(name) +
                      "' (known: paper, constant, poisson, offline, bursty, trace:FILE)");

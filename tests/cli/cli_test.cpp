@@ -54,8 +54,8 @@ TEST_F(Cli, BadInputIsOneLineExitTwoNothingWritten) {
   expect_usage_error(images + (dir_ / "corrupt").string(), "corrupt image");
   expect_usage_error("--rate 0", "rate must be > 0");
   expect_usage_error("--rate -3", "rate must be > 0");
-  expect_usage_error("--requests 0", "--requests must be > 0");
-  expect_usage_error("--requests -5", "--requests must be > 0");
+  expect_usage_error("--requests 0", "--requests: '0' is out of range (1 to 100000000)");
+  expect_usage_error("--requests -5", "--requests: '-5' is out of range (1 to 100000000)");
   expect_usage_error("--policy fixed:0", "policy 'fixed:0'");
   expect_usage_error("--policy fixed:abc", "policy 'fixed:abc'");
   expect_usage_error("--policy fixed:8,timeout=-1ms", "timeout must not be negative");

@@ -47,7 +47,7 @@ RunTrace small_trace() {
 EnergyAccount account(double joules, std::optional<double> idle_w) {
   EnergyAccount a;
   a.seconds = 0.035;
-  a.domains.push_back({"cpu", "estimate", joules, idle_w, "test"});
+  a.domains.push_back({"cpu", EnergyMethod::kEstimate, joules, idle_w, "test"});
   return a;
 }
 
@@ -88,7 +88,8 @@ TEST(Summary, NoIdleBaselineMeansNoDynamicFigure) {
 
 TEST(EnergyAccount, MixedMethodsAreLabelledTogether) {
   EnergyAccount a;
-  a.domains = {{"gpu0", "nvml-energy", 10, 50.0, ""}, {"package-0", "rapl", 5, 20.0, ""}};
+  a.domains = {{"gpu0", EnergyMethod::kNvmlEnergy, 10, 50.0, ""},
+               {"package-0", EnergyMethod::kRapl, 5, 20.0, ""}};
   a.seconds = 0.1;
   EXPECT_EQ(a.method(), "nvml-energy+rapl");
   EXPECT_DOUBLE_EQ(a.gross_j(), 15);

@@ -36,7 +36,7 @@ inline RunSummary fake_summary(const Configuration& c, double energy_j) {
   s.requests = 4;
   s.time_s = 1;
   s.energy.seconds = 1;
-  s.energy.domains.push_back({"cpu", "estimate", energy_j, std::nullopt, "test"});
+  s.energy.domains.push_back({"cpu", EnergyMethod::kEstimate, energy_j, std::nullopt, "test"});
   s.response_s.max = 0.5 + c.repetition;
   s.response_s.p99 = 0.4;
   s.run_id = "config-" + std::to_string(c.index);
