@@ -1,13 +1,11 @@
 // greenbatch run: one model, one device, and the product of the given rates x policies, each run
 // against a fresh arrival schedule from the same seed. The model is loaded and warmed up once.
 #include <ATen/Parallel.h>
-#include <fmt/format.h>
 
 #include "batching/policy.h"
 #include "commands.h"
 #include "common/errors.h"
 #include "common/parse.h"
-#include "common/version.h"
 #include "experiment/campaign.h"
 #include "experiment/preflight.h"
 #include "experiment/sinks.h"
@@ -16,7 +14,6 @@
 #include "progress.h"
 #include "report/console.h"
 #include "results/machine.h"
-#include "terminal.h"
 #include "workload/arrivals.h"
 
 namespace gb::cli {
