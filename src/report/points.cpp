@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "common/errors.h"
 #include "results/summary.h"
 
 namespace gb {
@@ -51,6 +52,7 @@ std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_js
     p.arrival = text(r, c::kArrival);
     p.rate_hz = opt(r, c::kRateHz);
     p.policy = text(r, c::kPolicy);
+    p.policy_spec = policy_of_row(p.policy);
     p.mean_batch_size = num(r, c::kMeanBatchSize);
     p.energy_per_image_j = num(r, c::kEnergyPerImage);
     p.energy_ci95 = opt(r, c::ci95(c::kEnergyPerImage));
@@ -70,11 +72,12 @@ std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_js
   return out;
 }
 
-bool is_greedy(const std::string& policy) { return policy.rfind("greedy", 0) == 0; }
-
-bool is_unbatched(const std::string& policy) {
-  return policy == "fixed:1" || policy == "greedy:1" || policy.rfind("triton:max=1,", 0) == 0 ||
-         policy == "triton:max=1";
+std::optional<PolicySpec> policy_of_row(const std::string& policy) {
+  try {
+    return PolicySpec::parse(policy);
+  } catch (const UsageError&) {
+    return std::nullopt;  // see ConfigPoint::policy_spec
+  }
 }
 
 }  // namespace gb

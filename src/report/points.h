@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "batching/policy_spec.h"
+
 namespace gb {
 
 struct ConfigPoint {
@@ -15,6 +17,9 @@ struct ConfigPoint {
   std::string arrival;
   std::optional<double> rate_hz;  // none for offline
   std::string policy;             // canonical, e.g. "fixed:16", "greedy:128"
+  // `policy` parsed once when the row is read; none when this greenbatch cannot read it (a row
+  // from another version), which then counts as neither greedy nor unbatched.
+  std::optional<PolicySpec> policy_spec;
   double mean_batch_size = 0;
   double energy_per_image_j = 0;
   std::optional<double> energy_ci95;
@@ -30,6 +35,9 @@ struct ConfigPoint {
 
   // "16/s" or "offline": the workload, which a recommendation does not choose.
   std::string rate_label() const;
+  // Greedy batching; no batching at all (no batch above one, whatever the policy).
+  bool greedy() const { return policy_spec && policy_spec->kind == PolicySpec::Kind::kGreedy; }
+  bool unbatched() const { return policy_spec && policy_spec->max_batch() == 1; }
 };
 
 // The energy methods of `points`, each once, sorted and comma-separated ("estimate, rapl").
@@ -40,8 +48,7 @@ std::string rate_label(const std::optional<double>& rate_hz);
 
 std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_json>& rows);
 
-// Whether a policy is greedy batching / no batching at all (batches of one).
-bool is_greedy(const std::string& policy);
-bool is_unbatched(const std::string& policy);
+// A row's policy string as a PolicySpec; none when this greenbatch cannot read it.
+std::optional<PolicySpec> policy_of_row(const std::string& policy);
 
 }  // namespace gb

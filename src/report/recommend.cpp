@@ -27,10 +27,9 @@ bool better(const ConfigPoint& a, const ConfigPoint& b) {
 
 // Preference among greedy policies for the baseline: greedy:128 (the paper's) above all, then the
 // larger cap.
-long greedy_rank(const std::string& policy) {
-  const auto colon = policy.find(':');
-  const long cap =
-      colon == std::string::npos ? 128 : std::strtol(policy.c_str() + colon + 1, nullptr, 10);
+// REQUIRES: p.greedy().
+long greedy_rank(const ConfigPoint& p) {
+  const long cap = static_cast<long>(p.policy_spec->max_batch());
   return cap == 128 ? std::numeric_limits<long>::max() : cap;
 }
 
@@ -64,10 +63,10 @@ std::vector<Recommendation> recommend(const std::vector<ConfigPoint>& points, do
         ++r.within_slo;
         if (!r.best || better(*p, *r.best)) r.best = *p;
       }
-      if (is_greedy(p->policy) && !is_unbatched(p->policy)) {
-        if (!r.greedy || greedy_rank(p->policy) > greedy_rank(r.greedy->policy)) r.greedy = *p;
+      if (p->greedy() && !p->unbatched()) {
+        if (!r.greedy || greedy_rank(*p) > greedy_rank(*r.greedy)) r.greedy = *p;
       }
-      if (is_unbatched(p->policy) && (!r.unbatched || better(*p, *r.unbatched))) r.unbatched = *p;
+      if (p->unbatched() && (!r.unbatched || better(*p, *r.unbatched))) r.unbatched = *p;
     }
     if (r.best) {
       const auto saving = [&](const std::optional<ConfigPoint>& base) -> std::optional<double> {

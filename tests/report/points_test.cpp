@@ -113,15 +113,27 @@ TEST(Points, RateLabels) {
   EXPECT_EQ(rate_label(std::nullopt), "offline");
 }
 
-TEST(Points, GreedyAndUnbatchedPolicies) {
-  EXPECT_TRUE(is_greedy("greedy:128"));
-  EXPECT_FALSE(is_greedy("fixed:16"));
-  for (const char* p : {"fixed:1", "greedy:1", "triton:max=1", "triton:max=1,delay=5ms"}) {
-    EXPECT_TRUE(is_unbatched(p)) << p;
+TEST(Points, GreedyAndUnbatchedPoliciesAreReadFromTheParsedPolicy) {
+  const auto point = [](const std::string& policy) {
+    ConfigPoint p;
+    p.policy = policy;
+    p.policy_spec = PolicySpec::parse(policy);
+    return p;
+  };
+  EXPECT_TRUE(point("greedy:128").greedy());
+  EXPECT_TRUE(point("greedy").greedy());
+  EXPECT_FALSE(point("fixed:16").greedy());
+  for (const char* p : {"fixed:1", "greedy:1", "triton:max=1", "triton:max=1,delay=5ms",
+                        "aimd:slo=1s,max=1", "fixed:1,timeout=5ms"}) {
+    EXPECT_TRUE(point(p).unbatched()) << p;
   }
   for (const char* p : {"fixed:16", "greedy:128", "triton:max=16", "fixed:10"}) {
-    EXPECT_FALSE(is_unbatched(p)) << p;
+    EXPECT_FALSE(point(p).unbatched()) << p;
   }
+  ConfigPoint unreadable;
+  unreadable.policy = "future-policy:3";
+  EXPECT_FALSE(unreadable.greedy());
+  EXPECT_FALSE(unreadable.unbatched());
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ inline ConfigPoint config_point(const std::string& model, std::optional<double> 
   p.arrival = "paper";
   p.rate_hz = rate_hz;
   p.policy = policy;
+  p.policy_spec = policy_of_row(policy);
   p.energy_per_image_j = energy_per_image_j;
   p.max_response_s = max_response_s;
   p.p99_response_s = p99_response_s;
