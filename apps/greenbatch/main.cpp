@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <map>
+#include <string>
 
 #include "commands.h"
 #include "common/errors.h"
@@ -44,13 +45,27 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "greenbatch: error: %s (see greenbatch --help)\n", e.what());
     return 2;
   }
+  // Every failure is one line: a message from a library may hold newlines (a JSON parser's
+  // context, a path), and a name from a hostile file may hold terminal escape sequences.
+  const auto one_line = [](std::string m) {
+    for (char& c : m) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    }
+    return m;
+  };
   try {
     for (CLI::App* sub : app.get_subcommands()) return commands.at(sub)();
   } catch (const gb::UsageError& e) {
-    std::fprintf(stderr, "greenbatch: error: %s\n", e.what());
+    std::fprintf(stderr, "greenbatch: error: %s\n", one_line(e.what()).c_str());
     return 2;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "greenbatch: failed: out of memory\n");
+    return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "greenbatch: failed: %s\n", e.what());
+    std::fprintf(stderr, "greenbatch: failed: %s\n", one_line(e.what()).c_str());
+    return 1;
+  } catch (...) {
+    std::fprintf(stderr, "greenbatch: failed: an unknown error\n");
     return 1;
   }
   return 0;

@@ -9,7 +9,7 @@
 namespace gb {
 
 std::string FolderSink::append(RunOutcome& outcome, const ExperimentSession& session) {
-  outcome.summary.run_id = folder_.next_run_id();
+  outcome.summary.run_id = folder_.claim_run_id();
   folder_.append(outcome.summary, outcome.trace, outcome.samples, session.domains(), write_traces_);
   return outcome.summary.run_id;
 }

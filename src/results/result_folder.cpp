@@ -1,8 +1,10 @@
 #include "results/result_folder.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -21,6 +23,24 @@ using nlohmann::ordered_json;
 
 // Appends stay atomic (files.h); no fsync: a run folder is rewritten by rerunning the run.
 constexpr AtomicWrite kAppend{/*append=*/true, /*fsync=*/false};
+
+constexpr const char* kLastRunFile = ".gb-last-run";
+
+// Temporaries of writers that died mid-write (SIGKILL, power loss) are removed before a new write:
+// "NAME.tmp-PID" with no process PID alive.
+void remove_dead_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const auto at = name.rfind(".tmp-");
+    if (at == std::string::npos || !e.is_regular_file(ec)) continue;
+    const std::string pid = name.substr(at + 5);
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (pid.size() > 9) continue;
+    const auto p = static_cast<pid_t>(std::stol(pid));
+    if (p != ::getpid() && ::kill(p, 0) != 0 && errno == ESRCH) fs::remove(e.path(), ec);
+  }
+}
 
 std::string read_first_line(const fs::path& path) {
   std::ifstream in(path);
@@ -95,16 +115,24 @@ ResultFolder::ResultFolder(std::string path) : path_(std::move(path)) {
   }
   std::fclose(f);
   fs::remove(probe, ec);
+  remove_dead_temporaries(path_);
 }
 
-std::string ResultFolder::next_run_id() const {
-  std::ifstream in(fs::path(path_) / "summary.csv");
-  std::size_t rows = 0;
+std::string ResultFolder::claim_run_id() const {
+  const fs::path dir(path_);
+  std::size_t last = 0;
+  std::ifstream csv(dir / "summary.csv");
   std::string line;
-  if (std::getline(in, line)) {
-    while (std::getline(in, line)) rows += !line.empty();
+  if (std::getline(csv, line)) {
+    while (std::getline(csv, line)) last += !line.empty();
   }
-  return "run-" + std::to_string(rows + 1);
+  // The ids claimed so far, recorded before any row of their run.
+  std::ifstream claimed(dir / kLastRunFile);
+  std::size_t recorded = 0;
+  if (claimed >> recorded) last = std::max(last, recorded);
+  const std::size_t id = last + 1;
+  write_file_atomically((dir / kLastRunFile).string(), std::to_string(id) + "\n");
+  return "run-" + std::to_string(id);
 }
 
 void ResultFolder::append(const RunSummary& summary, const RunTrace& trace,

@@ -20,8 +20,11 @@ class ResultFolder {
   // any measurement starts.
   explicit ResultFolder(std::string path);
 
-  // A fresh run id for this folder: "run-N", N one more than the runs already in it.
-  std::string next_run_id() const;
+  // Claims a fresh run id for this folder: "run-N", N one more than any id used before, including
+  // one claimed by a run that died before its summary row was written (its orphan rows in
+  // requests.csv and power.csv then keep their own id instead of mixing with the next run's). The
+  // claim is recorded in the folder (.gb-last-run) before the run's rows are.
+  std::string claim_run_id() const;
 
   // `domains` names the meters of the power samples (by PowerSample::meter index).
   void append(const RunSummary& summary, const RunTrace& trace,

@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -122,15 +124,45 @@ class ResultFolderTest : public ::testing::Test {
   fs::path dir_;
 };
 
+// A run that died after its request rows but before its summary row used to have its id reused
+// by the next run, whose rows then mixed with the dead run's.
+TEST_F(ResultFolderTest, ADeadRunsIdIsNotReusedAndItsTemporariesAreRemoved) {
+  {
+    ResultFolder folder(dir_.string());
+    EXPECT_EQ(folder.claim_run_id(), "run-1");  // then the run dies: no append
+  }
+  std::ofstream(dir_ / "requests.csv")
+      << "run_id,id,scheduled_s,released_s,batch,start_s,end_s\nrun-1,0,0,0,0,0,0\n";
+  // A temporary of a writer that no longer exists (a child that has exited).
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  const fs::path stale = dir_ / ("summary.csv.tmp-" + std::to_string(child));
+  std::ofstream(stale) << "half";
+  const fs::path live = dir_ / ("summary.csv.tmp-" + std::to_string(::getppid()));
+  std::ofstream(live) << "another writer's";
+
+  ResultFolder folder(dir_.string());
+  EXPECT_FALSE(fs::exists(stale));
+  EXPECT_TRUE(fs::exists(live));  // a live process's temporary is left alone
+  fs::remove(live);
+  RunSummary s =
+      summarize(with_policy(RunSpec{}, "fixed:2"), small_trace(), account(0.7, 10.0), {});
+  s.run_id = folder.claim_run_id();
+  EXPECT_EQ(s.run_id, "run-2");
+  folder.append(s, small_trace(), {}, {"cpu"});
+  EXPECT_EQ(lines(dir_ / "requests.csv")[2].rfind("run-2,", 0), 0u);
+}
+
 TEST_F(ResultFolderTest, AppendingTwoRunsAddsRowsAndLeavesNoTemporaries) {
   ResultFolder folder(dir_.string());
   RunSummary s =
       summarize(with_policy(RunSpec{}, "fixed:2"), small_trace(), account(0.7, 10.0), {});
-  s.run_id = folder.next_run_id();
+  s.run_id = folder.claim_run_id();
   EXPECT_EQ(s.run_id, "run-1");
   std::vector<PowerSample> samples = {{milliseconds(1), 12.5f, 0}};
   folder.append(s, small_trace(), samples, {"cpu"});
-  s.run_id = folder.next_run_id();
+  s.run_id = folder.claim_run_id();
   EXPECT_EQ(s.run_id, "run-2");
   folder.append(s, small_trace(), samples, {"cpu"});
 
