@@ -47,6 +47,7 @@ struct SweepArgs {
   std::string shard;
   bool fresh = false;
   bool yes = false;
+  bool wait = false;
   std::vector<std::string> profiles;
 };
 
@@ -66,16 +67,22 @@ int sweep_command(const SweepArgs& a) {
   }
   preflight(configs);
   fs::create_directories(a.out);
-  ResultStore store((fs::path(a.out) / store_name).string(), experiment, a.fresh);
+  const std::string store_path = (fs::path(a.out) / store_name).string();
+  check_folder_experiment(store_path, experiment);  // the shards' stores of one folder agree
+  ResultStore store(store_path, experiment, a.fresh, a.wait);
   store.add_machine(describe_machine(experiment.base.powercap_root));
   const std::set<std::string> done = store.completed();
   std::vector<Configuration> todo;
   for (const Configuration& c : configs) {
     if (!done.count(c.id)) todo.push_back(c);
   }
-  status(fmt::format("sweep '{}': {} configurations, {} already done, {} to run -> {}/{}",
+  const std::string grown =
+      store.grown_by()
+          ? fmt::format(" (the grid grew by {} configurations; stored ones kept)", store.grown_by())
+          : "";
+  status(fmt::format("sweep '{}': {} configurations, {} already done, {} to run -> {}/{}{}",
                      experiment.name, configs.size(), configs.size() - todo.size(), todo.size(),
-                     a.out, store_name));
+                     a.out, store_name, grown));
   std::signal(SIGINT, on_interrupt);
   std::signal(SIGTERM, on_interrupt);
   const auto start = SteadyClock::now();
@@ -102,6 +109,8 @@ Command register_sweep(CLI::App& app) {
                   "profile of a model (greenbatch profile), for its slo:T and offline:T policies");
   cmd->add_flag("--fresh", a->fresh, "discard stored results and start over (needs --yes)");
   cmd->add_flag("--yes", a->yes, "confirm --fresh");
+  cmd->add_flag("--wait", a->wait,
+                "wait for another sweep or merge writing the same store, instead of exiting");
   cmd->footer("\nResuming is the default: completed configurations are skipped.");
   return [a] { return sweep_command(*a); };
 }

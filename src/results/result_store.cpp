@@ -1,6 +1,13 @@
 #include "results/result_store.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iterator>
 
@@ -13,6 +20,152 @@
 namespace gb {
 
 using sqlite::Statement;
+
+namespace {
+
+// How the experiment a store holds relates to the one given.
+struct Comparison {
+  enum Kind { kSame, kGrown, kDifferent } kind = kSame;
+  std::string why;        // kDifferent: the first differing key, with both values
+  std::size_t added = 0;  // kGrown: configurations the given grid adds
+};
+
+template <typename T>
+std::string list_text(const std::vector<T>& v) {
+  std::string out;
+  for (const T& x : v) out += (out.empty() ? "" : ", ") + fmt::format("{}", x);
+  return "[" + out + "]";
+}
+
+// The settings of a parsed experiment file, by their key in the file ([experiment]), the grid
+// and repetitions excepted.
+std::vector<std::pair<std::string, std::string>> settings(const ExperimentFile& f) {
+  const RunSpec& b = f.base;
+  return {{"experiment.name", f.name},
+          {"experiment.requests", std::to_string(b.requests)},
+          {"experiment.warmup_batches", std::to_string(b.warmup_batches)},
+          {"experiment.warmup_batch_size", std::to_string(b.warmup_batch_size)},
+          {"experiment.seed", std::to_string(b.seed)},
+          {"experiment.device", b.device},
+          {"experiment.meter", b.meter},
+          {"experiment.idle_seconds", fmt::format("{}ns", b.idle_duration.count())},
+          {"experiment.sample_interval", fmt::format("{}ns", b.sample_interval.count())},
+          {"experiment.images", b.images},
+          {"experiment.weights", b.weights},
+          {"experiment.shuffle", f.shuffle ? "true" : "false"},
+          {"experiment.peak_threshold_w", fmt::format("{:.17g}", b.peak_threshold_w)}};
+}
+
+// The first value of `was` that `now` lacks, as text; "" when none.
+template <typename T>
+std::string first_missing(const std::vector<T>& was, const std::vector<T>& now) {
+  for (const T& x : was) {
+    if (std::find(now.begin(), now.end(), x) == now.end()) return fmt::format("{}", x);
+  }
+  return "";
+}
+
+// `stored_text` is the experiment file a store holds, `given` the one it is opened with.
+Comparison compare_experiments(const std::string& stored_text, const std::string& stored_hash,
+                               const ExperimentFile& given) {
+  if (stored_hash == std::to_string(given.hash)) return {};
+  ExperimentFile was, now;
+  try {
+    was = parse_experiment(stored_text, "the stored experiment file");
+  } catch (const UsageError& e) {
+    return {Comparison::kDifferent,
+            std::string("its experiment file no longer parses: ") + e.what()};
+  }
+  now = given.text.empty() ? given : parse_experiment(given.text, given.name);
+  const auto a = settings(was), b = settings(now);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].second != b[i].second) {
+      return {Comparison::kDifferent,
+              a[i].first + " is '" + a[i].second + "' there and '" + b[i].second + "' here"};
+    }
+  }
+  std::set<std::string> ids;
+  for (const Configuration& c : expand(now)) ids.insert(c.id);
+  std::size_t kept = 0;
+  bool lost = false;
+  for (const Configuration& c : expand(was)) {
+    if (ids.count(c.id)) {
+      ++kept;
+    } else {
+      lost = true;
+    }
+  }
+  if (!lost) {
+    if (kept == ids.size()) return {};
+    return {Comparison::kGrown, "", ids.size() - kept};
+  }
+  // Say which key lost a value (the stored grid is not part of the given one).
+  const std::pair<std::string, std::string> missing[] = {
+      {"grid.models", first_missing(was.models, now.models)},
+      {"grid.arrival", first_missing(was.arrivals, now.arrivals)},
+      {"grid.rates", first_missing(was.rates, now.rates)},
+      {"grid.policies", first_missing(was.policies, now.policies)}};
+  for (const auto& [key, value] : missing) {
+    if (!value.empty()) {
+      return {Comparison::kDifferent, key + " had " + value + ", which is no longer in it"};
+    }
+  }
+  if (now.repetitions < was.repetitions) {
+    return {Comparison::kDifferent, fmt::format("experiment.repetitions is {} there and {} here",
+                                                was.repetitions, now.repetitions)};
+  }
+  return {Comparison::kDifferent, "grid: its configurations " + list_text(was.models) + " x " +
+                                      list_text(was.arrivals) + " x " + list_text(was.rates) +
+                                      " are not all in this one"};
+}
+
+std::string host_name() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) return "?";
+  return host;
+}
+
+// An exclusive flock() on `lock_path`, its file then holding "host H pid P". Returns the fd.
+int lock_store(const std::string& store, bool wait) {
+  const std::string lock_path = store + ".lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw UsageError("cannot create the lock file '" + lock_path + "': " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    if (err != EWOULDBLOCK) {
+      ::close(fd);
+      throw UsageError("cannot lock '" + lock_path + "' (flock: " + std::strerror(err) +
+                       "); on NFS or Lustre see docs/results.md, 'Locking'");
+    }
+    char buf[512] = {};
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    if (holder.empty()) holder = "another process";
+    if (!wait) {
+      ::close(fd);
+      throw UsageError("'" + store + "' is being written by " + holder + " (lock '" + lock_path +
+                       "'); wait for it to finish, or add --wait");
+    }
+    int rc = 0;
+    while ((rc = ::flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) {
+      const int e = errno;
+      ::close(fd);
+      throw UsageError("cannot lock '" + lock_path + "': " + std::strerror(e));
+    }
+  }
+  const std::string me = "host " + host_name() + " pid " + std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
+    // The holder's name is a courtesy for the next writer; the lock itself is held.
+  }
+  return fd;
+}
+
+}  // namespace
 
 void ResultStore::exec(const std::string& sql) const { sqlite::exec(db_.get(), sql, path_); }
 
@@ -48,43 +201,73 @@ void ResultStore::add_machine(const nlohmann::ordered_json& machine) const {
   if (add_unique_machine(list, machine)) set_meta("machines", list.dump());
 }
 
-ResultStore::ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh)
+ResultStore::ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh,
+                         bool wait)
     : path_(path) {
-  db_.reset(sqlite::open(path, true));
-  // WAL + synchronous=FULL: a committed configuration is on disk before save() returns.
-  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+  lock_fd_ = lock_store(path, wait);
   try {
-    version_ = store_version(db_.get(), "main", path);
-  } catch (const UsageError&) {
-    if (!fresh) throw;
-    version_ = -1;  // a format this greenbatch does not know: --fresh replaces it all the same
-  }
-  if (version_ == 0) {
-    create_store_schema(db_.get(), path);
-    version_ = 2;
-  }
-  const std::string hash = std::to_string(experiment.hash);
-  const std::string stored = version_ > 0 ? meta("experiment_hash") : "";
-  if (!stored.empty() && stored != hash && !fresh) {
-    throw UsageError("'" + path + "' holds results of a different experiment file (" +
-                     meta("experiment_name") +
-                     "); use another --out, or --fresh --yes to start over");
-  }
-  if (fresh) {
-    // Dropped rather than emptied: a fresh start also leaves an old layout behind.
-    exec(
-        "DROP TABLE IF EXISTS runs; DROP TABLE IF EXISTS requests; DROP TABLE IF EXISTS power;"
-        "DROP TABLE IF EXISTS meta;");
-    create_store_schema(db_.get(), path);
-  } else if (version_ == 1) {
-    upgrade_v1_store(db_.get(), path);
-  }
-  version_ = 2;
-  if (fresh || stored.empty()) {
-    set_meta("experiment_hash", hash);
-    set_meta("experiment_name", experiment.name);
-    set_meta("experiment_text", experiment.text);
-    set_meta("greenbatch_version", kVersion);
+    db_.reset(sqlite::open(path, sqlite::Mode::kWrite));
+    // A database that is not a store is refused before anything (the journal mode) is written.
+    try {
+      store_version(db_.get(), "main", path);
+    } catch (const UsageError& e) {
+      if (std::string(e.what()).find("not a greenbatch") != std::string::npos) throw;
+    }
+    // WAL + synchronous=FULL: a committed configuration is on disk before save() returns.
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+    // The check and the first write in one transaction: nobody writes in between.
+    exec("BEGIN IMMEDIATE");
+    try {
+      try {
+        version_ = store_version(db_.get(), "main", path);
+      } catch (const UsageError& e) {
+        // A format this greenbatch does not know: --fresh replaces it all the same; a database
+        // that is not a store, never.
+        if (!fresh || std::string(e.what()).find("not a greenbatch") != std::string::npos) throw;
+        version_ = -1;
+      }
+      if (version_ == 0) {
+        exec(store_schema_sql());
+        version_ = 2;
+      }
+      const std::string hash = std::to_string(experiment.hash);
+      const std::string stored = version_ > 0 ? meta("experiment_hash") : "";
+      bool record = fresh || stored.empty();
+      if (!stored.empty() && !fresh) {
+        const Comparison c = compare_experiments(meta("experiment_text"), stored, experiment);
+        if (c.kind == Comparison::kDifferent) {
+          throw UsageError("'" + path + "' holds results of a different experiment file (" +
+                           meta("experiment_name") + "): " + c.why +
+                           "; use another --out, or --fresh --yes to start over");
+        }
+        grown_by_ = c.added;
+        record = c.kind == Comparison::kGrown;
+      }
+      if (fresh) {
+        // Dropped rather than emptied: a fresh start also leaves an old layout behind.
+        exec(
+            "DROP TABLE IF EXISTS runs; DROP TABLE IF EXISTS requests; DROP TABLE IF EXISTS "
+            "power; DROP TABLE IF EXISTS meta;" +
+            store_schema_sql());
+      } else if (version_ == 1) {
+        upgrade_v1_store(db_.get(), path, false);
+      }
+      version_ = 2;
+      if (record) {
+        set_meta("experiment_hash", hash);
+        set_meta("experiment_name", experiment.name);
+        set_meta("experiment_text", experiment.text);
+        set_meta("greenbatch_version", kVersion);
+      }
+      exec("COMMIT");
+    } catch (...) {
+      sqlite::rollback(db_.get());
+      throw;
+    }
+  } catch (...) {
+    db_.reset();
+    ::close(lock_fd_);
+    throw;
   }
 }
 
@@ -92,17 +275,28 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
   if (!std::filesystem::exists(path)) {
     throw UsageError("no results at '" + path + "' (run a sweep into that folder first)");
   }
-  db_.reset(sqlite::open(path, false));
-  exec("PRAGMA journal_mode=WAL;");
+  if (std::filesystem::is_regular_file(path) && std::filesystem::file_size(path) == 0) {
+    throw UsageError("'" + path + "' is empty (0 bytes), not a greenbatch result store");
+  }
+  db_.reset(sqlite::open(path, sqlite::Mode::kRead));
   version_ = store_version(db_.get(), "main", path);
   if (version_ == 0) {
-    create_store_schema(db_.get(), path);  // an empty file: an empty store, as a sweep would begin
-    version_ = 2;
+    throw UsageError("'" + path +
+                     "' is not a greenbatch result store (a SQLite database without "
+                     "tables)");
   }
   if (version_ == 1) map_v1_ids(db_.get(), "main", path);
 }
 
-ResultStore::~ResultStore() = default;
+ResultStore::~ResultStore() {
+  db_.reset();  // closed (and checkpointed) before the next writer may take the lock
+  if (lock_fd_ >= 0) {
+    if (::ftruncate(lock_fd_, 0) != 0) {
+      // Only the courtesy text stays behind.
+    }
+    ::close(lock_fd_);
+  }
+}
 
 std::set<std::string> ResultStore::completed() const {
   std::set<std::string> done;
@@ -157,7 +351,7 @@ void ResultStore::save(const Configuration& config, const RunSummary& summary,
     run.bind(column, summary_document(summary).dump()).run_and_reset();
     exec("COMMIT");
   } catch (...) {
-    exec("ROLLBACK");
+    sqlite::rollback(db_.get());  // SQLite may have rolled back already (a full disk)
     throw;
   }
 }
@@ -209,8 +403,9 @@ void ResultStore::merge(const std::string& output, const std::vector<std::string
   experiment.name = name;
   ResultStore out(output, experiment, false);
   for (const std::string& in : inputs) {
+    // Read-only: merging never changes an input.
     Statement attach(out.db_.get(), "ATTACH DATABASE ? AS src");
-    attach.bind(1, in).run_and_reset();
+    attach.bind(1, sqlite::uri(std::filesystem::absolute(in).string(), "mode=ro")).run_and_reset();
     try {
       const int version = store_version(out.db_.get(), "src", in);
       if (version == 1) map_v1_ids(out.db_.get(), "src", in);
@@ -222,8 +417,8 @@ void ResultStore::merge(const std::string& output, const std::vector<std::string
           rows("requests") + ")" + fresh + "INSERT INTO power SELECT * FROM (" + rows("power") +
           ")" + fresh + "INSERT OR IGNORE INTO runs " + rows("runs") + ";COMMIT;");
     } catch (...) {
-      sqlite3_exec(out.db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-      out.exec("DETACH DATABASE src");
+      sqlite::rollback(out.db_.get());
+      sqlite3_exec(out.db_.get(), "DETACH DATABASE src", nullptr, nullptr, nullptr);
       throw;
     }
     out.exec("DETACH DATABASE src");
@@ -231,7 +426,29 @@ void ResultStore::merge(const std::string& output, const std::vector<std::string
   }
 }
 
-std::vector<std::string> find_stores(const std::string& path) {
+void check_folder_experiment(const std::string& store, const ExperimentFile& experiment) {
+  namespace fs = std::filesystem;
+  const fs::path folder =
+      fs::path(store).parent_path().empty() ? fs::path(".") : fs::path(store).parent_path();
+  if (!fs::is_directory(folder)) return;
+  for (const std::string& other : find_stores(folder.string(), true)) {
+    std::error_code same_error, size_error;
+    if (fs::equivalent(other, store, same_error) || fs::file_size(other, size_error) == 0) continue;
+    ResultStore sibling(other);
+    const std::string hash = sibling.meta("experiment_hash");
+    if (hash.empty()) continue;  // being created
+    const Comparison c = compare_experiments(sibling.meta("experiment_text"), hash, experiment);
+    if (c.kind == Comparison::kDifferent) {
+      throw UsageError("'" + folder.string() + "' holds '" + other +
+                       "' of a different experiment file (" + sibling.meta("experiment_name") +
+                       "): " + c.why +
+                       "; every store of one folder must come from one experiment, or export and "
+                       "report would mix them: use another --out");
+    }
+  }
+}
+
+std::vector<std::string> find_stores(const std::string& path, bool allow_none) {
   namespace fs = std::filesystem;
   if (!fs::is_directory(path)) return {path};
   std::vector<std::string> out;
@@ -242,7 +459,7 @@ std::vector<std::string> find_stores(const std::string& path) {
     }
   }
   std::sort(out.begin(), out.end());
-  if (out.empty()) throw UsageError("no results*.sqlite in '" + path + "'");
+  if (out.empty() && !allow_none) throw UsageError("no results*.sqlite in '" + path + "'");
   return out;
 }
 

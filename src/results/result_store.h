@@ -3,8 +3,19 @@
 // Contract:
 // - Runs are keyed by their configuration's id (experiment_file.h), never by its position in the
 //   grid: saving a configuration again replaces it, and a grown grid finds its old runs.
-// - The store remembers the experiment file it belongs to (its text and hash). Opening it with a
-//   different file is a UsageError unless `fresh`, which empties it first.
+// - The store remembers the experiment file it belongs to (its text and hash). Opening it with
+//   another file compares the two as parsed (settings and grid, not text: a comment may change):
+//   the same experiment is accepted; a grown grid with the same settings (every stored
+//   configuration id still in it) extends the store, which then records the new file; anything
+//   else is a UsageError naming the first differing key, unless `fresh`, which empties it first.
+// - One writer at a time: the writing constructor takes an exclusive flock() on PATH.lock (holding
+//   "host H pid P") until the store is destroyed; a second writer is a UsageError naming the
+//   holder, or waits with `wait`. The experiment check and the first write are one BEGIN
+//   IMMEDIATE transaction. Readers take no lock.
+// - Reading never changes the file: the reader opens it read-only (mode=ro; immutable=1 where a
+//   WAL store cannot be read otherwise, as on a read-only mount), with SQLite's defensive mode on
+//   and untrusted schemas, and refuses an empty file, a file that is not SQLite, and a database
+//   without the store's tables and columns, before reading any row.
 // - save() commits one configuration (its summary, per-request records and power samples) in one
 //   transaction, with synchronous=FULL: after save() returns, the configuration survives a crash,
 //   SIGKILL or power loss; a configuration interrupted before that leaves nothing behind.
@@ -41,8 +52,9 @@ struct StoredRun {
 
 class ResultStore {
  public:
-  ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh);
-  // Opens an existing store read-only-in-spirit (for export, report, merge): no experiment check.
+  ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh,
+              bool wait = false);
+  // Opens an existing store read-only (for export, report, merge): no experiment check, no lock.
   // A version 1 store is read as it is, never rewritten.
   explicit ResultStore(const std::string& path);
   ~ResultStore();
@@ -63,6 +75,9 @@ class ResultStore {
   // every shard's). add_machine() ignores a description already present.
   nlohmann::ordered_json machines() const;
   void add_machine(const nlohmann::ordered_json& machine) const;
+  // How many configurations the experiment file given to the writing constructor adds to the one
+  // the store held (a grown grid); 0 when it is the same experiment or the store is new.
+  std::size_t grown_by() const { return grown_by_; }
 
   // Joins the stores in `inputs` into a new store at `output`; all must come from the same
   // experiment file (UsageError otherwise). A configuration (id) present in several is kept once.
@@ -80,11 +95,20 @@ class ResultStore {
   // Owned, so that a constructor that refuses the file still closes it.
   std::unique_ptr<sqlite3, Close> db_;
   std::string path_;
-  int version_ = 0;  // of the file as opened: 1 only for a reader of a version 1 store
+  int version_ = 0;   // of the file as opened: 1 only for a reader of a version 1 store
+  int lock_fd_ = -1;  // the writer's flock on PATH.lock
+  std::size_t grown_by_ = 0;
 };
 
+// Refuses (UsageError) to write `store` for `experiment` when another results*.sqlite in its folder
+// holds another experiment: every store of one folder (a sweep's and its shards') must come from
+// one experiment file, or export, report and merge would mix them. A sibling of the same
+// experiment, or of one that `experiment` extends (a grown grid), is accepted; an empty sibling
+// (a shard being created) is skipped.
+void check_folder_experiment(const std::string& store, const ExperimentFile& experiment);
+
 // The stores a path names: a .sqlite file as is, or every results*.sqlite in a folder (sorted; a
-// sweep's store and its shards'). UsageError when a folder holds none.
-std::vector<std::string> find_stores(const std::string& path);
+// sweep's store and its shards'). UsageError when a folder holds none, unless `allow_none`.
+std::vector<std::string> find_stores(const std::string& path, bool allow_none = false);
 
 }  // namespace gb

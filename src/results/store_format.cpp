@@ -46,20 +46,86 @@ std::string schema_sql() {
 
 }  // namespace
 
-int store_version(sqlite3* db, const std::string& schema, const std::string& path) {
-  sqlite::Statement tables(db, "SELECT count(*) FROM " + schema +
-                                   ".sqlite_master WHERE type = 'table' AND name = 'runs'");
-  tables.step();
-  if (tables.column_int(0) == 0) return 0;
-  const std::string format = meta_value(db, schema, "format");
-  if (format.empty()) return 1;
-  if (format == kStoreFormat) return 2;
-  throw UsageError("'" + path + "' is a " + format + " store; this greenbatch (" + kVersion +
-                   ") reads greenbatch-store/1 and " + kStoreFormat + ": use a newer greenbatch");
+namespace {
+
+std::vector<std::string> column_names(sqlite3* db, const std::string& schema,
+                                      const std::string& table) {
+  sqlite::Statement s(db, "SELECT name FROM pragma_table_info(?, ?)");
+  s.bind(1, table).bind(2, schema);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.column_text(0));
+  return out;
 }
 
+// The tables of a store of `version` as they must be before any row is read: the columns, in
+// order, and no views or triggers (greenbatch creates none).
+void check_store_schema(sqlite3* db, const std::string& schema, const std::string& path,
+                        int version) {
+  const std::string key = version == 1 ? "config_index" : "config_id";
+  std::vector<std::string> runs = {"config_index", "repetition"};
+  if (version == 2) runs = {"config_id", "group_id", "config_index", "repetition"};
+  for (const StoreColumn& c : kRunFigures) runs.push_back(c.name);
+  runs.push_back("summary_json");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> tables = {
+      {"meta", {"key", "value"}},
+      {"runs", runs},
+      {"requests", {key, "id", "scheduled_s", "released_s", "batch", "start_s", "end_s"}},
+      {"power", {key, "t_s", "domain", "watts"}}};
+  for (const auto& [table, columns] : tables) {
+    if (column_names(db, schema, table) != columns) {
+      throw UsageError("'" + path + "' is not a greenbatch result store: its " + table +
+                       " table does not have the columns of greenbatch-store/" +
+                       std::to_string(version));
+    }
+  }
+  sqlite::Statement extra(
+      db, "SELECT type, name FROM " + schema + ".sqlite_master WHERE type IN ('view', 'trigger')");
+  if (extra.step()) {
+    throw UsageError("'" + path + "' is not a greenbatch result store: it has a " +
+                     extra.column_text(0) + " (" + extra.column_text(1) + ")");
+  }
+}
+
+int count_tables(sqlite3* db, const std::string& schema, const std::string& where) {
+  sqlite::Statement s(db, "SELECT count(*) FROM " + schema + ".sqlite_master WHERE " + where);
+  s.step();
+  return static_cast<int>(s.column_int(0));
+}
+
+}  // namespace
+
+int store_version(sqlite3* db, const std::string& schema, const std::string& path) {
+  const int all = count_tables(db, schema, "1");
+  if (all == 0) return 0;
+  if (count_tables(db, schema, "type = 'table' AND name = 'meta'") == 0 ||
+      count_tables(db, schema, "type = 'table' AND name = 'runs'") == 0) {
+    throw UsageError("'" + path +
+                     "' is not a greenbatch result store (a SQLite database without its meta "
+                     "and runs tables)");
+  }
+  const std::string format = meta_value(db, schema, "format");
+  int version = 0;
+  if (format.empty()) {
+    version = 1;
+  } else if (format == kStoreFormat) {
+    version = 2;
+  } else {
+    throw UsageError("'" + path + "' is a " + format + " store; this greenbatch (" + kVersion +
+                     ") reads greenbatch-store/1 and " + kStoreFormat + ": use a newer greenbatch");
+  }
+  check_store_schema(db, schema, path, version);
+  return version;
+}
+
+std::string store_schema_sql() { return schema_sql(); }
+
 void create_store_schema(sqlite3* db, const std::string& path) {
-  sqlite::exec(db, "BEGIN IMMEDIATE;" + schema_sql() + "COMMIT;", path);
+  try {
+    sqlite::exec(db, "BEGIN IMMEDIATE;" + schema_sql() + "COMMIT;", path);
+  } catch (...) {
+    sqlite::rollback(db);
+    throw;
+  }
 }
 
 void map_v1_ids(sqlite3* db, const std::string& schema, const std::string& path) {
@@ -114,9 +180,9 @@ std::string rows_as_current(const std::string& table, const std::string& prefix,
          " r JOIN temp.v1_ids m ON m.config_index = r.config_index ORDER BY r.rowid";
 }
 
-void upgrade_v1_store(sqlite3* db, const std::string& path) {
+void upgrade_v1_store(sqlite3* db, const std::string& path, bool own_transaction) {
   map_v1_ids(db, "main", path);
-  std::string sql = "BEGIN IMMEDIATE;";
+  std::string sql = own_transaction ? "BEGIN IMMEDIATE;" : "";
   for (const char* t : {"runs", "requests", "power"}) {
     sql += fmt::format("ALTER TABLE main.{0} RENAME TO v1_{0};", t);
   }
@@ -125,10 +191,11 @@ void upgrade_v1_store(sqlite3* db, const std::string& path) {
     sql += fmt::format("INSERT INTO main.{0} {1}; DROP TABLE main.v1_{0};", t,
                        rows_as_current(t, "main.v1_", 1));
   }
+  if (!own_transaction) return sqlite::exec(db, sql, path);  // the caller's transaction
   try {
     sqlite::exec(db, sql + "COMMIT;", path);
   } catch (...) {
-    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);  // the error above is the one to see
+    sqlite::rollback(db);  // the error above is the one to see
     throw;
   }
 }

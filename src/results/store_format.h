@@ -37,9 +37,14 @@ inline constexpr StoreColumn kRunFigures[] = {
     {columns::kEnergyPerImage, "REAL"}, {columns::kP99Response, "REAL"},
     {columns::kMaxResponse, "REAL"},    {columns::kEnergyMethod, "TEXT"}};
 
-// 0: no runs table yet (a new file); 1 or 2: its format. UsageError naming `path` for a format
-// this greenbatch does not know (a newer one).
+// 0: no tables at all (a new file); 1 or 2: its format, after checking that its tables have that
+// format's columns and that it has no views or triggers. UsageError naming `path` for a format
+// this greenbatch does not know (a newer one) and for a database that is not a store (no meta or
+// runs table, other columns, a view or trigger).
 int store_version(sqlite3* db, const std::string& schema, const std::string& path);
+
+// The statements create_store_schema() runs, for a caller that holds its own transaction.
+std::string store_schema_sql();
 
 // Creates the current layout in "main" and records kStoreFormat, in one transaction, so no reader
 // ever sees the tables without the format.
@@ -54,7 +59,8 @@ void map_v1_ids(sqlite3* db, const std::string& schema, const std::string& path)
 // the table itself for version 2, the version 1 table joined to temp.v1_ids for version 1.
 std::string rows_as_current(const std::string& table, const std::string& prefix, int version);
 
-// Rewrites the v1 store in "main" as the current layout, in one transaction (map_v1_ids first).
-void upgrade_v1_store(sqlite3* db, const std::string& path);
+// Rewrites the v1 store in "main" as the current layout, in one transaction (map_v1_ids first):
+// its own, or the caller's when `own_transaction` is false.
+void upgrade_v1_store(sqlite3* db, const std::string& path, bool own_transaction = true);
 
 }  // namespace gb

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <sstream>
 
 #include "command_runner.h"
 #include "results/experiment_file.h"
@@ -207,10 +209,18 @@ TEST_F(Sweep, ThreeShardsMergeIntoTheWholeSweep) {
 
 TEST_F(Sweep, ChangedExperimentFileAndUnconfirmedFreshAreRefused) {
   ASSERT_EQ(greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/6").code, 0);
+  // A comment is no change of the experiment; a changed setting is, and is named.
   std::ofstream(file_, std::ios::app) << "# edited\n";
   Result r = greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/6");
+  EXPECT_EQ(r.code, 0) << r.output;
+  std::stringstream text;
+  text << std::ifstream(file_).rdbuf();
+  std::ofstream(file_) << std::regex_replace(text.str(), std::regex("requests = 150"),
+                                             "requests = 151");
+  r = greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/6");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("different experiment file"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("experiment.requests"), std::string::npos) << r.output;
   r = greenbatch("sweep " + file_ + " --out " + out_ + " --fresh");
   EXPECT_EQ(r.code, 2) << r.output;
   EXPECT_NE(r.output.find("--yes"), std::string::npos) << r.output;

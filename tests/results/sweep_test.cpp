@@ -158,7 +158,9 @@ TEST_F(StoreTest, SavesResumesAndRejectsAnotherExperiment) {
     store.save(all[1], fake_summary(all[1], 8), fake_trace(), {}, {"cpu"});
     store.save(all[1], fake_summary(all[1], 8), fake_trace(), {}, {"cpu"});  // rerun replaces
   }
-  ResultStore reopened(path, f, false);
+  // Reopened to resume (and released: one writer at a time), then read.
+  { EXPECT_EQ(ResultStore(path, f, false).completed().size(), 2u); }
+  ResultStore reopened(path);
   EXPECT_EQ(reopened.completed(), (std::set<std::string>{all[0].id, all[1].id}));
   const auto runs = reopened.runs();
   ASSERT_EQ(runs.size(), 2u);
@@ -172,7 +174,9 @@ TEST_F(StoreTest, SavesResumesAndRejectsAnotherExperiment) {
   EXPECT_FALSE(rows[0]["energy_per_image_j_ci95"].is_null());
   EXPECT_EQ(rows[0].begin().key(), "Batch Size");
 
-  const ExperimentFile other = parse_experiment(std::string(kGood) + "\n# changed\n", "t.toml");
+  std::string changed = kGood;
+  changed.replace(changed.find("requests = 64"), 13, "requests = 65");
+  const ExperimentFile other = parse_experiment(changed, "t.toml");
   EXPECT_THROW(ResultStore(path, other, false), UsageError);
   ResultStore fresh(path, other, true);
   EXPECT_TRUE(fresh.completed().empty());
@@ -249,7 +253,9 @@ TEST_F(StoreTest, MergeJoinsShardsAndRefusesForeignStores) {
   EXPECT_EQ(m.completed().size(), all.size());
   EXPECT_EQ(m.runs().size(), all.size());
 
-  const ExperimentFile other = parse_experiment(std::string(kGood) + "\n# other\n", "t.toml");
+  std::string changed = kGood;
+  changed.replace(changed.find("seed = 5"), 8, "seed = 6");
+  const ExperimentFile other = parse_experiment(changed, "t.toml");
   const std::string foreign = (dir_ / "foreign.sqlite").string();
   { ResultStore store(foreign, other, false); }
   EXPECT_THROW(ResultStore::merge((dir_ / "x.sqlite").string(), {parts[0], foreign}), UsageError);
