@@ -1,14 +1,20 @@
 #include "report/figures.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/errors.h"
 #include "common/files.h"
@@ -22,20 +28,69 @@ const char* const kColours[] = {"#1b9e77", "#d95f02", "#7570b3", "#e7298a",
                                 "#66a61e", "#e6ab02", "#a6761d", "#666666"};
 constexpr std::size_t kNumColours = sizeof(kColours) / sizeof(kColours[0]);
 
-std::string shell_quote(const std::string& s) {
+// Drops control characters: a newline (or CR) would end a gnuplot command or a data record.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u != 0x7f) out += c;
+  }
+  return out;
+}
+
+// A string for a gnuplot script: single-quoted, where gnuplot expands nothing (no backquote
+// command substitution, no backslash escapes, no @macros), control characters dropped; so text
+// from the results can neither run a command nor end the string or the line. A ' is spliced in as
+// the string "'" ('a'."'".'b'): gnuplot 5.4 misreads a doubled '' at the start of a string or
+// right after another.
+std::string gp_string(const std::string& s) {
   std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  for (char c : printable(s)) out += c == '\'' ? std::string("'.\"'\".'") : std::string(1, c);
   return out + "'";
 }
 
-// gnuplot string literal (double quotes; backslashes and quotes escaped).
-std::string gp_string(const std::string& s) {
+// A string in a data file: double-quoted (data files know no other quoting and no escapes, and
+// expand nothing), so a " in the text becomes ', and control characters are dropped.
+std::string dat_string(const std::string& s) {
   std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
+  for (char c : printable(s)) out += c == '"' ? '\'' : c;
   return out + "\"";
+}
+
+// The path of one of a figure's files. Every name is made here from a figure's id (fig2_<n>, fig3,
+// fig4), never from the results, so the report writes only inside its output folder; checked.
+fs::path file_of(const FigureOptions& o, const std::string& name) {
+  static const std::regex kSafe("fig[0-9]+(_[0-9]+)?(_front|_paper)?\\.(dat|gp|svg|png|log)");
+  if (!std::regex_match(name, kSafe)) {
+    throw std::logic_error("figure file name '" + printable(name) + "' is not one of ours");
+  }
+  return fs::path(o.dir) / name;
+}
+
+// Runs gnuplot on `script` inside `dir` with its output (both streams) to `log` there: argv, no
+// shell, so no name reaches a command line. Returns gnuplot's exit code, 127 when not found.
+int run_gnuplot(const std::string& dir, const std::string& script, const std::string& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  // Named relative to `dir`, which the child has moved into, so a relative --out works.
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  std::string program = "gnuplot", arg = script;
+  char* argv[] = {program.data(), arg.data(), nullptr};
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, "gnuplot", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned == ENOENT) return 127;
+  if (spawned != 0) {
+    throw RunError(fmt::format("cannot run gnuplot in {}: {}", dir, std::strerror(spawned)));
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw RunError(std::string("waiting for gnuplot: ") + std::strerror(errno));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.9g}", v) : "NaN"; }
@@ -60,15 +115,11 @@ Figure render(const FigureOptions& o, const std::string& id, const std::string& 
       "set output '{id}.png'\n"
       "replot\n"
       "unset output\n",
-      fmt::arg("title", title), fmt::arg("w", width), fmt::arg("h", height), fmt::arg("id", id),
-      fmt::arg("body", body));
-  write_file(fs::path(o.dir) / (id + ".gp"), script);
-  const std::string log = (fs::path(o.dir) / (id + ".log")).string();
-  // The log is named relative to the folder the shell has moved into, so a relative --out works.
-  const std::string cmd = "cd " + shell_quote(o.dir) + " && gnuplot " + shell_quote(id + ".gp") +
-                          " >" + shell_quote(id + ".log") + " 2>&1";
-  const int status = std::system(cmd.c_str());
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      fmt::arg("title", printable(title)), fmt::arg("w", width), fmt::arg("h", height),
+      fmt::arg("id", id), fmt::arg("body", body));
+  write_file(file_of(o, id + ".gp"), script);
+  const std::string log = file_of(o, id + ".log").string();
+  const int code = run_gnuplot(o.dir, id + ".gp", id + ".log");
   if (code == 127) {
     throw RunError("gnuplot not found: install gnuplot-nox (scripts/setup.sh does)");
   }
@@ -86,18 +137,13 @@ Figure render(const FigureOptions& o, const std::string& id, const std::string& 
     throw RunError(fmt::format("gnuplot failed on {}/{}.gp: {}", o.dir, id, first));
   }
   fs::remove(log);
-  const fs::path svg_path = fs::path(o.dir) / (id + ".svg");
+  const fs::path svg_path = file_of(o, id + ".svg");
   std::ifstream in(svg_path);
   std::stringstream text;
   text << in.rdbuf();
   std::string svg = prefix_svg_ids(text.str(), id + "-");
   if (svg.empty()) throw RunError("gnuplot wrote no SVG element to " + svg_path.string());
-  return {id,
-          title,
-          caption,
-          svg_path.string(),
-          (fs::path(o.dir) / (id + ".png")).string(),
-          std::move(svg)};
+  return {id, title, caption, svg_path.string(), file_of(o, id + ".png").string(), std::move(svg)};
 }
 
 // The methods, for an axis label or caption, with estimates called what they are.
@@ -123,7 +169,7 @@ std::string prefix_svg_ids(const std::string& svg_document, const std::string& p
   return std::regex_replace(svg, std::regex("url\\(#([^)]+)\\)"), "url(#" + p + "$1)");
 }
 
-std::optional<Figure> draw_energy_vs_latency(const std::string& model,
+std::optional<Figure> draw_energy_vs_latency(const std::string& model, std::size_t number,
                                              const std::vector<ConfigPoint>& all,
                                              const std::vector<ParetoFront>& fronts,
                                              const FigureOptions& o, std::string* why) {
@@ -136,7 +182,7 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model,
     return std::nullopt;
   }
   const auto rates = rates_of(points);
-  const std::string id = "fig2_" + model;
+  const std::string id = fmt::format("fig2_{}", number);
   std::string data, front, paper;
   double xlo = INFINITY, xhi = 0, ylo = INFINITY, yhi = 0;
   const auto extend = [&](double x, double y) {
@@ -152,7 +198,7 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model,
     for (const ConfigPoint& p : at_rate) {
       data += fmt::format("{} {} {} {} {}\n", num(p.energy_per_image_j), num(p.max_response_s),
                           num(p.energy_ci95.value_or(0)), num(p.max_ci95.value_or(0)),
-                          gp_string(p.policy));
+                          dat_string(p.policy));
       extend(p.energy_per_image_j, p.max_response_s);
     }
     data += "\n\n";
@@ -169,16 +215,16 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model,
       for (const PaperPoint& p : paper_points()) {
         if (p.model != model || p.rate_hz != *rate || p.repetition != 1) continue;
         paper += fmt::format("{} {} {}\n", num(p.energy_per_image_j), num(p.max_response_s),
-                             gp_string(p.policy));
+                             dat_string(p.policy));
         extend(p.energy_per_image_j, p.max_response_s);
         any_paper = true;
       }
     }
     paper += "\n\n";
   }
-  write_file(fs::path(o.dir) / (id + ".dat"), data);
-  write_file(fs::path(o.dir) / (id + "_front.dat"), front);
-  if (any_paper) write_file(fs::path(o.dir) / (id + "_paper.dat"), paper);
+  write_file(file_of(o, id + ".dat"), data);
+  write_file(file_of(o, id + "_front.dat"), front);
+  if (any_paper) write_file(file_of(o, id + "_paper.dat"), paper);
 
   std::string body = fmt::format(
       "set title {}\nset xlabel {}\nset ylabel 'max response time (s), scheduled arrival to end of "
@@ -194,17 +240,17 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model,
     const std::string label = rate_label(rates[i]);
     if (i) plot += ", \\\n     ";
     plot += fmt::format(
-        "'{id}.dat' index {i} using 1:2:3:4 with xyerrorbars pt 7 ps 0.9 lc rgb '{c}' title '{l}', "
+        "'{id}.dat' index {i} using 1:2:3:4 with xyerrorbars pt 7 ps 0.9 lc rgb '{c}' title {l}, "
         "'{id}.dat' index {i} using 1:2:5 with labels left offset char 0.5,0.5 font ',8' tc rgb "
         "'{c}' notitle, "
-        "'{id}_front.dat' index {i} using 1:2 with lines dt 2 lw 1.5 lc rgb '{c}' title '{l} "
-        "Pareto front'",
-        fmt::arg("id", id), fmt::arg("i", i), fmt::arg("c", colour), fmt::arg("l", label));
+        "'{id}_front.dat' index {i} using 1:2 with lines dt 2 lw 1.5 lc rgb '{c}' title {f}",
+        fmt::arg("id", id), fmt::arg("i", i), fmt::arg("c", colour),
+        fmt::arg("l", gp_string(label)), fmt::arg("f", gp_string(label + " Pareto front")));
     if (any_paper && rates[i]) {
       plot += fmt::format(
-          ", '{id}_paper.dat' index {i} using 1:2 with points pt 6 ps 1.2 lc rgb '{c}' title "
-          "'paper, GTX 1080, {l}'",
-          fmt::arg("id", id), fmt::arg("i", i), fmt::arg("c", colour), fmt::arg("l", label));
+          ", '{id}_paper.dat' index {i} using 1:2 with points pt 6 ps 1.2 lc rgb '{c}' title {l}",
+          fmt::arg("id", id), fmt::arg("i", i), fmt::arg("c", colour),
+          fmt::arg("l", gp_string("paper, GTX 1080, " + label)));
     }
   }
   std::string caption = fmt::format(
@@ -248,12 +294,12 @@ std::optional<Figure> draw_energy_per_model(const std::vector<std::string>& mode
     return sum / n;
   };
   std::string data = "model";
-  for (const auto& r : rates) data += " " + gp_string(rate_label(r));
-  for (double r : paper_rates) data += " " + gp_string("paper GTX 1080, " + rate_label(r));
+  for (const auto& r : rates) data += " " + dat_string(rate_label(r));
+  for (double r : paper_rates) data += " " + dat_string("paper GTX 1080, " + rate_label(r));
   data += "\n";
   double lo = INFINITY, hi = 0;
   for (const std::string& m : models) {
-    data += gp_string(m);
+    data += dat_string(m);
     for (const auto& r : rates) {
       const auto e = mean_energy(points, m, r);
       data += " " + num(e.value_or(NAN));
@@ -266,7 +312,7 @@ std::optional<Figure> draw_energy_per_model(const std::vector<std::string>& mode
     }
     data += "\n";
   }
-  write_file(fs::path(o.dir) / "fig3.dat", data);
+  write_file(file_of(o, "fig3.dat"), data);
   const std::size_t ours = rates.size(), columns = ours + paper_rates.size();
   std::string body = fmt::format(
       "set title 'Mean energy per image per model, averaged over batching policies'\n"
@@ -304,14 +350,14 @@ std::optional<Figure> draw_change_vs_alexnet(const std::vector<std::string>& mod
     *why = "the sweep has no alexnet configurations to compare against";
     return std::nullopt;
   }
-  std::string data = "model " + gp_string("energy per image (" + methods_of(points) + ")") +
+  std::string data = "model " + dat_string("energy per image (" + methods_of(points) + ")") +
                      " \"ImageNet top-1\"\n";
   int rows = 0;
   for (const std::string& m : models) {
     const ModelInfo* info = find_builtin(m);
     const auto e = mean_energy(points, m);
     if (m == "alexnet" || !info || !e) continue;
-    data += fmt::format("{} {} {}\n", gp_string(m), num(100 * (*e / *base - 1)),
+    data += fmt::format("{} {} {}\n", dat_string(m), num(100 * (*e / *base - 1)),
                         num(100 * (info->top1 / alexnet->top1 - 1)));
     ++rows;
   }
@@ -319,7 +365,7 @@ std::optional<Figure> draw_change_vs_alexnet(const std::vector<std::string>& mod
     *why = "no built-in model besides alexnet to compare";
     return std::nullopt;
   }
-  write_file(fs::path(o.dir) / "fig4.dat", data);
+  write_file(file_of(o, "fig4.dat"), data);
   const std::string body = fmt::format(
       "set title 'Change relative to AlexNet (2012)'\nset ylabel 'change vs alexnet (%)'\n"
       "set style data histogram\nset style histogram clustered gap 1\nset style fill solid 0.85 "
@@ -341,8 +387,12 @@ std::vector<Figure> draw_figures(const ReportAnalysis& a, const FigureOptions& o
                                  std::vector<std::string>* notes) {
   std::vector<Figure> figures;
   std::string why;
+  std::size_t number = 0;  // Fig. 2 of each model, numbered in model order: fig2_1, fig2_2, ...
   for (const std::string& m : a.models) {
-    if (auto f = draw_energy_vs_latency(m, a.points, a.fronts, o, &why)) figures.push_back(*f);
+    ++number;
+    if (auto f = draw_energy_vs_latency(m, number, a.points, a.fronts, o, &why)) {
+      figures.push_back(*f);
+    }
   }
   if (auto f = draw_energy_per_model(a.models, a.points, o, &why)) {
     figures.push_back(*f);

@@ -10,6 +10,11 @@
 // - A drawn Figure carries its SVG text ready to inline, every id prefixed with the figure's own,
 //   once, in memory; the .svg file keeps gnuplot's ids, so `gnuplot fig3.gp` reproduces it (why
 //   the prefix is needed: docs/report.md).
+// - Results cannot steer it: every file name and id is ours (fig2_1, fig2_2, ... in model order,
+//   fig3, fig4; checked before each write), so the report writes only inside `dir` whatever the
+//   model names are; every string from the results is put into a script single-quoted (gnuplot
+//   expands nothing there, no backquote commands) and into a data file double-quoted, with control
+//   characters dropped; and gnuplot is started with an argv, no shell.
 // - Axis labels and captions name the energy methods; one that is not a measurement (an estimate,
 //   or a method this version does not know) is called so.
 #pragma once
@@ -25,7 +30,7 @@
 namespace gb {
 
 struct Figure {
-  std::string id;  // file stem: fig2_alexnet, fig3, fig4
+  std::string id;  // file stem and page id: fig2_1 (the first model), fig3, fig4
   std::string title;
   std::string caption;  // what is plotted and how it was measured
   std::string svg_path, png_path;
@@ -39,8 +44,8 @@ struct FigureOptions {
 
 // Fig. 2: one model's configurations, energy per image (x) against max response time (y), one
 // colour per rate, each point labelled with its policy, 95 % CI bars where repeated, the Pareto
-// front of each rate (from `fronts`) dashed.
-std::optional<Figure> draw_energy_vs_latency(const std::string& model,
+// front of each rate (from `fronts`) dashed. Its id is fig2_<number>.
+std::optional<Figure> draw_energy_vs_latency(const std::string& model, std::size_t number,
                                              const std::vector<ConfigPoint>& points,
                                              const std::vector<ParetoFront>& fronts,
                                              const FigureOptions& options, std::string* why);

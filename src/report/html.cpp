@@ -12,6 +12,8 @@
 namespace gb {
 namespace {
 
+// For text and for attribute values in either quote: & < > " ' all escaped, so a name from the
+// results can neither open an element nor end an attribute, wherever it is put.
 std::string esc(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -28,17 +30,13 @@ std::string esc(const std::string& s) {
       case '"':
         out += "&quot;";
         break;
+      case '\'':
+        out += "&#39;";
+        break;
       default:
         out += c;
     }
   }
-  return out;
-}
-
-// For the single-quoted attributes: esc() leaves ' alone so that prose keeps its apostrophes.
-std::string esc_attr(const std::string& s) {
-  std::string out;
-  for (char c : esc(s)) out += c == '\'' ? std::string("&#39;") : std::string(1, c);
   return out;
 }
 
@@ -95,8 +93,8 @@ std::string recommendations_table(const ReportContent& c) {
         "title='{}'>{}</td><td class=num>{} / {}</td></tr>\n",
         esc(r.model), esc(r.rate_label), esc(b.policy), sig(b.energy_per_image_j),
         b.energy_ci95 ? " ± " + sig(*b.energy_ci95, 2) : "", seconds(b.max_response_s),
-        seconds(b.p99_response_s), r.greedy ? esc_attr(r.greedy->policy) : "",
-        percent(r.saving_vs_greedy), r.unbatched ? esc_attr(r.unbatched->policy) : "",
+        seconds(b.p99_response_s), r.greedy ? esc(r.greedy->policy) : "",
+        percent(r.saving_vs_greedy), r.unbatched ? esc(r.unbatched->policy) : "",
         percent(r.saving_vs_unbatched), r.within_slo, r.candidates);
   }
   return "<table class=sortable><thead><tr><th>model</th><th>rate</th><th>recommended "

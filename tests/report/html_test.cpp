@@ -80,6 +80,19 @@ TEST(RenderHtml, HostileNamesAreEscapedEverywhere) {
   EXPECT_NE(html.find("<li>a note with &lt;markup&gt; &amp; more</li>"), std::string::npos);
 }
 
+// A ' is escaped too, in text as in attributes: a name is safe wherever the page puts it.
+TEST(RenderHtml, ApostrophesAreEscapedSoNoQuoteOfAnAttributeCanEnd) {
+  ReportContent c = content();
+  const std::string model = "x' autofocus onfocus='alert(3)";
+  c.models = {model};
+  c.recommendations[0].model = model;
+  c.peak_power[0].model = model;
+  c.notes = {model};
+  const std::string html = render_html(c);
+  EXPECT_EQ(html.find("' autofocus"), std::string::npos);
+  EXPECT_NE(html.find("<li>x&#39; autofocus onfocus=&#39;alert(3)</li>"), std::string::npos);
+}
+
 TEST(RenderHtml, ShowsTheAnalysisTableIRowsAndRecommendation) {
   const std::string html = render_html(content());
   EXPECT_NE(html.find("<tr><td>&lt;img src=x onerror=alert(1)&gt;&amp;amp;</td>"

@@ -3,11 +3,16 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "command_runner.h"
 #include "report/paper_reference.h"
@@ -26,6 +31,36 @@ std::string read(const fs::path& p) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// Every path under `root`, relative to it.
+std::set<std::string> files_under(const fs::path& root) {
+  std::set<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    out.insert(fs::relative(e.path(), root).string());
+  }
+  return out;
+}
+
+// A run folder (greenbatch run of noop, two policies) whose summary.json holds those runs once
+// per name in `models`, each with its model field set to the name: results as a hostile or
+// careless producer could write them.
+void write_run_folder(const fs::path& folder, const std::vector<std::string>& models) {
+  const Result run = greenbatch(
+      "run --model noop -r 64 -p fixed:1 -p fixed:4 -n 32 "
+      "--warmup-batches 1 --idle-seconds 0 --meter estimate --out " +
+      folder.string());
+  ASSERT_EQ(run.code, 0) << run.output;
+  const nlohmann::ordered_json runs = nlohmann::ordered_json::parse(read(folder / "summary.json"));
+  ASSERT_EQ(runs.size(), 2u) << runs.dump();
+  nlohmann::ordered_json docs = nlohmann::ordered_json::array();
+  for (const std::string& model : models) {
+    for (nlohmann::ordered_json doc : runs) {
+      doc["model"] = model;
+      docs.push_back(doc);
+    }
+  }
+  std::ofstream(folder / "summary.json") << docs.dump(2);
 }
 
 class Report : public ::testing::Test {
@@ -62,7 +97,8 @@ policies = ["fixed:1", "fixed:4", "greedy"]
   EXPECT_NE(r.output.find("alexnet"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("shufflenet_v2_x0_5"), std::string::npos) << r.output;
   const fs::path out = dir_ / "sweep" / "report";
-  for (const char* f : {"fig2_alexnet", "fig2_shufflenet_v2_x0_5", "fig3", "fig4"}) {
+  // Fig. 2 numbered in model order (publication year: alexnet, then shufflenet), never named.
+  for (const char* f : {"fig2_1", "fig2_2", "fig3", "fig4"}) {
     for (const char* ext : {".svg", ".png"}) {
       const fs::path p = out / (std::string(f) + ext);
       ASSERT_TRUE(fs::exists(p)) << p;
@@ -113,6 +149,108 @@ policies = ["fixed:1", "fixed:4", "greedy"]
   ASSERT_EQ(strict.code, 0) << strict.output;
   EXPECT_NE(strict.output.find("none meets the budget"), std::string::npos) << strict.output;
   EXPECT_TRUE(fs::exists(dir_ / "strict" / "report.html"));
+}
+
+// Model names that were a command for gnuplot (backquotes are command substitution in its
+// double-quoted strings), a new gnuplot command (a newline, then `!` runs a shell command), a path
+// out of the output folder, and a plain path to a TorchScript file (which made the old report
+// fail: "cannot write .../fig2_models/tiny.pt.dat"). The report must draw them all, run nothing,
+// and write only inside its output folder, naming its files itself.
+TEST_F(Report, HostileModelNamesRunNothingAndWriteOnlyInsideTheOutputFolder) {
+  const std::vector<std::string> models = {
+      "m`touch PWNED`.pt", "m\n!touch PWNED\nset output 'PWNED'\n.pt",
+      "../../x",           "../../../../../../../../tmp/gb-PWNED",
+      "models/tiny.pt",    "m'`touch PWNED`'\"`touch PWNED`\""};
+  write_run_folder(dir_ / "run", models);
+  fs::create_directories(dir_ / "cwd");
+  const std::set<std::string> before = files_under(dir_);
+  // Relative paths, cwd a scratch folder of its own: a command run by gnuplot or a shell would
+  // create PWNED there (or in the output folder, gnuplot's cwd).
+  const Result r =
+      gb::testing::run_shell("cd " + (dir_ / "cwd").string() + " && " + gb::testing::build_dir() +
+                             "/greenbatch report ../run --slo 5s --out out");
+  ASSERT_EQ(r.code, 0) << r.output;
+  for (const std::string& f : files_under(dir_)) {
+    EXPECT_EQ(f.find("PWNED"), std::string::npos) << f;
+    if (!before.count(f)) {
+      EXPECT_EQ(f.rfind("cwd/out", 0), 0u) << "written outside the output folder: " << f;
+    }
+  }
+  EXPECT_FALSE(fs::exists("/tmp/gb-PWNED.dat"));
+  EXPECT_FALSE(fs::exists(dir_ / "x.dat"));
+  // Every file in the folder has a name of the report's own; Fig. 2 numbered in model order.
+  const std::regex ours(
+      R"re((fig[0-9]+(_[0-9]+)?(_front|_paper)?\.(dat|gp|svg|png)|report\.html))re");
+  for (const std::string& f : files_under(dir_ / "cwd" / "out")) {
+    EXPECT_TRUE(std::regex_match(f, ours)) << f;
+  }
+  for (std::size_t i = 1; i <= models.size(); ++i) {
+    const fs::path svg = dir_ / "cwd" / "out" / ("fig2_" + std::to_string(i) + ".svg");
+    EXPECT_TRUE(fs::exists(svg)) << svg;
+  }
+  // Each name is shown, as text: the first in its figure's title, escaped by gnuplot.
+  const std::string html = read(dir_ / "cwd" / "out" / "report.html");
+  EXPECT_NE(html.find("m`touch PWNED`.pt: energy per image vs max response time"),
+            std::string::npos);
+  EXPECT_NE(html.find("<figure id=\"fig2_6\">"), std::string::npos);
+  for (const std::string& f : files_under(dir_ / "cwd" / "out")) {
+    if (f.size() > 3 && f.compare(f.size() - 3, 3, ".gp") == 0) {
+      const std::string gp = read(dir_ / "cwd" / "out" / f);
+      EXPECT_EQ(gp.find("\n!"), std::string::npos) << f << ":\n" << gp;  // no new command
+      EXPECT_EQ(gp.find("\nset output 'PWNED"), std::string::npos) << f << ":\n" << gp;
+    }
+  }
+}
+
+// Names that run a script in the page if anything is left unescaped (text, attribute in either
+// quote, inline SVG): the page opened in headless Chromium must keep its title and show them.
+TEST_F(Report, ScriptsInNamesDoNotRunInTheBrowser) {
+  const std::vector<std::string> models = {"<img src=x onerror=document.title='PWNED'>",
+                                           "<svg onload=document.title='PWNED'>",
+                                           "\" autofocus onfocus=\"document.title='PWNED'",
+                                           "'><script>document.title='PWNED'</script>",
+                                           "</title><script>document.title='PWNED'</script>",
+                                           "' autofocus onfocus='document.title=`PWNED`' x='"};
+  write_run_folder(dir_ / "run", models);
+  const Result r = greenbatch("report " + (dir_ / "run").string() + " --slo 5s --out " +
+                              (dir_ / "out").string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string html = read(dir_ / "out" / "report.html");
+  std::size_t scripts = 0;
+  for (auto at = html.find("<script"); at != std::string::npos; at = html.find("<script", at + 1)) {
+    ++scripts;
+  }
+  EXPECT_EQ(scripts, 1u) << "only the page's own script";
+
+  const fs::path profile = dir_ / "chromium-profile";
+  const Result chrome = gb::testing::run_shell(
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run "
+      "--disable-background-networking --user-data-dir=" +
+          profile.string() + " --virtual-time-budget=5000 --dump-dom file://" +
+          (dir_ / "out" / "report.html").string() + " 2>" + (dir_ / "chromium.log").string(),
+      false);
+  ASSERT_EQ(chrome.code, 0) << "chromium failed (scripts/setup.sh --test installs it): "
+                            << read(dir_ / "chromium.log");
+  // The sentinel: any payload that ran set document.title, which --dump-dom shows.
+  std::smatch title;
+  ASSERT_TRUE(std::regex_search(chrome.output, title, std::regex("<title>([^<]*)</title>")))
+      << chrome.output.substr(0, 2000);
+  EXPECT_EQ(title[1].str(), "greenbatch report: run");
+  EXPECT_EQ(chrome.output.find("PWNED</title>"), std::string::npos);
+  EXPECT_EQ(chrome.output.find("<img"), std::string::npos);
+  EXPECT_EQ(chrome.output.find("<svg onload"), std::string::npos);
+  EXPECT_EQ(chrome.output.find("autofocus=\""), std::string::npos);  // no attribute made
+  std::smatch body;
+  ASSERT_TRUE(std::regex_search(
+      chrome.output, body,
+      std::regex(
+          R"re(<body data-figures="(\d+)" data-figures-rendered="(\d+)" data-errors="([^"]*)")re")));
+  EXPECT_EQ(body[1].str(), std::to_string(models.size() + 1));  // Fig. 2 of each, and Fig. 3
+  EXPECT_EQ(body[2].str(), body[1].str());
+  EXPECT_EQ(body[3].str(), "");
+  // Shown as text: the first name, in the recommendations table.
+  EXPECT_NE(chrome.output.find("&lt;img src=x onerror=document.title='PWNED'&gt;"),
+            std::string::npos);
 }
 
 TEST_F(Report, BadInputIsOneLineAndWritesNothing) {
