@@ -55,6 +55,57 @@ void write_file_atomically(const std::string& path, const std::function<void(std
   }
 }
 
+std::string read_bounded_file(const std::string& path, std::uintmax_t max_bytes) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw UsageError("'" + path + "' cannot be read: a folder");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("'" + path + "' cannot be read: " + std::strerror(errno));
+  const auto too_large = [&] {
+    return UsageError("'" + path + "' is larger than the limit of " + std::to_string(max_bytes) +
+                      " bytes");
+  };
+  // A regular file's size is known up front; anything else is bounded while it is read.
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > max_bytes) throw too_large();
+  std::string text;
+  if (!ec) text.reserve(static_cast<std::size_t>(size));
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    const std::streamsize got = in.gcount();
+    if (got <= 0) break;
+    if (text.size() + static_cast<std::uintmax_t>(got) > max_bytes) throw too_large();
+    text.append(buf, static_cast<std::size_t>(got));
+  }
+  if (in.bad()) throw UsageError("'" + path + "' cannot be read: " + std::strerror(errno));
+  return text;
+}
+
+void check_json_depth(std::string_view text, std::size_t max_depth, const std::string& name) {
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        throw UsageError(name + " nests deeper than " + std::to_string(max_depth) + " levels");
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
 void write_file_atomically(const std::string& path, const std::string& text, AtomicWrite how) {
   write_file_atomically(
       path, [&](std::ostream& out) { out << text; }, how);

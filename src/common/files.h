@@ -1,5 +1,6 @@
 // Small pieces of the outside world every module needs the same way: writing a file so that it is
-// either complete or absent, and the wall-clock time stamped on results.
+// either complete or absent, reading one of bounded size, and the wall-clock time stamped on
+// results.
 //
 // Contract of the atomic writes:
 // - The new content goes to a temporary sibling, PATH.tmp-PID (the pid keeps two processes that
@@ -12,9 +13,11 @@
 // - Every failure is a RunError naming the file; the temporary is removed.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 
 namespace gb {
 
@@ -28,6 +31,18 @@ struct AtomicWrite {
 void write_file_atomically(const std::string& path, const std::function<void(std::ostream&)>& write,
                            AtomicWrite how = {});
 void write_file_atomically(const std::string& path, const std::string& text, AtomicWrite how = {});
+
+// The whole of a file a user names (a profile, a results document, an image), read only if it
+// holds at most `max_bytes`: the bound is checked while reading, so a FIFO or /dev/zero is refused
+// as well as a large file. UsageError naming the file when it is missing, a folder, unreadable or
+// too large ("'PATH' is larger than the limit of N bytes"); callers prefix what the file is.
+std::string read_bounded_file(const std::string& path, std::uintmax_t max_bytes);
+
+// The deepest nesting of '[' and '{' in JSON text, outside strings (escapes honoured), found
+// without parsing. UsageError "`name` nests deeper than `max_depth` levels" when it exceeds
+// `max_depth`, so that a parser and the code that walks its result never recurse that deep.
+inline constexpr std::size_t kMaxJsonDepth = 64;
+void check_json_depth(std::string_view text, std::size_t max_depth, const std::string& name);
 
 // Now, in UTC, as 2026-11-24T09:21:49Z.
 std::string utc_now();

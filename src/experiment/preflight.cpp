@@ -1,7 +1,12 @@
 #include "experiment/preflight.h"
 
-#include <set>
+#include <unistd.h>
 
+#include <cstdio>
+#include <set>
+#include <string>
+
+#include "common/errors.h"
 #include "energy/meters.h"
 #include "experiment/session.h"
 #include "inference/image_set.h"
@@ -10,9 +15,46 @@
 #include "models/model_info.h"
 
 namespace gb {
+namespace {
+
+std::string gigabytes(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GB", static_cast<double>(bytes) / 1e9);
+  return buf;
+}
+
+}  // namespace
+
+std::uint64_t run_memory_bytes(const RunSpec& spec) {
+  const std::uint64_t requests = spec.requests;
+  // Saturates rather than wraps for any count a size_t can hold.
+  if (requests > (UINT64_MAX - kRunBaseBytes) / kBytesPerRequest) return UINT64_MAX;
+  return kRunBaseBytes + requests * kBytesPerRequest;
+}
+
+void check_run_memory(const std::vector<Configuration>& configs, std::uint64_t limit_bytes) {
+  for (const Configuration& c : configs) {
+    const std::uint64_t need = run_memory_bytes(c.spec);
+    if (need <= limit_bytes) continue;
+    const std::uint64_t fit =
+        limit_bytes > kRunBaseBytes ? (limit_bytes - kRunBaseBytes) / kBytesPerRequest : 0;
+    throw UsageError("configuration " + std::to_string(c.index + 1) + ": " +
+                     std::to_string(c.spec.requests) + " requests need about " + gigabytes(need) +
+                     " of memory, more than the limit of " + gigabytes(limit_bytes) +
+                     " (this machine's memory); at most " + std::to_string(fit) + " requests fit");
+  }
+}
+
+std::uint64_t physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
+}
 
 void preflight(const std::vector<Configuration>& configs) {
   if (configs.empty()) return;
+  if (const std::uint64_t memory = physical_memory_bytes()) check_run_memory(configs, memory);
   std::set<std::string> checked;
   bool any_model = false;
   for (const Configuration& c : configs) {

@@ -15,6 +15,15 @@ namespace {
   throw UsageError("corrupt image '" + name + "': " + why);
 }
 
+// Refuses a size the header claims before anything that size is allocated.
+void check_size(const std::string& name, std::uint64_t width, std::uint64_t height) {
+  if (width * height > kMaxImagePixels) {
+    throw UsageError("image '" + name + "' claims " + std::to_string(width) + "x" +
+                     std::to_string(height) + " pixels, more than the limit of " +
+                     std::to_string(kMaxImagePixels) + " (8192x8192)");
+  }
+}
+
 // One decompressor per thread: creating a handle per request would allocate on the hot path.
 tjhandle thread_decompressor() {
   struct Holder {
@@ -33,6 +42,8 @@ RgbImage decode_jpeg(const uint8_t* data, std::size_t size, const std::string& n
     corrupt(name, tjGetErrorStr2(tj));
   }
   if (colorspace == TJCS_CMYK || colorspace == TJCS_YCCK) corrupt(name, "CMYK JPEG not supported");
+  if (width <= 0 || height <= 0) corrupt(name, "no pixels");
+  check_size(name, static_cast<std::uint64_t>(width), static_cast<std::uint64_t>(height));
   RgbImage image;
   image.width = width;
   image.height = height;
@@ -55,6 +66,12 @@ RgbImage decode_png(const uint8_t* data, std::size_t size, const std::string& na
   std::memset(&png, 0, sizeof png);
   png.version = PNG_IMAGE_VERSION;
   if (!png_image_begin_read_from_memory(&png, data, size)) corrupt(name, png.message);
+  try {
+    check_size(name, png.width, png.height);
+  } catch (...) {
+    png_image_free(&png);
+    throw;
+  }
   // Read RGBA and drop alpha ourselves: PIL's convert("RGB") discards alpha rather than blending.
   png.format = PNG_FORMAT_RGBA;
   std::vector<uint8_t> rgba(PNG_IMAGE_SIZE(png));

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "common/errors.h"
+#include "common/files.h"
 #include "inference/image.h"
 
 namespace gb {
@@ -86,10 +87,13 @@ ImageSet ImageSet::from_folder(const std::string& dir) {
   ImageSet set;
   set.source_ = dir;
   for (const fs::path& f : files) {
-    std::ifstream in(f, std::ios::binary);
-    if (!in) throw UsageError("image '" + f.string() + "' cannot be read");
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
+    std::string text;
+    try {
+      text = read_bounded_file(f.string(), kMaxImageFileBytes);
+    } catch (const UsageError& e) {
+      throw UsageError(std::string("image ") + e.what());
+    }
+    std::vector<uint8_t> bytes(text.begin(), text.end());
     decode_image(bytes.data(), bytes.size(), f.string());  // validate now, not mid-run
     set.bytes_.push_back(std::move(bytes));
     set.names_.push_back(f.string());

@@ -2,7 +2,8 @@
 // i mod size()), held in memory so that per-request work is decoding, as in the paper.
 //
 // from_folder() takes every *.jpg, *.jpeg and *.png (any case), sorted by file name, and decodes
-// each once at load: a corrupt file is a UsageError at start-up, never a failure mid-run.
+// each once at load: a corrupt file is a UsageError at start-up, never a failure mid-run, and so
+// is a file over kMaxImageFileBytes or an image over kMaxImagePixels (inference/image.h).
 // builtin() is three photo-sized images (500x375, 500x333, 375x500) that greenbatch synthesises
 // deterministically and encodes as JPEG (quality 90) in memory: nothing is downloaded or shipped.
 #pragma once
@@ -12,6 +13,9 @@
 #include <vector>
 
 namespace gb {
+
+// The largest image file from_folder() reads: every file is held in memory for the run.
+inline constexpr std::uintmax_t kMaxImageFileBytes = 64ULL << 20;  // 64 MiB
 
 class ImageSet {
  public:

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 
 #include "common/errors.h"
 #include "common/files.h"
@@ -14,6 +13,10 @@ namespace gb {
 using nlohmann::ordered_json;
 
 namespace {
+
+// A profile holds every measured service time (a few MB for a long profiling session); a file
+// over this is not one.
+constexpr std::uintmax_t kMaxProfileBytes = 256ULL << 20;  // 256 MiB
 
 // Checked even though from_json checks every file: profiles are also built in memory (by
 // `greenbatch profile` and by tests), and from_seconds of NaN is undefined. The value itself is
@@ -267,9 +270,14 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
 }
 
 ServiceProfile ServiceProfile::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError("profile '" + path + "' cannot be read");
-  const ordered_json doc = ordered_json::parse(in, nullptr, false);
+  std::string text;
+  try {
+    text = read_bounded_file(path, kMaxProfileBytes);
+  } catch (const UsageError& e) {
+    throw UsageError(std::string("profile ") + e.what());
+  }
+  check_json_depth(text, kMaxJsonDepth, "profile '" + path + "'");
+  const ordered_json doc = ordered_json::parse(text, nullptr, false);
   if (doc.is_discarded()) throw UsageError("profile '" + path + "' is not valid JSON");
   return from_json(doc, path);
 }

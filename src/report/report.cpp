@@ -49,8 +49,7 @@ Loaded load_stores(const std::vector<std::string>& stores) {
 
 // A run folder: its summary.json documents, each checked for a format this version reads.
 Loaded load_run_folder(const std::string& input, const fs::path& summary) {
-  std::ifstream in(summary);
-  const ordered_json docs = ordered_json::parse(in, nullptr, false);
+  const ordered_json docs = read_results_json(summary.string());
   if (!docs.is_array()) throw UsageError("'" + summary.string() + "' is not a greenbatch summary");
   Loaded l;
   l.name = fs::absolute(input).lexically_normal().filename().string();

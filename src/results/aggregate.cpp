@@ -24,12 +24,56 @@ constexpr const char* kWithCi[] = {columns::kEnergyPerImage, columns::kP99Respon
 // none — a run folder's summary.json documents — pool by what their rows say of the
 // configuration, as before ids existed: the runs of one folder are repeated `greenbatch run`
 // invocations, whatever their seeds.
-std::string pool_key(const StoredRun& r) {
+// How a run is named in messages: its run_id when its summary has one, else its id, else its
+// position among the runs given.
+std::string run_name(const StoredRun& r, std::size_t position) {
+  if (r.summary.is_object()) {
+    const auto it = r.summary.find("run_id");
+    if (it != r.summary.end() && it->is_string() && !it->get<std::string>().empty()) {
+      return "run '" + it->get<std::string>() + "'";
+    }
+  }
+  if (!r.id.empty()) return "run '" + r.id + "'";
+  return "run " + std::to_string(position + 1);
+}
+
+[[noreturn]] void bad_field(const std::string& run, const char* field, const std::string& why) {
+  throw UsageError(run + ": field '" + field + "' " + why);
+}
+
+// A field every run must have, of the right kind (checked before anything is read from it).
+const ordered_json& number_field(const ordered_json& s, const std::string& run, const char* field) {
+  const auto it = s.find(field);
+  if (it == s.end()) bad_field(run, field, "is missing");
+  if (!it->is_number())
+    bad_field(run, field, "must be a number, not " + std::string(it->type_name()));
+  return *it;
+}
+
+// A text field that may be absent (""), but not of another kind.
+std::string text_field(const ordered_json& s, const std::string& run, const char* field) {
+  const auto it = s.find(field);
+  if (it == s.end() || it->is_null()) return "";
+  if (!it->is_string()) bad_field(run, field, "must be text, not " + std::string(it->type_name()));
+  return it->get<std::string>();
+}
+
+// Which runs pool: the configuration's group id (its id without the repetition). Runs that carry
+// none — a run folder's summary.json documents — pool by what their rows say of the
+// configuration, as before ids existed: the runs of one folder are repeated `greenbatch run`
+// invocations, whatever their seeds.
+std::string pool_key(const StoredRun& r, const std::string& run) {
   if (!r.group_id.empty()) return r.group_id;
   const ordered_json& s = r.summary;
-  return "row|" + s.value(columns::kModel, "") + "|" + s.value(columns::kDevice, "") + "|" +
-         s.value(columns::kArrival, "") + "|" + s.value(columns::kRateHz, ordered_json()).dump() +
-         "|" + s.value(columns::kPolicy, "");
+  const auto rate = s.find(columns::kRateHz);
+  if (rate != s.end() && !rate->is_null() && !rate->is_number()) {
+    bad_field(run, columns::kRateHz,
+              "must be a number or null, not " + std::string(rate->type_name()));
+  }
+  return "row|" + text_field(s, run, columns::kModel) + "|" + text_field(s, run, columns::kDevice) +
+         "|" + text_field(s, run, columns::kArrival) + "|" +
+         (rate == s.end() ? ordered_json() : *rate).dump() + "|" +
+         text_field(s, run, columns::kPolicy);
 }
 
 // Columns copied from one member rather than averaged: what names the configuration.
@@ -40,26 +84,46 @@ bool averaged(const std::string& key) {
 }  // namespace
 
 std::vector<ordered_json> aggregate_configurations(const std::vector<StoredRun>& runs) {
-  std::map<std::string, std::vector<const StoredRun*>> groups;
+  // Every summary is checked before any is read: an object, with the figures that get intervals.
+  std::vector<std::string> names;
+  names.reserve(runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const StoredRun& r = runs[i];
+    names.push_back(run_name(r, i));
+    if (!r.summary.is_object()) {
+      throw UsageError(names.back() + ": summary must be an object, not " +
+                       std::string(r.summary.type_name()));
+    }
+    for (const char* col : kWithCi) number_field(r.summary, names.back(), col);
+  }
+  std::map<std::string, std::vector<std::size_t>> groups;
   std::vector<std::string> order;
-  for (const StoredRun& r : runs) {
-    const std::string key = pool_key(r);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const std::string key = pool_key(runs[i], names[i]);
     if (!groups.count(key)) order.push_back(key);
-    groups[key].push_back(&r);
+    groups[key].push_back(i);
   }
   std::vector<ordered_json> rows;
   for (const std::string& key : order) {
     const auto& members = groups[key];
-    const ordered_json& first = members.front()->summary;
+    const StoredRun& front = runs[members.front()];
+    const ordered_json& first = front.summary;
     ordered_json row;
     for (auto it = first.begin(); it != first.end(); ++it) {
       // Settings and distributions are not columns; the format is the document's, not the row's.
       if (it->is_structured() || it.key() == columns::kFormat) continue;
       if (it->is_number() && averaged(it.key())) {
+        // A member without the column, or with null there, does not count; another kind is wrong.
         std::vector<double> values;
-        for (const StoredRun* m : members) {
-          const auto& v = m->summary[it.key()];
-          if (v.is_number()) values.push_back(v.get<double>());
+        for (const std::size_t m : members) {
+          const ordered_json& s = runs[m].summary;
+          const auto v = s.find(it.key());
+          if (v == s.end() || v->is_null()) continue;
+          if (!v->is_number()) {
+            bad_field(names[m], it.key().c_str(),
+                      "must be a number, not " + std::string(v->type_name()));
+          }
+          values.push_back(v->get<double>());
         }
         row[it.key()] =
             values.empty() ? ordered_json(nullptr) : ordered_json(mean_ci95(values).mean);
@@ -70,11 +134,13 @@ std::vector<ordered_json> aggregate_configurations(const std::vector<StoredRun>&
     row[columns::kRepetitions] = members.size();
     for (const char* col : kWithCi) {
       std::vector<double> values;
-      for (const StoredRun* m : members) values.push_back(m->summary[col].get<double>());
+      for (const std::size_t m : members) {
+        values.push_back(number_field(runs[m].summary, names[m], col).get<double>());
+      }
       const MeanCi ci = mean_ci95(values);
       row[columns::ci95(col)] = ci.ci95 ? ordered_json(*ci.ci95) : ordered_json(nullptr);
     }
-    const std::string& group = members.front()->group_id;
+    const std::string& group = front.group_id;
     row[columns::kGroupId] = group.empty() ? ordered_json(nullptr) : ordered_json(group);
     rows.push_back(std::move(row));
   }

@@ -15,7 +15,11 @@
 
 namespace gb {
 
-// Rows in the order their configurations first appear in `runs`.
+// Rows in the order their configurations first appear in `runs`. Every field read is checked
+// first: a summary that is not an object, lacks energy_per_image_j, p99_response_s or
+// max_response_s, or holds another kind than a column's (text for model, device, arrival and
+// policy; a number or null for rate_hz; a number for an averaged column) is a UsageError naming
+// the run (its run_id, else its id, else its 1-based position) and the field.
 std::vector<nlohmann::ordered_json> aggregate_configurations(const std::vector<StoredRun>& runs);
 
 // Writes rows as CSV (header = keys of the first row), atomically (common/files.h). UsageError

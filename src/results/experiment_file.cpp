@@ -13,6 +13,7 @@
 
 #include "batching/policy.h"
 #include "common/errors.h"
+#include "common/files.h"
 #include "common/parse.h"
 #include "workload/arrivals.h"
 
@@ -206,7 +207,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   b.requests = e.count("requests", 8192, 1, kMaxRequests);
   b.warmup_batches = e.count("warmup_batches", 256, 0);
   b.warmup_batch_size = e.count("warmup_batch_size", 32, 1, kMaxWarmupBatch);
-  f.repetitions = e.count("repetitions", 1, 1);
+  f.repetitions = e.count("repetitions", 1, 1, kMaxRepetitions);
   b.seed = e.count("seed", 1, 0);
   b.model_seed = b.seed;
   e.get("device", b.device, "a string");
@@ -257,15 +258,25 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
       fail(origin, where("policies"), err.what());
     }
   }
+  // The grid's size before expand() builds it: every factor is at least 1, so the product is
+  // checked factor by factor without overflow.
+  std::size_t configurations = f.repetitions;
+  for (std::size_t factor :
+       {f.models.size(), f.arrivals.size(), f.rates.size(), f.policies.size()}) {
+    if (configurations > kMaxConfigurations / factor) {
+      throw UsageError(origin + ": the grid holds more than " + std::to_string(kMaxConfigurations) +
+                       " configurations (models x arrivals x rates x policies x repetitions); "
+                       "split it into several experiment files");
+    }
+    configurations *= factor;
+  }
   return f;
 }
 
 ExperimentFile load_experiment(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw UsageError("experiment file '" + path + "' cannot be read");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_experiment(ss.str(), path);
+  if (!std::ifstream(path)) throw UsageError("experiment file '" + path + "' cannot be read");
+  // An experiment file is a few lines; a megabyte is a wrong path (a trace, a device, a FIFO).
+  return parse_experiment(read_bounded_file(path, 1 << 20), path);
 }
 
 std::vector<Configuration> expand(const ExperimentFile& f) {

@@ -51,10 +51,18 @@ std::string read_first_line(const fs::path& path) {
 
 }  // namespace
 
+ordered_json read_results_json(const std::string& path) {
+  const std::string text = read_bounded_file(path, kMaxResultsJsonBytes);
+  check_json_depth(text, kMaxJsonDepth, "'" + path + "'");
+  ordered_json doc = ordered_json::parse(text, nullptr, false);
+  if (doc.is_discarded()) throw UsageError("'" + path + "' is not valid JSON");
+  return doc;
+}
+
 ordered_json ResultFolder::machines(const std::string& path) {
-  std::ifstream in(fs::path(path) / "machine.json");
-  if (!in) return ordered_json::array();
-  ordered_json list = ordered_json::parse(in, nullptr, false);
+  const fs::path file = fs::path(path) / "machine.json";
+  if (!fs::exists(file)) return ordered_json::array();
+  ordered_json list = read_results_json(file.string());
   return list.is_array() ? list : ordered_json::array();
 }
 
@@ -182,12 +190,8 @@ void ResultFolder::append(const RunSummary& summary, const RunTrace& trace,
   }
 
   ordered_json all = ordered_json::array();
-  if (std::ifstream in(dir / "summary.json"); in) {
-    try {
-      all = ordered_json::parse(in);
-    } catch (const std::exception& e) {
-      throw RunError("'" + (dir / "summary.json").string() + "' is not valid JSON: " + e.what());
-    }
+  if (fs::exists(dir / "summary.json")) {
+    all = read_results_json((dir / "summary.json").string());
     if (!all.is_array()) all = ordered_json::array({all});
   }
   all.push_back(summary_document(summary));

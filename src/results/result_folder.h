@@ -5,6 +5,7 @@
 // power.csv. summary.csv is renamed last: a run is in the folder when its summary row is.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,12 @@ class ResultFolder {
  private:
   std::string path_;
 };
+
+// A results JSON file (summary.json, machine.json) of a folder that may come from anyone: at most
+// kMaxResultsJsonBytes and kMaxJsonDepth levels deep, checked before parsing. UsageError naming
+// the file when it is missing, too large, too deep or not JSON.
+inline constexpr std::uintmax_t kMaxResultsJsonBytes = std::uintmax_t{1} << 30;
+nlohmann::ordered_json read_results_json(const std::string& path);
 
 // CSV cell text for a JSON scalar: numbers with full precision, null as empty, strings quoted when
 // they hold a comma, quote or newline.

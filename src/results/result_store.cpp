@@ -12,6 +12,7 @@
 #include <iterator>
 
 #include "common/errors.h"
+#include "common/files.h"
 #include "common/version.h"
 #include "results/machine.h"
 #include "results/sqlite.h"
@@ -22,6 +23,15 @@ namespace gb {
 using sqlite::Statement;
 
 namespace {
+
+// JSON text from a received store's column: depth-checked before parsing (deep nesting would
+// exhaust the stack), and one UsageError naming the store and the run when it is not JSON.
+nlohmann::ordered_json stored_json(const std::string& text, const std::string& where) {
+  check_json_depth(text, kMaxJsonDepth, "'" + where + "'");
+  nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text, nullptr, false);
+  if (doc.is_discarded()) throw UsageError("'" + where + "' holds text that is not JSON");
+  return doc;
+}
 
 // How the experiment a store holds relates to the one given.
 struct Comparison {
@@ -193,7 +203,7 @@ void ResultStore::set_durable(bool durable) const {
 nlohmann::ordered_json ResultStore::machines() const {
   const std::string text = meta("machines");
   if (text.empty()) return nlohmann::ordered_json::array();
-  return nlohmann::ordered_json::parse(text);
+  return stored_json(text, path_ + " (its machines)");
 }
 
 void ResultStore::add_machine(const nlohmann::ordered_json& machine) const {
@@ -367,7 +377,7 @@ std::vector<StoredRun> ResultStore::runs() const {
     r.group_id = s.column_text(1);
     r.index = static_cast<std::size_t>(s.column_int(2));
     r.repetition = static_cast<std::size_t>(s.column_int(3));
-    r.summary = nlohmann::ordered_json::parse(s.column_text(4));
+    r.summary = stored_json(s.column_text(4), path_ + " (run " + r.id + ")");
     check_results_format(r.summary, path_);
     out.push_back(std::move(r));
   }

@@ -21,6 +21,11 @@ namespace gb {
 inline constexpr int64_t kMaxRequests = 100'000'000;
 // The largest batch a policy may form (parse_policy.cpp): a bigger warm-up batch warms nothing.
 inline constexpr int64_t kMaxWarmupBatch = 65536;
+// Repetitions of one configuration: statistics settle within tens; more is a typo.
+inline constexpr int64_t kMaxRepetitions = 1000;
+// Configurations in one grid: each is expanded in memory before anything runs, and a grid this
+// large would take years of measuring.
+inline constexpr std::size_t kMaxConfigurations = 100'000;
 // A power threshold in watts; a whole server draws a few kW, so more is a slip of units.
 inline constexpr double kMaxPowerW = 100'000;
 
