@@ -10,6 +10,7 @@
 #include "energy/energy_method.h"
 #include "experiment/preflight.h"
 #include "experiment/profiling.h"
+#include "options.h"
 #include "terminal.h"
 
 namespace gb::cli {
@@ -92,9 +93,7 @@ Command register_profile(CLI::App& app) {
       ->required();
   cmd->add_option("--out,-o", a.out, "the profile to write (JSON)")->required();
   defaulted("--batch-sizes", a.options.sizes, "increasing batch sizes");
-  defaulted("--device,-d", a.base.device, "cpu | cuda | cuda:N");
-  cmd->add_option("--weights", a.base.weights, "weights for a built-in model");
-  cmd->add_option("--images", a.base.images, "folder of JPEG/PNG images (default: built-in)");
+  add_session_options(cmd, a.base, a.threads);
   defaulted("--window", a.options.window, "minimum length of one energy window");
   defaulted("--windows", a.options.windows, "energy windows per batch size");
   defaulted("--gap", a.options.gap,
@@ -109,11 +108,6 @@ Command register_profile(CLI::App& app) {
   defaulted("--min-batches", a.options.min_batches, "minimum batches per window");
   defaulted("--idle-seconds", a.options.idle_seconds, "idle baseline, model loaded");
   defaulted("--warmup-batches", a.options.warmup_batches, "warm-up batches of 32");
-  defaulted("--meter", a.base.meter, "auto | nvml | rapl | nvml,rapl | estimate");
-  cmd->add_option("--gpu-index", a.base.gpu_index, "GPU measured by NVML")
-      ->check(CLI::NonNegativeNumber);
-  defaulted("--powercap-root", a.base.powercap_root, "root of the powercap sysfs tree");
-  cmd->add_option("--threads", a.threads, "torch intra-op threads (default: torch's choice)");
   return [args] { return profile_command(*args); };
 }
 

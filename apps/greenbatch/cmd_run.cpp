@@ -10,6 +10,7 @@
 #include "experiment/preflight.h"
 #include "experiment/sinks.h"
 #include "models/model_info.h"
+#include "options.h"
 #include "profile/profile.h"
 #include "progress.h"
 #include "report/console.h"
@@ -89,9 +90,7 @@ Command register_run(CLI::App& app) {
   run->add_option("--model,-m", a.base.model,
                   "built-in model (see `greenbatch models`), noop, or a TorchScript file")
       ->capture_default_str();
-  run->add_option("--weights", a.base.weights,
-                  "TorchScript archive whose parameters load by name into a built-in model");
-  run->add_option("--device,-d", a.base.device, "cpu | cuda | cuda:N")->capture_default_str();
+  add_session_options(run, a.base, a.threads);
   run->add_option("--profile", a.base.profile,
                   "profile of the model (greenbatch profile): needed by slo:T and offline:T");
   run->add_option("--arrival", a.base.arrival,
@@ -107,11 +106,6 @@ Command register_run(CLI::App& app) {
       ->capture_default_str();
   run->add_option("--seed", a.base.seed, "seed of the arrival schedule and model initialisation")
       ->capture_default_str();
-  run->add_option("--images", a.base.images,
-                  "folder of JPEG/PNG images cycled in order (default: the built-in set)");
-  run->add_option("--meter", a.base.meter,
-                  "auto | nvml | rapl | nvml,rapl | estimate (auto: the best for --device)")
-      ->capture_default_str();
   run->add_option("--sample-interval", a.sample_interval, "power sampling interval")
       ->capture_default_str();
   run->add_option("--idle-seconds", a.idle_seconds,
@@ -120,12 +114,6 @@ Command register_run(CLI::App& app) {
   run->add_option("--peak-threshold", a.base.peak_threshold_w,
                   "power (W) above which samples count as peak (the paper used 65 W)")
       ->capture_default_str();
-  run->add_option("--gpu-index", a.base.gpu_index,
-                  "GPU measured by NVML (default: the --device's index, else 0)")
-      ->check(CLI::NonNegativeNumber);
-  run->add_option("--powercap-root", a.base.powercap_root, "root of the powercap sysfs tree")
-      ->capture_default_str();
-  run->add_option("--threads", a.threads, "torch intra-op threads (default: torch's choice)");
   run->add_option("--out,-o", a.out, "result folder (appended to)")->capture_default_str();
   run->add_flag("--no-traces", a.no_traces, "skip requests.csv and power.csv (for very long runs)");
   return [args] { return run_command(*args); };

@@ -1,0 +1,22 @@
+#include "options.h"
+
+namespace gb::cli {
+
+void add_session_options(CLI::App* cmd, SessionSpec& s, int& threads) {
+  cmd->add_option("--weights", s.weights,
+                  "TorchScript archive whose parameters load by name into a built-in model");
+  cmd->add_option("--device,-d", s.device, "cpu | cuda | cuda:N")->capture_default_str();
+  cmd->add_option("--images", s.images,
+                  "folder of JPEG/PNG images cycled in order (default: the built-in set)");
+  cmd->add_option("--meter", s.meter,
+                  "auto | nvml | rapl | nvml,rapl | estimate (auto: the best for --device)")
+      ->capture_default_str();
+  cmd->add_option("--gpu-index", s.gpu_index,
+                  "GPU measured by NVML (default: the --device's index, else 0)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--powercap-root", s.powercap_root, "root of the powercap sysfs tree")
+      ->capture_default_str();
+  cmd->add_option("--threads", threads, "torch intra-op threads (default: torch's choice)");
+}
+
+}  // namespace gb::cli
