@@ -58,6 +58,9 @@ void write_file_atomically(const std::string& path, const std::function<void(std
 std::string read_bounded_file(const std::string& path, std::uintmax_t max_bytes) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw UsageError("'" + path + "' cannot be read: a folder");
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    throw UsageError("'" + path + "' cannot be read: not a regular file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError("'" + path + "' cannot be read: " + std::strerror(errno));
   const auto too_large = [&] {
@@ -118,6 +121,18 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+void check_link_stays_inside(const std::string& entry, const std::string& folder) {
+  std::error_code ec;
+  if (!fs::is_symlink(entry, ec)) return;
+  const fs::path target = fs::weakly_canonical(entry, ec);
+  const fs::path root = fs::weakly_canonical(folder, ec);
+  const auto rel = target.lexically_relative(root);
+  if (ec || rel.empty() || *rel.begin() == "..") {
+    throw UsageError("'" + entry + "' is a symbolic link to '" + target.string() + "', outside '" +
+                     folder + "'; greenbatch reads only inside a results folder");
+  }
 }
 
 }  // namespace gb

@@ -36,7 +36,12 @@ void write_file_atomically(const std::string& path, const std::string& text, Ato
 // holds at most `max_bytes`: the bound is checked while reading, so a FIFO or /dev/zero is refused
 // as well as a large file. UsageError naming the file when it is missing, a folder, unreadable or
 // too large ("'PATH' is larger than the limit of N bytes"); callers prefix what the file is.
+// Anything but a regular file (a device, a FIFO, which would block) is refused before it is opened.
 std::string read_bounded_file(const std::string& path, std::uintmax_t max_bytes);
+
+// For a folder someone else made: UsageError when `entry` (inside `folder`) is a symbolic link
+// whose target lies outside `folder`, so that reading it cannot reach /etc or a device.
+void check_link_stays_inside(const std::string& entry, const std::string& folder);
 
 // The deepest nesting of '[' and '{' in JSON text, outside strings (escapes honoured), found
 // without parsing. UsageError "`name` nests deeper than `max_depth` levels" when it exceeds

@@ -49,6 +49,8 @@ Loaded load_stores(const std::vector<std::string>& stores) {
 
 // A run folder: its summary.json documents, each checked for a format this version reads.
 Loaded load_run_folder(const std::string& input, const fs::path& summary) {
+  check_link_stays_inside(summary.string(), input);
+  check_link_stays_inside((fs::path(input) / "machine.json").string(), input);
   const ordered_json docs = read_results_json(summary.string());
   if (!docs.is_array()) throw UsageError("'" + summary.string() + "' is not a greenbatch summary");
   Loaded l;
@@ -77,6 +79,7 @@ Loaded load(const std::string& input) {
   } catch (const UsageError&) {
     // Its one refusal, a folder without results*.sqlite: then it may be a run folder.
   }
+  for (const std::string& s : stores) check_link_stays_inside(s, input);
   if (!stores.empty()) return load_stores(stores);
   const fs::path summary = fs::path(input) / "summary.json";
   if (!fs::exists(summary)) {
@@ -121,6 +124,21 @@ ReportContent build_report(const ReportOptions& options) {
     c.options.out = ((fs::is_directory(in) ? in : in.parent_path()) / "report").string();
   }
   std::error_code ec;
+  // A folder from someone else may hold a planted link (report/ -> /etc, fig2_1.svg -> a file of
+  // yours): nothing is written through one.
+  if (fs::is_symlink(c.options.out, ec)) {
+    throw UsageError("'" + c.options.out +
+                     "' is a symbolic link; report writes only into a real folder (remove the "
+                     "link or give --out)");
+  }
+  if (fs::is_directory(c.options.out, ec)) {
+    for (const auto& e : fs::directory_iterator(c.options.out, ec)) {
+      if (e.is_symlink(ec)) {
+        throw UsageError("'" + e.path().string() +
+                         "' is a symbolic link; report does not write through links (remove it)");
+      }
+    }
+  }
   fs::create_directories(c.options.out, ec);
   if (ec) throw UsageError("cannot create '" + c.options.out + "': " + ec.message());
   c.figures = draw_figures(c, FigureOptions{c.options.out, options.compare_paper}, &c.notes);

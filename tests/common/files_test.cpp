@@ -2,6 +2,7 @@
 #include "common/files.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include <stdexcept>
 
 #include "common/errors.h"
+#include "test_paths.h"
 
 namespace gb {
 namespace {
@@ -62,6 +64,28 @@ TEST_F(AtomicWriteTest, AFailedWriteKeepsTheOldFileAndLeavesNoTemporary) {
   EXPECT_EQ(read(f), "old");
   EXPECT_EQ(entries(), 1u);
   EXPECT_THROW(write_file_atomically((dir_ / "no" / "f.txt").string(), "x"), RunError);
+}
+
+// A FIFO planted where a results file should be would block the reader forever on open; a device
+// would be read up to the size bound. Both are refused before they are opened.
+TEST(BoundedRead, DevicesAndFifosAreRefusedBeforeOpening) {
+  const auto dir = testing::scratch_dir("bounded-read");
+  const std::string fifo = (dir / "summary.json").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THROW(read_bounded_file(fifo, 1 << 20), UsageError);
+  EXPECT_THROW(read_bounded_file("/dev/zero", 1ull << 40), UsageError);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LinksInsideAFolder, OnlyLinksLeavingTheFolderAreRefused) {
+  const auto dir = testing::scratch_dir("links-inside");
+  std::ofstream(dir / "real.json") << "[]";
+  std::filesystem::create_symlink(dir / "real.json", dir / "inside.json");
+  std::filesystem::create_symlink("/etc/passwd", dir / "outside.json");
+  EXPECT_NO_THROW(check_link_stays_inside((dir / "real.json").string(), dir.string()));
+  EXPECT_NO_THROW(check_link_stays_inside((dir / "inside.json").string(), dir.string()));
+  EXPECT_THROW(check_link_stays_inside((dir / "outside.json").string(), dir.string()), UsageError);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

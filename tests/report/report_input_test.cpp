@@ -94,5 +94,45 @@ TEST_F(ReportInput, RunFolderOfANewerResultsFormatIsRefusedByName) {
   EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
 
+// A received results folder may hold planted links: report/ pointing at a folder of yours, a figure
+// name pointing at a file of yours, summary.json pointing at /etc/passwd. Nothing is written
+// through a link, nothing read outside the folder, and the victims stay as they were.
+TEST_F(ReportInput, PlantedSymbolicLinksAreNeitherWrittenThroughNorReadOutside) {
+  const fs::path run = dir_ / "run";
+  const testing::CommandResult made = testing::greenbatch(
+      "run --model noop --rate 500 --requests 20 --idle-seconds 0 --warmup-batches 0 --out " +
+      run.string());
+  ASSERT_EQ(made.code, 0) << made.output;
+  const fs::path victim = dir_ / "victim";
+  fs::create_directories(victim);
+  std::ofstream(victim / "precious.txt") << "mine";
+
+  fs::create_directory_symlink(victim, run / "report");  // the default --out
+  testing::CommandResult r = testing::greenbatch("report " + run.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("symbolic link"), std::string::npos) << r.output;
+  fs::remove(run / "report");
+
+  fs::create_directories(run / "report");
+  fs::create_symlink(victim / "precious.txt", run / "report" / "fig2_1.svg");
+  r = testing::greenbatch("report " + run.string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("fig2_1.svg"), std::string::npos) << r.output;
+  fs::remove_all(run / "report");
+
+  fs::rename(run / "summary.json", dir_ / "summary.json");
+  fs::create_symlink("/etc/passwd", run / "summary.json");
+  r = testing::greenbatch("report " + run.string() + " --out " + (dir_ / "out").string());
+  EXPECT_EQ(r.code, 2) << r.output;
+  EXPECT_NE(r.output.find("outside"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+
+  std::ifstream in(victim / "precious.txt");
+  std::string text;
+  std::getline(in, text);
+  EXPECT_EQ(text, "mine");
+  EXPECT_EQ(std::distance(fs::directory_iterator(victim), fs::directory_iterator()), 1);
+}
+
 }  // namespace
 }  // namespace gb
