@@ -21,11 +21,7 @@ Command register_export(CLI::App& app) {
   cmd->add_option("dir", *dir, "sweep result folder or .sqlite file")->required();
   cmd->add_option("--csv", *csv, "output CSV file")->required();
   return [dir, csv] {
-    std::vector<StoredRun> runs;
-    for (const std::string& path : find_stores(*dir)) {
-      const auto part = ResultStore(path).runs();
-      runs.insert(runs.end(), part.begin(), part.end());
-    }
+    const std::vector<StoredRun> runs = runs_of_stores(find_stores(*dir));
     const auto rows = aggregate_configurations(runs);
     write_csv(*csv, rows);
     status(fmt::format("{} configurations ({} runs) -> {}", rows.size(), runs.size(), *csv));

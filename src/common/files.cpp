@@ -1,6 +1,7 @@
 #include "common/files.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -133,6 +134,64 @@ void check_link_stays_inside(const std::string& entry, const std::string& folder
     throw UsageError("'" + entry + "' is a symbolic link to '" + target.string() + "', outside '" +
                      folder + "'; greenbatch reads only inside a results folder");
   }
+}
+
+namespace {
+
+std::string host_name() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) return "?";
+  return host;
+}
+
+}  // namespace
+
+int lock_for_writing(const std::string& lock_path, const std::string& what, LockHint hint,
+                     bool wait) {
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw UsageError("cannot create the lock file '" + lock_path + "': " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    if (err != EWOULDBLOCK) {
+      ::close(fd);
+      throw UsageError("cannot lock '" + lock_path + "' (flock: " + std::strerror(err) +
+                       "); on NFS or Lustre see docs/results.md, 'Locking'");
+    }
+    char buf[512] = {};
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    if (holder.empty()) holder = "another process";
+    if (!wait) {
+      ::close(fd);
+      throw UsageError("'" + what + "' is being written by " + holder + " (lock '" + lock_path +
+                       "'); wait for it to finish" +
+                       (hint == LockHint::kWait ? ", or add --wait" : ""));
+    }
+    int rc = 0;
+    while ((rc = ::flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) {
+      const int e = errno;
+      ::close(fd);
+      throw UsageError("cannot lock '" + lock_path + "': " + std::strerror(e));
+    }
+  }
+  const std::string me = "host " + host_name() + " pid " + std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
+    // The holder's name is a courtesy for the next writer; the lock itself is held.
+  }
+  return fd;
+}
+
+void release_writing_lock(int fd) {
+  if (fd < 0) return;
+  if (::ftruncate(fd, 0) != 0) {
+    // Only the courtesy text stays behind.
+  }
+  ::close(fd);
 }
 
 }  // namespace gb

@@ -52,4 +52,13 @@ void check_json_depth(std::string_view text, std::size_t max_depth, const std::s
 // Now, in UTC, as 2026-11-24T09:21:49Z.
 std::string utc_now();
 
+// One writer at a time: an exclusive flock() on `lock_path`, whose text then names the holder
+// ("host H pid P"). Held by another process: UsageError "'WHAT' is being written by host H pid P"
+// (with `hint` kWait: ", or add --wait"), or with `wait` blocks until it is free. Returns the file
+// descriptor to pass to release_writing_lock(). flock on NFS and Lustre: docs/results.md.
+enum class LockHint { kNone, kWait };
+int lock_for_writing(const std::string& lock_path, const std::string& what, LockHint hint,
+                     bool wait);
+void release_writing_lock(int fd);
+
 }  // namespace gb

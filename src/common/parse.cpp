@@ -140,17 +140,14 @@ Nanos parse_duration(std::string_view text, std::string_view what) {
 }
 
 std::string format_duration(Nanos d) {
-  const double ns = static_cast<double>(d.count());
-  char buf[64];
-  auto fmt = [&](double v, const char* unit) {
-    std::snprintf(buf, sizeof buf, "%.6g%s", v, unit);
-    return std::string(buf);
-  };
-  if (d.count() == 0) return "0s";
-  if (d.count() % 1000000000 == 0 || ns >= 1e10) return fmt(ns / 1e9, "s");
-  if (d.count() % 1000000 == 0 || ns >= 1e7) return fmt(ns / 1e6, "ms");
-  if (d.count() % 1000 == 0 || ns >= 1e4) return fmt(ns / 1e3, "us");
-  return fmt(ns, "ns");
+  // Exact, always: canonical policy strings (and so configuration ids) are built from this, and
+  // two budgets that print alike would be one configuration.
+  const int64_t ns = d.count();
+  if (ns == 0) return "0s";
+  if (ns % 1000000000 == 0) return std::to_string(ns / 1000000000) + "s";
+  if (ns % 1000000 == 0) return std::to_string(ns / 1000000) + "ms";
+  if (ns % 1000 == 0) return std::to_string(ns / 1000) + "us";
+  return std::to_string(ns) + "ns";
 }
 
 std::size_t check_count(int64_t v, std::string_view what, int64_t lo, int64_t hi) {

@@ -49,7 +49,8 @@ Nanos seconds_to_nanos(double seconds, std::string_view what, std::string_view t
 // trace line). Same range and messages as seconds_to_nanos.
 Nanos parse_seconds(std::string_view text, std::string_view what);
 
-// Formats a duration with the largest unit that keeps it readable: "250ms", "1.5s", "80us".
+// Formats a duration exactly, in the largest unit that divides it: "250ms", "1500ms", "80us",
+// "1000000100ns"; parse_duration(format_duration(d)) == d for every d.
 std::string format_duration(Nanos d);
 
 int64_t parse_int(std::string_view text, std::string_view what);

@@ -1,5 +1,6 @@
 #include "experiment/preflight.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "inference/model_executor.h"
 #include "models/classifier.h"
 #include "models/model_info.h"
+#include "workload/arrivals.h"
 
 namespace gb {
 namespace {
@@ -55,6 +57,16 @@ std::uint64_t physical_memory_bytes() {
 void preflight(const std::vector<Configuration>& configs) {
   if (configs.empty()) return;
   if (const std::uint64_t memory = physical_memory_bytes()) check_run_memory(configs, memory);
+  // Every schedule once, as the runs will draw it: a trace shorter than the requests, or random
+  // gaps that overshoot 30 days, fail here and not hours into a sweep.
+  std::set<std::string> schedules;
+  for (const Configuration& c : configs) {
+    const RunSettings& r = c.spec.settings();
+    if (schedules.insert(fmt::format("{}|{:.17g}|{}|{}", r.arrival, r.rate_hz, r.requests, r.seed))
+            .second) {
+      generate_schedule(parse_arrival(r.arrival, r.rate_hz), r.requests, r.seed);
+    }
+  }
   std::set<std::string> checked;
   bool any_model = false;
   for (const Configuration& c : configs) {

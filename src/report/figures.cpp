@@ -141,7 +141,14 @@ Figure render(const FigureOptions& o, const std::string& id, const std::string& 
   std::ifstream in(svg_path);
   std::stringstream text;
   text << in.rdbuf();
-  std::string svg = prefix_svg_ids(text.str(), id + "-");
+  // gnuplot exits 0 even when its output was cut short (a full disk): an SVG without its closing
+  // tag is not a figure.
+  const std::string document = text.str();
+  if (document.find("</svg>") == std::string::npos) {
+    throw RunError("gnuplot wrote an incomplete " + svg_path.string() +
+                   " (no closing </svg>; is the disk full?)");
+  }
+  std::string svg = prefix_svg_ids(document, id + "-");
   if (svg.empty()) throw RunError("gnuplot wrote no SVG element to " + svg_path.string());
   return {id, title, caption, svg_path.string(), file_of(o, id + ".png").string(), std::move(svg)};
 }

@@ -29,18 +29,12 @@ struct Loaded {
 
 Loaded load_stores(const std::vector<std::string>& stores) {
   Loaded l;
-  // Keyed by content id, not grid index: unmerged shards (or stores of a grown grid) may hold the
-  // same configuration, possibly at different indices, and each configuration counts once, as in
-  // ResultStore::merge().
-  std::set<std::string> seen;
+  l.runs = runs_of_stores(stores);  // each configuration once, as export and merge count them
   for (const std::string& path : stores) {
-    ResultStore store(path);  // refuses a newer store format, and runs() a newer summary one
+    ResultStore store(path);
     if (l.name.empty()) {
       l.name = store.meta("experiment_name");
       l.experiment_text = store.meta("experiment_text");
-    }
-    for (StoredRun& r : store.runs()) {
-      if (seen.insert(r.id).second) l.runs.push_back(std::move(r));
     }
     for (const auto& m : store.machines()) add_unique_machine(l.machines, m);
   }

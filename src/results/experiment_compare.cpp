@@ -69,18 +69,18 @@ Comparison compare_experiments(const std::string& stored_text, const std::string
   }
   std::set<std::string> ids;
   for (const Configuration& c : expand(now)) ids.insert(c.id);
-  std::size_t kept = 0;
+  std::set<std::string> kept;  // a set: a grid from an older version may repeat a value
   bool lost = false;
   for (const Configuration& c : expand(was)) {
     if (ids.count(c.id)) {
-      ++kept;
+      kept.insert(c.id);
     } else {
       lost = true;
     }
   }
   if (!lost) {
-    if (kept == ids.size()) return {};
-    return {Comparison::kGrown, "", ids.size() - kept};
+    if (kept.size() == ids.size()) return {};
+    return {Comparison::kGrown, "", ids.size() - kept.size()};
   }
   // Say which key lost a value (the stored grid is not part of the given one).
   const std::pair<std::string, std::string> missing[] = {

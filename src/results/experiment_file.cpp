@@ -251,13 +251,32 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
       fail(origin, where("arrival"), err.what());
     }
   }
+  std::set<std::string> canonical;
   for (const std::string& p : f.policies) {
+    std::string c;
     try {
-      canonical_policy(p);
+      c = canonical_policy(p);
     } catch (const UsageError& err) {
       fail(origin, where("policies"), err.what());
     }
+    if (!canonical.insert(c).second) {
+      fail(origin, where("policies"), "'grid.policies' names " + c + " twice ('" + p + "')");
+    }
   }
+  // A value given twice would be one configuration (one id) run twice.
+  const auto no_repeats = [&](const char* key, const auto& values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (values[i] == values[j]) {
+          fail(origin, where(key),
+               "'grid." + std::string(key) + "' names " + fmt::format("{}", values[i]) + " twice");
+        }
+      }
+    }
+  };
+  no_repeats("models", f.models);
+  no_repeats("rates", f.rates);
+  no_repeats("arrival", f.arrivals);
   // The grid's size before expand() builds it: every factor is at least 1, so the product is
   // checked factor by factor without overflow.
   std::size_t configurations = f.repetitions;

@@ -34,6 +34,10 @@ void remove_dead_temporaries(const fs::path& dir) {
     const std::string name = e.path().filename().string();
     const auto at = name.rfind(".tmp-");
     if (at == std::string::npos || !e.is_regular_file(ec)) continue;
+    // Only greenbatch's own files: --out may be any folder, holding other programs' temporaries.
+    static const char* const kOwn[] = {"summary.csv", "summary.json", "requests.csv",
+                                       "power.csv",   "machine.json", kLastRunFile};
+    if (std::find(std::begin(kOwn), std::end(kOwn), name.substr(0, at)) == std::end(kOwn)) continue;
     const std::string pid = name.substr(at + 5);
     if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
     if (pid.size() > 9) continue;
@@ -123,8 +127,12 @@ ResultFolder::ResultFolder(std::string path) : path_(std::move(path)) {
   }
   std::fclose(f);
   fs::remove(probe, ec);
+  lock_fd_ = lock_for_writing((fs::path(path_) / ".gb-write.lock").string(), path_, LockHint::kNone,
+                              false);
   remove_dead_temporaries(path_);
 }
+
+ResultFolder::~ResultFolder() { release_writing_lock(lock_fd_); }
 
 std::string ResultFolder::claim_run_id() const {
   const fs::path dir(path_);

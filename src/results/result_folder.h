@@ -19,7 +19,12 @@ class ResultFolder {
  public:
   // Creates the folder if needed and checks that it can be written (UsageError otherwise), before
   // any measurement starts.
+  // It also takes the folder's writer lock (.gb-write.lock): a second `run --out` on the same
+  // folder is a UsageError naming the holder, since both would claim ids and append rows.
   explicit ResultFolder(std::string path);
+  ~ResultFolder();
+  ResultFolder(const ResultFolder&) = delete;
+  ResultFolder& operator=(const ResultFolder&) = delete;
 
   // Claims a fresh run id for this folder: "run-N", N one more than any id used before, including
   // one claimed by a run that died before its summary row was written (its orphan rows in
@@ -41,6 +46,7 @@ class ResultFolder {
 
  private:
   std::string path_;
+  int lock_fd_ = -1;
 };
 
 // A results JSON file (summary.json, machine.json) of a folder that may come from anyone: at most

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iterator>
+#include <set>
 
 #include "common/errors.h"
 #include "common/files.h"
@@ -32,52 +33,6 @@ nlohmann::ordered_json stored_json(const std::string& text, const std::string& w
   nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text, nullptr, false);
   if (doc.is_discarded()) throw UsageError("'" + where + "' holds text that is not JSON");
   return doc;
-}
-
-std::string host_name() {
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0) return "?";
-  return host;
-}
-
-// An exclusive flock() on `lock_path`, its file then holding "host H pid P". Returns the fd.
-int lock_store(const std::string& store, bool wait) {
-  const std::string lock_path = store + ".lock";
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    throw UsageError("cannot create the lock file '" + lock_path + "': " + std::strerror(errno));
-  }
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int err = errno;
-    if (err != EWOULDBLOCK) {
-      ::close(fd);
-      throw UsageError("cannot lock '" + lock_path + "' (flock: " + std::strerror(err) +
-                       "); on NFS or Lustre see docs/results.md, 'Locking'");
-    }
-    char buf[512] = {};
-    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
-    std::string holder = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
-    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
-    if (holder.empty()) holder = "another process";
-    if (!wait) {
-      ::close(fd);
-      throw UsageError("'" + store + "' is being written by " + holder + " (lock '" + lock_path +
-                       "'); wait for it to finish, or add --wait");
-    }
-    int rc = 0;
-    while ((rc = ::flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
-    }
-    if (rc != 0) {
-      const int e = errno;
-      ::close(fd);
-      throw UsageError("cannot lock '" + lock_path + "': " + std::strerror(e));
-    }
-  }
-  const std::string me = "host " + host_name() + " pid " + std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
-    // The holder's name is a courtesy for the next writer; the lock itself is held.
-  }
-  return fd;
 }
 
 }  // namespace
@@ -119,7 +74,7 @@ void ResultStore::add_machine(const nlohmann::ordered_json& machine) const {
 ResultStore::ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh,
                          bool wait)
     : path_(path) {
-  lock_fd_ = lock_store(path, wait);
+  lock_fd_ = lock_for_writing(path + ".lock", path, wait ? LockHint::kNone : LockHint::kWait, wait);
   try {
     db_.reset(sqlite::open(path, sqlite::Mode::kWrite));
     // A database that is not a store is refused before anything (the journal mode) is written.
@@ -181,7 +136,7 @@ ResultStore::ResultStore(const std::string& path, const ExperimentFile& experime
     }
   } catch (...) {
     db_.reset();
-    ::close(lock_fd_);
+    release_writing_lock(lock_fd_);
     throw;
   }
 }
@@ -205,12 +160,7 @@ ResultStore::ResultStore(const std::string& path) : path_(path) {
 
 ResultStore::~ResultStore() {
   db_.reset();  // closed (and checkpointed) before the next writer may take the lock
-  if (lock_fd_ >= 0) {
-    if (::ftruncate(lock_fd_, 0) != 0) {
-      // Only the courtesy text stays behind.
-    }
-    ::close(lock_fd_);
-  }
+  release_writing_lock(lock_fd_);
 }
 
 std::set<std::string> ResultStore::completed() const {
@@ -314,7 +264,12 @@ void ResultStore::merge(const std::string& output, const std::vector<std::string
   }
   ExperimentFile experiment;
   experiment.text = text;
-  experiment.hash = std::stoull(hash);
+  try {
+    experiment.hash = std::stoull(hash);
+  } catch (const std::exception&) {  // a damaged or crafted store
+    throw UsageError("'" + inputs.front() + "' records an experiment hash that is not a number ('" +
+                     hash + "'); it is not a store this greenbatch wrote");
+  }
   experiment.name = name;
   ResultStore out(output, experiment, false);
   for (const std::string& in : inputs) {
@@ -375,6 +330,17 @@ std::vector<std::string> find_stores(const std::string& path, bool allow_none) {
   }
   std::sort(out.begin(), out.end());
   if (out.empty() && !allow_none) throw UsageError("no results*.sqlite in '" + path + "'");
+  return out;
+}
+
+std::vector<StoredRun> runs_of_stores(const std::vector<std::string>& paths) {
+  std::vector<StoredRun> out;
+  std::set<std::string> seen;
+  for (const std::string& path : paths) {
+    for (StoredRun& r : ResultStore(path).runs()) {
+      if (seen.insert(r.id).second) out.push_back(std::move(r));
+    }
+  }
   return out;
 }
 

@@ -111,4 +111,9 @@ void check_folder_experiment(const std::string& store, const ExperimentFile& exp
 // sweep's store and its shards'). UsageError when a folder holds none, unless `allow_none`.
 std::vector<std::string> find_stores(const std::string& path, bool allow_none = false);
 
+// The runs of several stores (a sweep's store and its shards), each configuration once by content
+// id, the first store's copy kept: unmerged shards, or a merged store beside its shards, may hold
+// the same configuration, at different indices.
+std::vector<StoredRun> runs_of_stores(const std::vector<std::string>& paths);
+
 }  // namespace gb

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -60,13 +61,28 @@ void parse_bursty(std::string_view text, ArrivalSpec& spec) {
 // Past the > 0 check: NaN, infinities and rates above kMaxRateHz.
 void check_rate(double rate_hz) { check_range(rate_hz, "rate", 0, kMaxRateHz, "requests/s"); }
 
+// A trace can hold at most this many arrivals (no run takes more requests: results/run_spec.h's
+// kMaxRequests) and lines this long; a file past either is not a trace (or /dev/zero).
+constexpr std::size_t kMaxTraceArrivals = 100'000'000;
+constexpr std::size_t kMaxTraceLine = 4096;
+
 std::vector<Nanos> read_trace(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    throw UsageError("trace '" + path + "' cannot be read: " +
+                     (std::filesystem::exists(path, ec) ? "not a regular file" : "no such file"));
+  }
   std::ifstream in(path);
   if (!in) throw UsageError("trace '" + path + "' cannot be read");
   std::vector<Nanos> out;
   std::string line;
   double t = 0;  // seconds: gaps add up in double and round once, so rounding never drifts
   for (int no = 1; std::getline(in, line); ++no) {
+    if (line.size() > kMaxTraceLine || out.size() >= kMaxTraceArrivals) {
+      throw UsageError("trace '" + path + "' line " + std::to_string(no) +
+                       (line.size() > kMaxTraceLine ? ": longer than 4096 characters"
+                                                    : ": more than 100000000 arrivals"));
+    }
     const std::string_view v = trim(line);
     if (v.empty() || v[0] == '#') continue;
     const std::string where = "trace '" + path + "' line " + std::to_string(no);

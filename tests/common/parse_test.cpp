@@ -103,6 +103,11 @@ TEST(FormatDuration, RoundTripsThroughParse) {
   for (Nanos d : {Nanos(0), Nanos(7), Nanos(80000), Nanos(250000000), Nanos(1500000000)}) {
     EXPECT_EQ(parse_duration(format_duration(d)), d) << format_duration(d);
   }
+  // Exact: two budgets never print alike (canonical policies and configuration ids rest on it).
+  for (Nanos d : {Nanos(1000000100), Nanos(12345678), Nanos(12500000000), Nanos(1)}) {
+    EXPECT_EQ(parse_duration(format_duration(d)), d) << format_duration(d);
+  }
+  EXPECT_NE(format_duration(Nanos(1000000100)), format_duration(std::chrono::seconds(1)));
   EXPECT_EQ(format_duration(milliseconds(250)), "250ms");
   EXPECT_EQ(format_duration(milliseconds(1500)), "1500ms");
 }

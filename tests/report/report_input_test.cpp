@@ -79,6 +79,13 @@ TEST_F(ReportInput, ShardStoresHoldingOneConfigurationCountItOnce) {
                           [](const auto& row) { return row.at(columns::kModel) == "alexnet"; }),
             4);
   EXPECT_EQ(c.machines.size(), 1u) << c.machines.dump();  // one machine, in both stores
+
+  // export counts them as report does (it used to concatenate the stores: every noop run twice).
+  const fs::path csv = dir_ / "x.csv";
+  const testing::CommandResult r =
+      testing::greenbatch("export " + dir_.string() + " --csv " + csv.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("8 configurations (16 runs)"), std::string::npos) << r.output;
 }
 
 TEST_F(ReportInput, RunFolderOfANewerResultsFormatIsRefusedByName) {

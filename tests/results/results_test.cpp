@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "common/errors.h"
 #include "energy/cpu_estimator.h"
@@ -152,6 +153,20 @@ TEST_F(ResultFolderTest, ADeadRunsIdIsNotReusedAndItsTemporariesAreRemoved) {
   EXPECT_EQ(s.run_id, "run-2");
   folder.append(s, small_trace(), {}, {"cpu"});
   EXPECT_EQ(lines(dir_ / "requests.csv")[2].rfind("run-2,", 0), 0u);
+}
+
+// Two runs appending to one folder at once would claim ids and interleave rows.
+TEST_F(ResultFolderTest, OneWriterAtATime) {
+  std::optional<ResultFolder> first(std::in_place, dir_.string());
+  try {
+    ResultFolder second(dir_.string());
+    ADD_FAILURE() << "a second writer was let in";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("pid " + std::to_string(::getpid())), std::string::npos)
+        << e.what();
+  }
+  first.reset();
+  EXPECT_NO_THROW(ResultFolder(dir_.string()));  // released with the first
 }
 
 TEST_F(ResultFolderTest, AppendingTwoRunsAddsRowsAndLeavesNoTemporaries) {
