@@ -127,6 +127,13 @@ ResultFolder::ResultFolder(std::string path) : path_(std::move(path)) {
   }
   std::fclose(f);
   fs::remove(probe, ec);
+  // Checked at open, not after a run was measured: the columns are the same for every run.
+  const fs::path csv = fs::path(path_) / "summary.csv";
+  if (fs::exists(csv) && read_first_line(csv) != csv_header(summary_row(RunSummary{}))) {
+    throw UsageError("'" + csv.string() +
+                     "' was written by a different greenbatch version (other columns); "
+                     "choose another --out folder");
+  }
   lock_fd_ = lock_for_writing((fs::path(path_) / ".gb-write.lock").string(), path_, LockHint::kNone,
                               false);
   remove_dead_temporaries(path_);

@@ -62,7 +62,8 @@ RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAcc
 
 ordered_json summary_row(const RunSummary& s) {
   ordered_json r;
-  const bool fixed_number = s.batch_size_label.find_first_not_of("0123456789") == std::string::npos;
+  const bool fixed_number = !s.batch_size_label.empty() && s.batch_size_label.size() < 10 &&
+                            s.batch_size_label.find_first_not_of("0123456789") == std::string::npos;
   // The paper's columns, verbatim (reference/yarally2023_gtx1080_results.csv has their meaning).
   r[columns::kBatchSize] = fixed_number ? ordered_json(std::stoll(s.batch_size_label))
                                         : ordered_json(s.batch_size_label);

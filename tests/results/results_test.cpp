@@ -155,6 +155,14 @@ TEST_F(ResultFolderTest, ADeadRunsIdIsNotReusedAndItsTemporariesAreRemoved) {
   EXPECT_EQ(lines(dir_ / "requests.csv")[2].rfind("run-2,", 0), 0u);
 }
 
+// A summary.csv of other columns used to be found only when the first run was appended, after
+// it had been measured; it is refused when the folder is opened, and nothing is added to it.
+TEST_F(ResultFolderTest, ForeignSummaryColumnsAreRefusedAtOpenLeavingTheFolderAsItWas) {
+  std::ofstream(dir_ / "summary.csv") << "a,b\n1,2\n";
+  EXPECT_THROW(ResultFolder(dir_.string()), UsageError);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+}
+
 // Two runs appending to one folder at once would claim ids and interleave rows.
 TEST_F(ResultFolderTest, OneWriterAtATime) {
   std::optional<ResultFolder> first(std::in_place, dir_.string());
