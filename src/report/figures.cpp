@@ -70,13 +70,25 @@ fs::path file_of(const FigureOptions& o, const std::string& name) {
 // Runs gnuplot on `script` inside `dir` with its output (both streams) to `log` there: argv, no
 // shell, so no name reaches a command line. Returns gnuplot's exit code, 127 when not found.
 int run_gnuplot(const std::string& dir, const std::string& script, const std::string& log) {
+  // A file action failing in the child (no folder, a log that cannot be created) also comes back
+  // as ENOENT or EACCES: check what can be checked first, so 127 means no gnuplot.
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw RunError(fmt::format("cannot draw figures in {}: {}", dir, std::strerror(errno)));
+  }
   posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  int rc = posix_spawn_file_actions_init(&actions);
+  if (rc == 0) rc = posix_spawn_file_actions_addchdir_np(&actions, dir.c_str());
+  if (rc == 0) rc = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   // Named relative to `dir`, which the child has moved into, so a relative --out works.
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  if (rc == 0) {
+    rc = posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                          0644);
+  }
+  if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  if (rc != 0) {
+    posix_spawn_file_actions_destroy(&actions);
+    throw RunError(fmt::format("cannot prepare gnuplot's start: {}", std::strerror(rc)));
+  }
   std::string program = "gnuplot", arg = script;
   char* argv[] = {program.data(), arg.data(), nullptr};
   pid_t pid = 0;
