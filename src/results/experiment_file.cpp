@@ -301,6 +301,9 @@ ExperimentFile load_experiment(const std::string& path) {
 std::vector<Configuration> expand(const ExperimentFile& f) {
   std::vector<Configuration> all;
   std::size_t index = 0;
+  // Each policy parsed once, not once per model, arrival, rate and repetition.
+  std::vector<PolicySpec> policies;
+  for (const std::string& p : f.policies) policies.push_back(PolicySpec::parse(p));
   for (const std::string& model : f.models) {
     std::vector<Configuration> per_model;
     for (const std::string& arrival : f.arrivals) {
@@ -308,7 +311,7 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
       const std::vector<double> rates =
           arrival_needs_rate(arrival) ? f.rates : std::vector<double>{0};
       for (double rate : rates) {
-        for (const std::string& policy : f.policies) {
+        for (const PolicySpec& policy : policies) {
           for (std::size_t rep = 0; rep < f.repetitions; ++rep) {
             Configuration c;
             c.index = index++;
@@ -317,7 +320,7 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
             c.spec.model = model;
             c.spec.arrival = arrival;
             c.spec.rate_hz = rate;
-            c.spec.policy = PolicySpec::parse(policy);
+            c.spec.policy = policy;
             // Repetitions differ in their arrival schedule, not only in noise.
             c.spec.seed = f.base.seed + rep;
             c.id = configuration_id(c.spec, rep);
