@@ -20,9 +20,9 @@ int main(int argc, char** argv) {
     std::vector<gb::Configuration> configs = gb::expand(gb::load_experiment(file));
     std::map<std::string, gb::ServiceProfile> profiles;
     for (const auto& c : configs) {
-      if (!profiles.count(c.spec.model)) {
-        profiles.emplace(c.spec.model,
-                         gb::ServiceProfile::load(dir + "/" + c.spec.model + ".json"));
+      if (!profiles.count(c.spec.model.name)) {
+        profiles.emplace(c.spec.model.name,
+                         gb::ServiceProfile::load(dir + "/" + c.spec.model.name + ".json"));
       }
     }
     std::size_t requests = 0;
@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
     for (int r = 0; r < repeats; ++r) {
       const auto t0 = std::chrono::steady_clock::now();
       for (const auto& c : configs) {
-        checksum += gb::simulate_run(c.spec, profiles.at(c.spec.model)).summary.energy.gross_j();
+        checksum +=
+            gb::simulate_run(c.spec, profiles.at(c.spec.model.name)).summary.energy.gross_j();
       }
       best = std::min(best,
                       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());

@@ -53,8 +53,8 @@ int profile_command(const ProfileArgs& a) {
   if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path())) {
     throw UsageError("folder '" + out.parent_path().string() + "' of --out does not exist");
   }
-  status(fmt::format("greenbatch profile: {} on {}, batch sizes {}", a.base.model, a.base.device,
-                     a.options.sizes));
+  status(fmt::format("greenbatch profile: {} on {}, batch sizes {}", a.base.model.name,
+                     a.base.device.text, a.options.sizes));
   const ServiceProfile p = profile_model(
       a.base, plan, [](const std::string& m) { status("  " + m); },
       [](std::size_t round, std::size_t rounds, std::size_t size) {
@@ -89,8 +89,7 @@ Command register_profile(CLI::App& app) {
       "whose speed drifts affects all sizes alike. Example:\n"
       "  greenbatch profile --model alexnet --batch-sizes 1,2,4,8,16,32,64,128 --out "
       "alexnet.json\n");
-  cmd->add_option("--model,-m", a.base.model, "built-in model, noop, or a TorchScript file")
-      ->required();
+  add_model_option(cmd, a.base.model, "built-in model, noop, or a TorchScript file")->required();
   cmd->add_option("--out,-o", a.out, "the profile to write (JSON)")->required();
   defaulted("--batch-sizes", a.options.sizes, "increasing batch sizes");
   add_session_options(cmd, a.base, a.threads);

@@ -22,6 +22,7 @@ namespace {
 
 struct RunArgs {
   RunSpec base;
+  std::string arrival = "paper";
   std::vector<double> rates{64};
   std::vector<std::string> policies{"fixed:16"};
   int64_t requests = 512;
@@ -45,17 +46,16 @@ std::vector<Configuration> configurations(RunArgs& a) {
   if (b.sample_interval.count() <= 0) throw UsageError("--sample-interval must be > 0");
   b.idle_duration = seconds_to_nanos(a.idle_seconds, "--idle-seconds");
   b.model_seed = b.seed;
-  parse_model(b.model);
-  for (double rate : a.rates) parse_arrival(b.arrival, rate);
+  for (double rate : a.rates) parse_arrival(a.arrival, rate);
   ExperimentFile grid;
   grid.base = b;
-  grid.models = {b.model};
-  grid.arrivals = {b.arrival};
+  grid.models = {b.model.name};
+  grid.arrivals = {a.arrival};
   grid.rates = a.rates;
   grid.policies = a.policies;
   std::vector<Configuration> configs = expand(grid);
   // slo and offline need the profile's costs: checked here, before anything runs.
-  const auto costs = load_costs(b.profile, b.model);
+  const auto costs = load_costs(b.profile, b.model.name);
   for (const Configuration& c : configs) c.spec.policy.build(costs);
   return configs;
 }
@@ -87,13 +87,12 @@ Command register_run(CLI::App& app) {
       "Policies: fixed:N  fixed:N,timeout=250ms  greedy[:CAP]  "
       "triton:max=M[,preferred=A|B][,delay=T]  aimd:slo=T\n"
       "          slo:T and offline:T (need --profile P.json from greenbatch profile)");
-  run->add_option("--model,-m", a.base.model,
-                  "built-in model (see `greenbatch models`), noop, or a TorchScript file")
-      ->capture_default_str();
+  add_model_option(run, a.base.model,
+                   "built-in model (see `greenbatch models`), noop, or a TorchScript file");
   add_session_options(run, a.base, a.threads);
   run->add_option("--profile", a.base.profile,
                   "profile of the model (greenbatch profile): needed by slo:T and offline:T");
-  run->add_option("--arrival", a.base.arrival,
+  run->add_option("--arrival", a.arrival,
                   "paper | constant | poisson | offline | bursty[:on=R,off=R,on_time=T,off_time=T] "
                   "| trace:FILE")
       ->capture_default_str();

@@ -33,6 +33,14 @@ int main(int argc, char** argv) {
   add(gb::cli::register_validate);
   add(gb::cli::register_report);
 
+  // Every failure is one line: a message from a library may hold newlines (a JSON parser's
+  // context, a path), and a name from a hostile file may hold terminal escape sequences.
+  const auto one_line = [](std::string m) {
+    for (char& c : m) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    }
+    return m;
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -44,15 +52,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::fprintf(stderr, "greenbatch: error: %s (see greenbatch --help)\n", e.what());
     return 2;
+  } catch (const gb::UsageError& e) {  // an option's value, parsed as it is read
+    std::fprintf(stderr, "greenbatch: error: %s\n", one_line(e.what()).c_str());
+    return 2;
   }
-  // Every failure is one line: a message from a library may hold newlines (a JSON parser's
-  // context, a path), and a name from a hostile file may hold terminal escape sequences.
-  const auto one_line = [](std::string m) {
-    for (char& c : m) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-    }
-    return m;
-  };
   try {
     for (CLI::App* sub : app.get_subcommands()) return commands.at(sub)();
   } catch (const gb::UsageError& e) {

@@ -5,7 +5,8 @@ namespace gb::cli {
 void add_session_options(CLI::App* cmd, SessionSpec& s, int& threads) {
   cmd->add_option("--weights", s.weights,
                   "TorchScript archive whose parameters load by name into a built-in model");
-  cmd->add_option("--device,-d", s.device, "cpu | cuda | cuda:N")->capture_default_str();
+  add_parsed_option(cmd, "--device,-d", s.device, Device::parse, "cpu | cuda | cuda:N")
+      ->default_str(s.device.text);
   cmd->add_option("--images", s.images,
                   "folder of JPEG/PNG images cycled in order (default: the built-in set)");
   cmd->add_option("--meter", s.meter,
@@ -17,6 +18,10 @@ void add_session_options(CLI::App* cmd, SessionSpec& s, int& threads) {
   cmd->add_option("--powercap-root", s.powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();
   cmd->add_option("--threads", threads, "torch intra-op threads (default: torch's choice)");
+}
+
+CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help) {
+  return add_parsed_option(cmd, "--model,-m", model, parse_model, help)->default_str(model.name);
 }
 
 }  // namespace gb::cli

@@ -12,4 +12,16 @@ namespace gb::cli {
 // `session` and `threads` (0: torch's choice). REQUIRES: both outlive `cmd`'s parsing.
 void add_session_options(CLI::App* cmd, SessionSpec& session, int& threads);
 
+// An option parsed as it is read, by `parse` (text -> T); its UsageError leaves app.parse() as
+// any bad input does. REQUIRES: `value` outlives `cmd`'s parsing.
+template <typename T, typename Parse>
+CLI::Option* add_parsed_option(CLI::App* cmd, const std::string& name, T& value, Parse parse,
+                               const std::string& help) {
+  return cmd->add_option_function<std::string>(
+      name, [&value, parse](const std::string& text) { value = parse(text); }, help);
+}
+
+// --model (-m), parsed into `model` by parse_model.
+CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help);
+
 }  // namespace gb::cli

@@ -29,14 +29,13 @@ struct Pace {
 }  // namespace
 
 std::string rate_label(const RunSpec& spec) {
-  return arrival_needs_rate(spec.arrival) ? fmt::format("{:g}/s", spec.rate_hz) : spec.arrival;
+  return spec.arrival.needs_rate() ? fmt::format("{:g}/s", spec.rate_hz) : spec.arrival.name();
 }
 
 double nominal_seconds(const RunSpec& s) {
-  if (!arrival_needs_rate(s.arrival)) {
-    const ArrivalSpec a = parse_arrival(s.arrival, s.rate_hz);
-    if (a.kind != ArrivalSpec::Kind::kTrace) return 1.0;
-    return to_seconds(generate_schedule(a, s.requests, s.seed).back());
+  if (!s.arrival.needs_rate()) {
+    if (s.arrival.kind != ArrivalSpec::Kind::kTrace) return 1.0;
+    return to_seconds(generate_schedule(s.arrival, s.requests, s.seed).back());
   }
   return static_cast<double>(s.requests) / s.rate_hz;
 }
@@ -52,11 +51,11 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
   o.log = [](const std::string& m) { status(m); };
   o.on_start = [pace](std::size_t k, std::size_t total, const Configuration& c) {
     pace->nominal = nominal_seconds(c.spec);
-    const std::string stream = arrival_needs_rate(c.spec.arrival)
-                                   ? c.spec.arrival + " " + rate_label(c.spec)
-                                   : c.spec.arrival;
-    pace->label =
-        fmt::format("[{}/{}] {} {} {}", k, total, c.spec.model, c.spec.policy.canonical(), stream);
+    const std::string stream = c.spec.arrival.needs_rate()
+                                   ? c.spec.arrival.name() + " " + rate_label(c.spec)
+                                   : c.spec.arrival.name();
+    pace->label = fmt::format("[{}/{}] {} {} {}", k, total, c.spec.model.name,
+                              c.spec.policy.canonical(), stream);
     if (pace->repetitions > 1) {
       pace->label += fmt::format(", rep {}/{}", c.repetition + 1, pace->repetitions);
     }

@@ -12,11 +12,16 @@ struct Device {
   enum class Kind { kCpu, kCuda };
   Kind kind = Kind::kCpu;
   int index = 0;  // CUDA device index; "cuda" is cuda:0
+  // As the user wrote it ("cuda" or "cuda:0"): what results record and configuration ids hash,
+  // so results made before devices were parsed keep their ids.
+  std::string text = "cpu";
 
   // UsageError "device 'X': ..." for anything but cpu, cuda and cuda:N (0 <= N < 1024).
   static Device parse(std::string_view text);
   bool is_cuda() const { return kind == Kind::kCuda; }
   std::string name() const { return is_cuda() ? "cuda:" + std::to_string(index) : "cpu"; }
+  bool operator==(const Device& o) const { return text == o.text; }
+  bool operator!=(const Device& o) const { return !(*this == o); }
 };
 
 }  // namespace gb

@@ -31,7 +31,7 @@ std::vector<RaplZone> readable_rapl(const std::string& root, std::string* why) {
 
 unsigned gpu_index_of(const MeterOptions& o) {
   if (o.gpu_index) return *o.gpu_index;
-  const Device d = Device::parse(o.device);
+  const Device& d = o.device;
   return d.is_cuda() ? static_cast<unsigned>(d.index) : 0;
 }
 
@@ -112,7 +112,7 @@ std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& o) {
     return meters;
   }
   const bool automatic = !choice.nvml && !choice.rapl;
-  const bool gpu_device = Device::parse(o.device).is_cuda();
+  const bool gpu_device = o.device.is_cuda();
   if (choice.nvml || (automatic && gpu_device)) {
     std::string why;
     auto lib = NvmlLibrary::open(&why);

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "common/device.h"
 #include "energy/cpu_estimator.h"
 #include "energy/power_meter.h"
 
@@ -25,7 +26,7 @@ namespace gb {
 
 struct MeterOptions {
   std::string kind = "auto";          // auto | nvml | rapl | nvml,rapl | estimate
-  std::string device = "cpu";         // cpu | cuda | cuda:N
+  Device device;                      // cpu
   std::optional<unsigned> gpu_index;  // default: the CUDA device's index, else 0
   std::string powercap_root = "/sys/class/powercap";
   EstimatorParams estimator;

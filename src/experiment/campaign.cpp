@@ -32,7 +32,7 @@ void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,
   std::size_t k = 0;
   for (const SessionGroup& g : group_by_session(configs)) {
     const RunSpec& base = configs[g.begin].spec;
-    log(fmt::format("loading {} on {}", base.model, base.device));
+    log(fmt::format("loading {} on {}", base.model.name, base.device.text));
     ExperimentSession session(base, g.max_batch, [&](const std::string& m) { log("  " + m); });
     for (; k < order.size() && order[k] < g.end; ++k) {
       const Configuration& c = configs[order[k]];
@@ -44,10 +44,11 @@ void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,
           });
       if (!outcome.summary.complete) {
         const std::string where = sink.keep_incomplete(c, outcome, session);
-        throw RunError(fmt::format(
-            "{} {}: {}; what was measured until then is in {} "
-            "(complete=false)",
-            c.spec.model, c.spec.policy.canonical(), outcome.summary.incomplete_reason, where));
+        throw RunError(
+            fmt::format("{} {}: {}; what was measured until then is in {} "
+                        "(complete=false)",
+                        c.spec.model.name, c.spec.policy.canonical(),
+                        outcome.summary.incomplete_reason, where));
       }
       sink.record(c, outcome, session);
       if (o.on_done) o.on_done(c, to_seconds(SteadyClock::now() - t0));

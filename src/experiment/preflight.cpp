@@ -62,28 +62,31 @@ void preflight(const std::vector<Configuration>& configs) {
   std::set<std::string> schedules;
   for (const Configuration& c : configs) {
     const RunSettings& r = c.spec.settings();
-    if (schedules.insert(fmt::format("{}|{:.17g}|{}|{}", r.arrival, r.rate_hz, r.requests, r.seed))
+    if (schedules
+            .insert(
+                fmt::format("{}|{:.17g}|{}|{}", r.arrival.name(), r.rate_hz, r.requests, r.seed))
             .second) {
-      generate_schedule(parse_arrival(r.arrival, r.rate_hz), r.requests, r.seed);
+      generate_schedule(r.arrival, r.requests, r.seed);
     }
   }
   std::set<std::string> checked;
   bool any_model = false;
   for (const Configuration& c : configs) {
-    if (!checked.insert(c.spec.model + "|" + c.spec.weights).second) continue;
-    const ModelRef ref = parse_model(c.spec.model);
+    if (!checked.insert(c.spec.model.name + "|" + c.spec.weights).second) continue;
+    // The grid classified the model; whether its file exists is a fact about this machine.
+    const ModelRef ref = parse_model(c.spec.model.name);
     if (ref.is_noop()) continue;
     any_model = true;
     // Loading on the CPU catches a file that is not TorchScript and weights that do not fit,
     // at a cost of seconds; the session loads it again on its device.
     if (ref.is_file() || !c.spec.weights.empty()) {
-      auto model = make_classifier(c.spec.model, c.spec.model_seed);
+      auto model = make_classifier(ref, c.spec.model_seed);
       if (!c.spec.weights.empty()) load_weights(*model, c.spec.weights);
     }
   }
   const RunSpec& b = configs.front().spec;
   if (any_model) {
-    parse_device(b.device);
+    torch_device(b.device);
     if (!b.images.empty()) ImageSet::from_folder(b.images);
   }
   open_meters(meter_options(b));

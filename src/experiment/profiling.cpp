@@ -164,8 +164,8 @@ ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& pl
                                const ProfileStepFn& on_step) {
   const SessionSpec& spec = session.spec();
   ServiceProfile p;
-  p.model = spec.model;
-  p.device = spec.device;
+  p.model = spec.model.name;
+  p.device = spec.device.text;
   p.device_name = session.device_name();
   p.images = session.images_source();
   p.threads = at::get_num_threads();

@@ -17,56 +17,11 @@
 #include "inference/model_executor.h"
 #include "models/classifier.h"
 #include "profile/profile.h"
+#include "runtime/progress_ticker.h"
 #include "runtime/stream_runner.h"
 #include "workload/arrivals.h"
 
 namespace gb {
-namespace {
-
-// Polls `done` four times a second and reports it, off the measured threads.
-class ProgressTicker {
- public:
-  ProgressTicker(const ProgressFn& fn, const StreamRunner& runner, std::size_t total)
-      : fn_(fn), runner_(runner), total_(total), start_(SteadyClock::now()) {
-    if (fn_) thread_ = std::thread([this] { loop(); });
-  }
-  ~ProgressTicker() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void loop() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
-      fn_(runner_.completed(), total_, to_seconds(SteadyClock::now() - start_));
-    }
-  }
-  const ProgressFn& fn_;
-  const StreamRunner& runner_;
-  std::size_t total_;
-  SteadyClock::time_point start_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
-};
-
-}  // namespace
-
-MeterOptions meter_options(const SessionSpec& spec) {
-  MeterOptions o;
-  o.kind = spec.meter;
-  o.device = spec.device;
-  if (spec.gpu_index >= 0) o.gpu_index = static_cast<unsigned>(spec.gpu_index);
-  o.powercap_root = spec.powercap_root;
-  return o;
-}
-
 struct ExperimentSession::Impl {
   SessionSpec base;
   // Declared before the executor, which refers to them, so that they outlive it.
@@ -87,7 +42,7 @@ struct ExperimentSession::Impl {
   // The batch costs of spec.profile, read once per session rather than before every run.
   std::shared_ptr<const BatchCosts> costs_for(const RunSpec& spec) {
     if (spec.profile != costs_path) {
-      costs = load_costs(spec.profile, spec.model);
+      costs = load_costs(spec.profile, spec.model.name);
       costs_path = spec.profile;
     }
     return costs;
@@ -98,12 +53,12 @@ ExperimentSession::ExperimentSession(const SessionSpec& base, std::size_t max_ba
     : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   s.base = base;
-  if (base.model == "noop") {
+  if (base.model.is_noop()) {
     device_name_ = "none (noop model)";
     images_source_ = "none (noop model skips decoding)";
     s.executor = std::make_unique<NoopExecutor>();
   } else {
-    s.device = parse_device(base.device);
+    s.device = torch_device(base.device);
     s.images = std::make_unique<ImageSet>(base.images.empty() ? ImageSet::builtin()
                                                               : ImageSet::from_folder(base.images));
     images_source_ = s.images->source();
@@ -190,8 +145,7 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   Impl& s = *impl_;
   const RunSpec spec(s.base, settings);
   auto policy = spec.policy.build(s.costs_for(spec));
-  const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
-  const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
+  const std::vector<Nanos> schedule = generate_schedule(spec.arrival, spec.requests, spec.seed);
 
   StreamRunner runner;
   const std::string started = utc_now();

@@ -15,7 +15,8 @@
 //   when a meter fails before the run has started.
 // - One thread at a time: run() and the accessors below must not overlap.
 //
-// Lifetimes: the LogFn is used only inside the constructor and the ProgressFn only inside run().
+// Lifetimes: the LogFn is used only inside the constructor and the ProgressFn only inside run()
+// (called about four times a second from a helper thread: runtime/progress_ticker.h).
 // executor() and meters() refer into the session and live as long as it does.
 #pragma once
 
@@ -30,6 +31,7 @@
 #include "results/run_spec.h"
 #include "results/summary.h"
 #include "runtime/batch_executor.h"
+#include "runtime/progress_ticker.h"
 #include "runtime/run_trace.h"
 
 namespace gb {
@@ -43,13 +45,8 @@ struct RunOutcome {
   std::vector<PowerSample> samples;
 };
 
-// Called about four times a second from a helper thread while a run is in progress.
-using ProgressFn = std::function<void(std::size_t done, std::size_t total, double elapsed_s)>;
 // Human-readable status lines (loading, warm-up, idle baseline).
 using LogFn = std::function<void(const std::string&)>;
-
-// The meter settings of a run specification (one place, so validation and sessions agree).
-MeterOptions meter_options(const SessionSpec& spec);
 
 // What a session runs on, made elsewhere: the test seam (a fake executor and fake meters). The
 // session takes ownership of both.

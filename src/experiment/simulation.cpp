@@ -36,7 +36,7 @@ SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
   const auto t0 = SteadyClock::now();
   out.runs.reserve(configs.size());
   for (const Configuration& c : configs) {
-    out.runs.push_back(simulate_run(c.spec, profiles.at(c.spec.model), mean_service).summary);
+    out.runs.push_back(simulate_run(c.spec, profiles.at(c.spec.model.name), mean_service).summary);
     out.runs.back().run_id = fmt::format("config-{}", c.index);
     out.requests += c.spec.requests;
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/files.h"
+#include "results/aggregate.h"
 #include "sim/simulator.h"
 #include "workload/arrivals.h"
 
@@ -46,15 +47,12 @@ ValidationSink::ValidationSink(const std::map<std::string, ServiceProfile>& prof
                                std::size_t configurations, Settings settings)
     : profiles_(profiles),
       settings_(std::move(settings)),
-      pairs_((configurations + settings_.repetitions - 1) / settings_.repetitions),
-      csv_(
-          "model,arrival,rate_hz,policy,repetition,seed,speed,real_energy_per_image_j,"
-          "sim_energy_per_image_j,real_p99_s,sim_p99_s,real_max_s,sim_max_s\n") {}
+      pairs_((configurations + settings_.repetitions - 1) / settings_.repetitions) {}
 
 void ValidationSink::record(const Configuration& config, RunOutcome& outcome,
                             const ExperimentSession&) {
   const RunSpec& spec = config.spec;
-  const ServiceProfile& profile = profiles_.at(spec.model);
+  const ServiceProfile& profile = profiles_.at(spec.model.name);
   const RunSummary& real = outcome.summary;
   ValidationPair p;
   p.speed = observed_speed(outcome.trace, profile);
@@ -63,14 +61,22 @@ void ValidationSink::record(const Configuration& config, RunOutcome& outcome,
                         settings_.adjust_speed ? p.speed : 1);
   pairs_.at(config.index / settings_.repetitions).push_back(p);
   if (settings_.csv_path.empty()) return;
-  const std::string rate =
-      arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "";
-  csv_ += fmt::format("{},{},{},{},{},{},{:.6g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g},{:.9g}\n",
-                      csv_cell(spec.model), csv_cell(spec.arrival), rate,
-                      csv_cell(spec.policy.canonical()), config.repetition, spec.seed, p.speed,
-                      p.real.energy_per_image_j, p.simulated.energy_per_image_j, p.real.p99_s,
-                      p.simulated.p99_s, p.real.max_s, p.simulated.max_s);
-  write_file_atomically(settings_.csv_path, csv_);
+  // Rewritten whole after every run, so an interrupted validation keeps what it measured.
+  rows_.push_back({{"model", spec.model.name},
+                   {"arrival", spec.arrival.name()},
+                   {"rate_hz", spec.arrival.needs_rate() ? nlohmann::ordered_json(spec.rate_hz)
+                                                         : nlohmann::ordered_json(nullptr)},
+                   {"policy", spec.policy.canonical()},
+                   {"repetition", config.repetition},
+                   {"seed", spec.seed},
+                   {"speed", p.speed},
+                   {"real_energy_per_image_j", p.real.energy_per_image_j},
+                   {"sim_energy_per_image_j", p.simulated.energy_per_image_j},
+                   {"real_p99_s", p.real.p99_s},
+                   {"sim_p99_s", p.simulated.p99_s},
+                   {"real_max_s", p.real.max_s},
+                   {"sim_max_s", p.simulated.max_s}});
+  write_csv(settings_.csv_path, rows_);
 }
 
 std::string ValidationSink::keep_incomplete(const Configuration&, RunOutcome&,

@@ -81,7 +81,7 @@ class ValidationSink final : public ResultSink {
   const std::map<std::string, ServiceProfile>& profiles_;
   Settings settings_;
   std::vector<std::vector<ValidationPair>> pairs_;
-  std::string csv_;
+  std::vector<nlohmann::ordered_json> rows_;  // of the CSV
 };
 
 }  // namespace gb

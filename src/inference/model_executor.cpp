@@ -10,8 +10,10 @@
 
 namespace gb {
 
-torch::Device parse_device(const std::string& text) {
-  const Device d = Device::parse(text);
+torch::Device parse_device(const std::string& text) { return torch_device(Device::parse(text)); }
+
+torch::Device torch_device(const Device& d) {
+  const std::string& text = d.text;
   if (!d.is_cuda()) return torch::Device(torch::kCPU);
   if (!torch::cuda::is_available()) {
     throw UsageError("device '" + text + "' requested, but " +

@@ -16,6 +16,7 @@
 
 #include <memory>
 
+#include "common/device.h"
 #include "inference/image_set.h"
 #include "models/classifier.h"
 #include "runtime/batch_executor.h"
@@ -24,6 +25,8 @@ namespace gb {
 
 // Parses "cpu", "cuda", "cuda:N"; UsageError if unknown or if CUDA is asked for and absent.
 torch::Device parse_device(const std::string& text);
+// The same for a parsed device: UsageError if CUDA is asked for and absent.
+torch::Device torch_device(const Device& device);
 // A human-readable name: "cpu (2 threads)" or the CUDA device's name.
 std::string describe_device(const torch::Device& device);
 

@@ -161,15 +161,19 @@ std::string first_few(const std::vector<std::string>& names) {
 }  // namespace
 
 std::unique_ptr<Classifier> make_classifier(const std::string& name_or_path, uint64_t seed) {
-  auto it = factories().find(name_or_path);
-  if (it != factories().end()) {
-    torch::manual_seed(seed);
-    torch::NoGradGuard no_grad;  // initialisation writes parameters in place
-    return std::make_unique<NativeClassifier>(name_or_path, it->second());
+  return make_classifier(parse_model(name_or_path), seed);
+}
+
+std::unique_ptr<Classifier> make_classifier(const ModelRef& model, uint64_t seed) {
+  if (model.is_file()) {
+    return std::make_unique<TorchScriptClassifier>(model.name, load_script(model.name));
   }
-  const ModelRef ref = parse_model(name_or_path);
-  if (!ref.is_file()) throw UsageError("model '" + name_or_path + "' is not loaded by libtorch");
-  return std::make_unique<TorchScriptClassifier>(name_or_path, load_script(name_or_path));
+  auto it = factories().find(model.name);
+  if (it == factories().end())
+    throw UsageError("model '" + model.name + "' is not loaded by libtorch");
+  torch::manual_seed(seed);
+  torch::NoGradGuard no_grad;  // initialisation writes parameters in place
+  return std::make_unique<NativeClassifier>(model.name, it->second());
 }
 
 void load_weights(Classifier& model, const std::string& file) {

@@ -37,6 +37,8 @@ class Classifier {
 // '/', ending in .pt/.pth/.ts, or naming an existing file. Unknown names, missing files and
 // unloadable files are UsageErrors; the unknown-name message lists the built-ins.
 std::unique_ptr<Classifier> make_classifier(const std::string& name_or_path, uint64_t seed);
+// The same for a parsed model (the noop model is not a classifier: UsageError).
+std::unique_ptr<Classifier> make_classifier(const ModelRef& model, uint64_t seed);
 
 // Copies every parameter and buffer, by name, into `model` from a TorchScript archive (e.g.
 // torch.jit.script(torchvision.models.alexnet(weights="DEFAULT")).save("alexnet.pt")) or from a

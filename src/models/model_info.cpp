@@ -39,13 +39,18 @@ const ModelInfo* find_builtin(std::string_view name) {
 }
 
 ModelRef parse_model(std::string_view text) {
+  ModelRef ref = classify_model(text);
+  if (ref.is_file() && !std::filesystem::is_regular_file(ref.name)) {
+    throw UsageError("model file '" + ref.name + "' does not exist");
+  }
+  return ref;
+}
+
+ModelRef classify_model(std::string_view text) {
   const std::string name(text);
   if (name == "noop") return {ModelRef::Kind::kNoop, name};
   if (find_builtin(name)) return {ModelRef::Kind::kBuiltin, name};
   if (name.find('/') != std::string::npos || name.find('.') != std::string::npos) {
-    if (!std::filesystem::is_regular_file(name)) {
-      throw UsageError("model file '" + name + "' does not exist");
-    }
     return {ModelRef::Kind::kFile, name};
   }
   std::string known;

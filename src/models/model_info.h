@@ -35,8 +35,13 @@ struct ModelRef {
 
   bool is_file() const { return kind == Kind::kFile; }
   bool is_noop() const { return kind == Kind::kNoop; }
+  bool operator==(const ModelRef& o) const { return name == o.name; }
+  bool operator!=(const ModelRef& o) const { return !(*this == o); }
 };
 // UsageError "unknown model 'X' (known: ...)" or "model file 'X' does not exist".
 ModelRef parse_model(std::string_view text);
+// The same rule without looking at the disk, for a grid that names a model file that need not
+// exist here (an experiment read back from a store): UsageError only for an unknown name.
+ModelRef classify_model(std::string_view text);
 
 }  // namespace gb

@@ -36,7 +36,7 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   for (const RunSummary& s : results) {
     std::vector<std::string> row = {
         s.policy,
-        arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : s.spec.arrival,
+        s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : s.spec.arrival.name(),
         std::to_string(s.batches), fmt::format("{:.1f}", s.mean_batch_size),
         fmt_sig(s.energy_per_image_j())};
     if (has_idle) {
@@ -52,9 +52,10 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
     t.rows.push_back(row);
   }
   const std::string method = first.energy.method();
-  std::string out = fmt::format(
-      "\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n", kVersion,
-      first.spec.model, first.device_name, first.spec.arrival, first.requests, first.images_source);
+  std::string out =
+      fmt::format("\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n",
+                  kVersion, first.spec.model.name, first.device_name, first.spec.arrival.name(),
+                  first.requests, first.images_source);
   out += t.render();
   out += fmt::format("\nenergy method: {}{}\n", method,
                      first.energy.has_estimate()
@@ -80,12 +81,12 @@ std::string simulated_results_text(const std::vector<RunSummary>& runs) {
               "energy/img (J)", "p99 (ms)", "max (ms)", "mean batch"};
   t.numeric = {false, false, true, false, true, true, true, true};
   for (const RunSummary& s : runs) {
-    t.rows.push_back(
-        {s.spec.model, s.spec.arrival,
-         arrival_needs_rate(s.spec.arrival) ? fmt::format("{:g}", s.spec.rate_hz) : "-", s.policy,
-         fmt::format("{:.4g}", s.energy_per_image_j()),
-         fmt::format("{:.1f}", s.response_s.p99 * 1e3),
-         fmt::format("{:.1f}", s.response_s.max * 1e3), fmt::format("{:.1f}", s.mean_batch_size)});
+    t.rows.push_back({s.spec.model.name, s.spec.arrival.name(),
+                      s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : "-",
+                      s.policy, fmt::format("{:.4g}", s.energy_per_image_j()),
+                      fmt::format("{:.1f}", s.response_s.p99 * 1e3),
+                      fmt::format("{:.1f}", s.response_s.max * 1e3),
+                      fmt::format("{:.1f}", s.mean_batch_size)});
   }
   return t.render();
 }
@@ -117,8 +118,8 @@ std::string validation_text(const std::vector<Configuration>& configs,
     }
     within += v.within(o.energy_target_pct, o.latency_target_pct);
     t.rows.push_back(
-        {spec.model, spec.arrival,
-         arrival_needs_rate(spec.arrival) ? fmt::format("{:g}", spec.rate_hz) : "-",
+        {spec.model.name, spec.arrival.name(),
+         spec.arrival.needs_rate() ? fmt::format("{:g}", spec.rate_hz) : "-",
          spec.policy.canonical(), fmt::format("{:.2f}", v.speed),
          fmt::format("{:.4g}", v.real.energy_per_image_j),
          fmt::format("{:.4g}", v.simulated.energy_per_image_j),

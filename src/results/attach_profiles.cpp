@@ -25,15 +25,15 @@ std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>
     profiles.emplace(model, std::move(p));
   }
   for (Configuration& c : configs) {
-    auto it = path_of.find(c.spec.model);
+    auto it = path_of.find(c.spec.model.name);
     if (it != path_of.end()) {
       c.spec.profile = it->second;
     } else if (every_model) {
-      throw UsageError("no --profile for model '" + c.spec.model +
-                       "' (make one with: greenbatch profile --model " + c.spec.model +
+      throw UsageError("no --profile for model '" + c.spec.model.name +
+                       "' (make one with: greenbatch profile --model " + c.spec.model.name +
                        " --out FILE.json)");
     }
-    if (c.spec.policy.needs_costs() && !costs_of.count(c.spec.model)) {
+    if (c.spec.policy.needs_costs() && !costs_of.count(c.spec.model.name)) {
       c.spec.policy.build();  // throws the policy's own "needs --profile" message
     }
   }

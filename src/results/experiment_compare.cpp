@@ -28,7 +28,7 @@ std::vector<std::pair<std::string, std::string>> settings(const ExperimentFile& 
           {"experiment.warmup_batches", std::to_string(b.warmup_batches)},
           {"experiment.warmup_batch_size", std::to_string(b.warmup_batch_size)},
           {"experiment.seed", std::to_string(b.seed)},
-          {"experiment.device", b.device},
+          {"experiment.device", b.device.text},
           {"experiment.meter", b.meter},
           {"experiment.idle_seconds", fmt::format("{}ns", b.idle_duration.count())},
           {"experiment.sample_interval", fmt::format("{}ns", b.sample_interval.count())},

@@ -146,12 +146,11 @@ std::string hex_id(const std::string& key) { return fmt::format("{:016x}", fnv1a
 
 std::string configuration_key(const RunSpec& spec, std::size_t repetition) {
   std::string key;
-  add_field(key, "model", spec.model);
+  add_field(key, "model", spec.model.name);
   add_field(key, "weights", spec.weights);
-  add_field(key, "device", spec.device);
-  add_field(key, "arrival", spec.arrival);
-  add_field(key, "rate_hz",
-            arrival_needs_rate(spec.arrival) ? fmt::format("{:.17g}", spec.rate_hz) : "");
+  add_field(key, "device", spec.device.text);
+  add_field(key, "arrival", spec.arrival.name());
+  add_field(key, "rate_hz", spec.arrival.needs_rate() ? fmt::format("{:.17g}", spec.rate_hz) : "");
   add_field(key, "policy", spec.policy.canonical());
   add_field(key, "requests", std::to_string(spec.requests));
   add_field(key, "warmup_batches", std::to_string(spec.warmup_batches));
@@ -210,7 +209,14 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   f.repetitions = e.count("repetitions", 1, 1, kMaxRepetitions);
   b.seed = e.count("seed", 1, 0);
   b.model_seed = b.seed;
-  e.get("device", b.device, "a string");
+  std::string device = b.device.text;
+  if (e.get("device", device, "a string")) {
+    try {
+      b.device = Device::parse(device);
+    } catch (const UsageError& err) {
+      fail(origin, *exp->get("device"), err.what());
+    }
+  }
   e.get("meter", b.meter, "a string");
   e.get("images", b.images, "a string");
   e.get("weights", b.weights, "a string");
@@ -243,6 +249,13 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
       check_range(r, "'grid.rates'", 0, kMaxRateHz, "requests/s");
       check_range(r, "'grid.rates'", slowest, kMaxRateHz, why);
     });
+  }
+  for (const std::string& m : f.models) {
+    try {
+      classify_model(m);
+    } catch (const UsageError& err) {
+      fail(origin, where("models"), err.what());
+    }
   }
   for (const std::string& a : f.arrivals) {
     try {
@@ -304,7 +317,8 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
   // Each policy parsed once, not once per model, arrival, rate and repetition.
   std::vector<PolicySpec> policies;
   for (const std::string& p : f.policies) policies.push_back(PolicySpec::parse(p));
-  for (const std::string& model : f.models) {
+  for (const std::string& name : f.models) {
+    const ModelRef model = classify_model(name);
     std::vector<Configuration> per_model;
     for (const std::string& arrival : f.arrivals) {
       // An offline stream has no rate: one configuration per policy, not one per rate.
@@ -318,8 +332,7 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
             c.repetition = rep;
             c.spec = f.base;
             c.spec.model = model;
-            c.spec.arrival = arrival;
-            c.spec.rate_hz = rate;
+            c.spec.set_arrival(arrival, rate);
             c.spec.policy = policy;
             // Repetitions differ in their arrival schedule, not only in noise.
             c.spec.seed = f.base.seed + rep;
@@ -331,7 +344,7 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
       }
     }
     if (f.shuffle) {
-      std::mt19937_64 rng(f.base.seed ^ fnv1a(model));
+      std::mt19937_64 rng(f.base.seed ^ fnv1a(name));
       std::shuffle(per_model.begin(), per_model.end(), rng);
     }
     all.insert(all.end(), per_model.begin(), per_model.end());

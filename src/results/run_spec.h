@@ -6,13 +6,21 @@
 //
 // An ExperimentSession is built from a SessionSpec and runs RunSettings, so "a run names the same
 // model, device, images and meters as its session" holds by type.
+//
+// The model, device, arrival and policy are parsed values (parsed once, where they are read: the
+// command line or the experiment file); each keeps the text it was written as, which is what
+// results record and configuration ids hash.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "batching/policy_spec.h"
+#include "common/device.h"
 #include "common/time.h"
+#include "energy/meters.h"
+#include "models/model_info.h"
+#include "workload/arrivals.h"
 
 namespace gb {
 
@@ -30,10 +38,10 @@ inline constexpr std::size_t kMaxConfigurations = 100'000;
 inline constexpr double kMaxPowerW = 100'000;
 
 struct SessionSpec {
-  std::string model = "shufflenet_v2_x0_5";  // built-in name, "noop", or a TorchScript path
-  std::string weights;                       // optional state dict for a built-in model
-  std::string device = "cpu";                // cpu | cuda | cuda:N
-  std::string images;                        // folder; empty = the built-in set
+  ModelRef model{ModelRef::Kind::kBuiltin, "shufflenet_v2_x0_5"};
+  std::string weights;  // optional state dict for a built-in model
+  Device device;        // cpu
+  std::string images;   // folder; empty = the built-in set
   std::string meter = "auto";
   std::size_t warmup_batches = 8;
   std::size_t warmup_batch_size = 32;
@@ -58,13 +66,24 @@ struct SessionSpec {
 };
 
 struct RunSettings {
-  std::string arrival = "paper";  // paper | constant | poisson | offline | bursty... | trace:FILE
+  // The grid's rate: 0 where the arrival takes none (offline, trace, bursty with its own rates).
+  // `arrival` is parsed with it: set both with set_arrival().
   double rate_hz = 64;
+  ArrivalSpec arrival = parse_arrival("paper", 64);
   PolicySpec policy;  // fixed:16 unless set
   std::size_t requests = 512;
   uint64_t seed = 1;    // of the arrival schedule (a repetition's own)
   std::string profile;  // greenbatch profile (JSON): batch costs for the slo and offline policies
+
+  // UsageError as parse_arrival's for a bad name or rate.
+  void set_arrival(std::string_view name, double rate) {
+    arrival = parse_arrival(name, rate);
+    rate_hz = arrival.needs_rate() ? rate : 0;
+  }
 };
+
+// The meter settings of a session (one place, so preflight and sessions agree).
+MeterOptions meter_options(const SessionSpec& spec);
 
 struct RunSpec : SessionSpec, RunSettings {
   RunSpec() = default;

@@ -155,8 +155,8 @@ void map_v1_ids(sqlite3* db, const std::string& schema, const std::string& path)
                                  : nullptr;
     // The index is trusted only where the stored run is what the file puts there.
     if (!c || c->id.empty() || static_cast<int64_t>(c->repetition) != rows.column_int(1) ||
-        c->spec.model != rows.column_text(2) || c->spec.arrival != rows.column_text(3) ||
-        c->spec.rate_hz != rows.column_double(4) ||
+        c->spec.model.name != rows.column_text(2) ||
+        c->spec.arrival.name() != rows.column_text(3) || c->spec.rate_hz != rows.column_double(4) ||
         c->spec.policy.canonical() != rows.column_text(5)) {
       refuse_v1(path,
                 fmt::format("its run {} ({} {} {:g}/s {}, repetition {}) is not configuration "

@@ -74,11 +74,11 @@ ordered_json summary_row(const RunSummary& s) {
   r["Max Wait Time(s)"] = s.response_s.max;
   r[columns::kAveragePeakPower] = optional_number(s.peak_power_w);
   // Ours.
-  r[columns::kModel] = s.spec.model;
-  r[columns::kDevice] = s.spec.device;
-  r[columns::kArrival] = s.spec.arrival;
+  r[columns::kModel] = s.spec.model.name;
+  r[columns::kDevice] = s.spec.device.text;
+  r[columns::kArrival] = s.spec.arrival.name();
   r[columns::kRateHz] =
-      arrival_needs_rate(s.spec.arrival) ? ordered_json(s.spec.rate_hz) : ordered_json(nullptr);
+      s.spec.arrival.needs_rate() ? ordered_json(s.spec.rate_hz) : ordered_json(nullptr);
   r[columns::kPolicy] = s.policy;
   r["requests"] = s.requests;
   r["batches"] = s.batches;
@@ -129,11 +129,11 @@ ordered_json summary_document(const RunSummary& s) {
   doc.update(summary_row(s));
   const RunSpec& p = s.spec;
   doc["settings"] = {
-      {"model", p.model},
+      {"model", p.model.name},
       {"weights", p.weights},
-      {"device", p.device},
+      {"device", p.device.text},
       {"device_name", s.device_name},
-      {"arrival", p.arrival},
+      {"arrival", p.arrival.name()},
       {"rate_hz", p.rate_hz},
       {"policy", s.policy},
       {"requests", p.requests},

@@ -79,14 +79,13 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
 
 SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bool mean_only,
                           std::size_t draw, double speed) {
-  if (profile.model != spec.model) {
-    throw UsageError("profile of '" + profile.model + "' cannot simulate model '" + spec.model +
-                     "'");
+  if (profile.model != spec.model.name) {
+    throw UsageError("profile of '" + profile.model + "' cannot simulate model '" +
+                     spec.model.name + "'");
   }
   const auto costs = profile.costs();
   auto policy = spec.policy.build(costs);
-  const ArrivalSpec arrival = parse_arrival(spec.arrival, spec.rate_hz);
-  const std::vector<Nanos> schedule = generate_schedule(arrival, spec.requests, spec.seed);
+  const std::vector<Nanos> schedule = generate_schedule(spec.arrival, spec.requests, spec.seed);
   // Service-time draws get their own stream, so changing them never changes the arrivals.
   ServiceSampler service(profile,
                          (spec.seed ^ 0x9e3779b97f4a7c15ULL) + draw * 0xbf58476d1ce4e5b9ULL,

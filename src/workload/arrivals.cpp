@@ -139,26 +139,11 @@ bool arrival_needs_rate(std::string_view name) {
   return true;
 }
 
-std::string ArrivalSpec::name() const {
-  switch (kind) {
-    case Kind::kPaper:
-      return "paper";
-    case Kind::kConstant:
-      return "constant";
-    case Kind::kPoisson:
-      return "poisson";
-    case Kind::kOffline:
-      return "offline";
-    case Kind::kBursty:
-      return "bursty";
-    case Kind::kTrace:
-      return "trace:" + trace_path;
-  }
-  return "?";
-}
+bool ArrivalSpec::needs_rate() const { return arrival_needs_rate(text); }
 
 ArrivalSpec parse_arrival(std::string_view name, double rate_hz) {
   ArrivalSpec spec;
+  spec.text = std::string(name);
   if (name == "paper") {
     spec.kind = ArrivalSpec::Kind::kPaper;
   } else if (name == "constant") {
@@ -173,7 +158,7 @@ ArrivalSpec parse_arrival(std::string_view name, double rate_hz) {
   } else if (name.rfind("trace:", 0) == 0 && name.size() > 6) {
     spec.kind = ArrivalSpec::Kind::kTrace;
     spec.trace_path = std::string(name.substr(6));
-    spec.trace = *trace_of(spec.trace_path);
+    spec.trace = trace_of(spec.trace_path);
   } else {
     throw UsageError("unknown arrival process '" + std::string(name) +
                      "' (known: paper, constant, poisson, offline, bursty, trace:FILE)");
@@ -206,11 +191,12 @@ ArrivalSpec parse_arrival(std::string_view name, double rate_hz) {
 
 std::vector<Nanos> generate_schedule(const ArrivalSpec& spec, std::size_t count, uint64_t seed) {
   if (spec.kind == ArrivalSpec::Kind::kTrace) {
-    if (count > spec.trace.size()) {
-      throw UsageError("trace '" + spec.trace_path + "' has " + std::to_string(spec.trace.size()) +
+    const std::vector<Nanos>& trace = *spec.trace;
+    if (count > trace.size()) {
+      throw UsageError("trace '" + spec.trace_path + "' has " + std::to_string(trace.size()) +
                        " arrivals; " + std::to_string(count) + " requests asked for");
     }
-    return std::vector<Nanos>(spec.trace.begin(), spec.trace.begin() + count);
+    return std::vector<Nanos>(trace.begin(), trace.begin() + count);
   }
   std::vector<Nanos> schedule(count, Nanos(0));
   if (spec.kind == ArrivalSpec::Kind::kOffline || count == 0) return schedule;

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,7 @@ namespace gb {
 // in Nanos and the stream is offline in all but name.
 inline constexpr double kMaxRateHz = 1e9;
 
+// A parsed arrival process: a value (copies share a trace's arrivals, which are immutable).
 struct ArrivalSpec {
   enum class Kind { kPaper, kConstant, kPoisson, kOffline, kBursty, kTrace };
   Kind kind = Kind::kPaper;
@@ -43,9 +45,13 @@ struct ArrivalSpec {
   double on_mean_s = 0, off_mean_s = 0;
   // trace: the file's arrivals, shifted to start at zero
   std::string trace_path;
-  std::vector<Nanos> trace;
+  std::shared_ptr<const std::vector<Nanos>> trace;
+  // As the user wrote it ("bursty:on=80,off=8"): what results record and configuration ids hash.
+  std::string text = "paper";
 
-  std::string name() const;
+  const std::string& name() const { return text; }
+  // Whether the rate came from --rate (see arrival_needs_rate).
+  bool needs_rate() const;
 };
 
 // Whether the named arrival process takes its rate from --rate (paper, constant, poisson, plain

@@ -140,7 +140,7 @@ TEST(FakeNvml, AutoOnACudaDeviceMeasuresThatGpuAndTheCpuPackage) {
   std::ofstream(root / "intel-rapl:0" / "energy_uj") << "1000\n";
   std::ofstream(root / "intel-rapl:0" / "max_energy_range_uj") << "262143328850\n";
   MeterOptions o;
-  o.device = "cuda:1";
+  o.device = Device::parse("cuda:1");
   o.powercap_root = root.string();
   auto meters = open_meters(o);
   ASSERT_EQ(meters.size(), 2u);
@@ -149,7 +149,7 @@ TEST(FakeNvml, AutoOnACudaDeviceMeasuresThatGpuAndTheCpuPackage) {
   // --gpu-index wins over the device's index; a CPU device under auto does not open NVML.
   o.gpu_index = 0;
   EXPECT_EQ(open_meters(o)[0]->domain(), "gpu0");
-  o.device = "cpu";
+  o.device = Device::parse("cpu");
   EXPECT_EQ(open_meters(o)[0]->domain(), "package-0");
   o.kind = "nvml,rapl";
   EXPECT_EQ(open_meters(o).size(), 2u);

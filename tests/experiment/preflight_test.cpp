@@ -16,7 +16,7 @@ namespace {
 Configuration config(std::size_t index, std::size_t requests) {
   Configuration c;
   c.index = index;
-  c.spec.model = "noop";
+  c.spec.model = parse_model("noop");
   c.spec.requests = requests;
   return c;
 }

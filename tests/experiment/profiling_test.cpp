@@ -67,9 +67,9 @@ TEST(ProfilePlan, OpensTheSessionWithThePlansWarmUpAndBaseline) {
   o.idle_seconds = 0.25;
   o.warmup_batches = 2;
   RunSpec base;
-  base.model = "m";
+  base.model = ModelRef{ModelRef::Kind::kBuiltin, "m"};
   const RunSpec spec = profiling_spec(base, make_profile_plan(o));
-  EXPECT_EQ(spec.model, "m");
+  EXPECT_EQ(spec.model.name, "m");
   EXPECT_EQ(spec.idle_duration, milliseconds(250));
   EXPECT_EQ(spec.warmup_batches, 2u);
   EXPECT_EQ(spec.warmup_batch_size, 8u);  // never more than the largest profiled size
@@ -87,7 +87,7 @@ TEST(Profiling, RoundsOnAFakeSessionGiveTheExpectedProfile) {
   o.idle_seconds = 0.02;
   const ProfilePlan plan = make_profile_plan(o);
   RunSpec base;
-  base.model = "fake";
+  base.model = ModelRef{ModelRef::Kind::kBuiltin, "fake"};
   base.sample_interval = milliseconds(1);
   SessionParts parts;
   auto executor = std::make_unique<FakeExecutor>(milliseconds(1), std::chrono::microseconds(250));

@@ -18,10 +18,10 @@ using testing::FakeMeter;
 
 RunSpec fake_spec() {
   RunSpec spec;
-  spec.model = "fake";
+  spec.model = ModelRef{ModelRef::Kind::kBuiltin, "fake"};
   spec.policy = PolicySpec::parse("fixed:4");
-  spec.arrival = "constant";
-  spec.rate_hz = 1000;  // a request every 1 ms; a batch of 4 every 4 ms, served in 2 ms
+  spec.set_arrival("constant",
+                   1000);  // a request every 1 ms; a batch of 4 every 4 ms, served in 2 ms
   spec.requests = 40;
   spec.sample_interval = milliseconds(1);
   spec.idle_duration = milliseconds(100);

@@ -39,7 +39,7 @@ std::string swapped_models() {
 void save_all(ResultStore& store, const std::vector<Configuration>& configs,
               const std::string& model) {
   for (const Configuration& c : configs) {
-    if (c.spec.model == model) {
+    if (c.spec.model.name == model) {
       store.save(c, testing::fake_summary(c, 4), testing::fake_trace(), {}, {});
     }
   }

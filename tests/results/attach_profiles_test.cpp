@@ -43,7 +43,7 @@ ServiceProfile small_profile(const std::string& model, double idle_power_w = 20)
 
 Configuration config(const std::string& model, const std::string& policy) {
   Configuration c;
-  c.spec.model = model;
+  c.spec.model = ModelRef{ModelRef::Kind::kBuiltin, model};
   c.spec.policy = PolicySpec::parse(policy);
   return c;
 }

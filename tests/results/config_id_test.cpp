@@ -29,10 +29,9 @@ policies = ["fixed:16", "greedy"]
 // The settings of configs/paper.toml's first configuration.
 RunSpec paper_first() {
   RunSpec s;
-  s.model = "alexnet";
-  s.device = "cuda";
-  s.arrival = "paper";
-  s.rate_hz = 16;
+  s.model = parse_model("alexnet");
+  s.device = Device::parse("cuda");
+  s.set_arrival("paper", 16);
   s.policy = PolicySpec::parse("fixed:16");
   s.requests = 8192;
   s.warmup_batches = 256;
@@ -81,7 +80,7 @@ TEST(ExperimentFileIds, RepetitionsShareAGroupAndNothingElseDoes) {
 
 TEST(ExperimentFileIds, AGrownGridKeepsTheIdsOfWhatItHad) {
   std::string grown = kGrid;
-  grown.replace(grown.find("[\"noop\", \"alexnet\"]"), 19, "[\"alexnet\", \"resnet18\", \"noop\"]");
+  grown.replace(grown.find("[\"noop\", \"alexnet\"]"), 19, "[\"alexnet\", \"resnet50\", \"noop\"]");
   grown.replace(grown.find("[16, 32]"), 8, "[8, 16, 32]");
   const auto before = expand(parse_experiment(kGrid, "t.toml"));
   const auto grown_all = expand(parse_experiment(grown, "t.toml"));
@@ -89,7 +88,7 @@ TEST(ExperimentFileIds, AGrownGridKeepsTheIdsOfWhatItHad) {
   bool renumbered = false;
   for (const Configuration& c : before) {
     ASSERT_TRUE(after.count(c.id))
-        << c.spec.model << " " << c.spec.rate_hz << " " << c.spec.policy.canonical();
+        << c.spec.model.name << " " << c.spec.rate_hz << " " << c.spec.policy.canonical();
     const Configuration& same = *after.at(c.id);
     EXPECT_EQ(same.spec.model, c.spec.model);
     EXPECT_EQ(same.spec.policy, c.spec.policy);
@@ -104,11 +103,14 @@ TEST(ExperimentFileIds, EverySettingThatChangesAResultChangesTheId) {
   const RunSpec base = paper_first();
   const std::string id = configuration_id(base, 0);
   const std::vector<std::pair<const char*, std::function<void(RunSpec&)>>> changes = {
-      {"model", [](RunSpec& s) { s.model = "resnet18"; }},
+      {"model",
+       [](RunSpec& s) {
+         s.model = ModelRef{ModelRef::Kind::kBuiltin, "resnet18"};
+       }},
       {"weights", [](RunSpec& s) { s.weights = "w.pt"; }},
-      {"device", [](RunSpec& s) { s.device = "cuda:1"; }},
-      {"arrival", [](RunSpec& s) { s.arrival = "poisson"; }},
-      {"rate", [](RunSpec& s) { s.rate_hz = 16.000000000000004; }},  // the next double
+      {"device", [](RunSpec& s) { s.device = Device::parse("cuda:1"); }},
+      {"arrival", [](RunSpec& s) { s.set_arrival("poisson", s.rate_hz); }},
+      {"rate", [](RunSpec& s) { s.set_arrival("paper", 16.000000000000004); }},  // the next double
       {"policy", [](RunSpec& s) { s.policy = PolicySpec::parse("fixed:32"); }},
       {"requests", [](RunSpec& s) { s.requests = 8191; }},
       {"warmup_batches", [](RunSpec& s) { s.warmup_batches = 0; }},
@@ -139,15 +141,16 @@ TEST(ExperimentFileIds, WhatDoesNotChangeAResultKeepsTheId) {
   canonical.policy = PolicySpec::parse("greedy:128");
   EXPECT_EQ(configuration_id(s, 0), configuration_id(canonical, 0));
   RunSpec offline = base, offline_other_rate = base;
-  offline.arrival = offline_other_rate.arrival = "offline";
-  offline_other_rate.rate_hz = 99;  // an offline stream ignores the rate
+  offline.set_arrival("offline", 16);
+  offline_other_rate.set_arrival("offline", 99);  // an offline stream ignores the rate
+  offline_other_rate.rate_hz = 99;                // even one recorded against it
   EXPECT_EQ(configuration_id(offline, 0), configuration_id(offline_other_rate, 0));
 }
 
 TEST(ExperimentFileIds, ValuesCannotForgeAnotherField) {
   RunSpec a = paper_first(), b = paper_first();
-  a.model = "x;weights=y";
-  b.model = "x";
+  a.model = ModelRef{ModelRef::Kind::kBuiltin, "x;weights=y"};
+  b.model = ModelRef{ModelRef::Kind::kBuiltin, "x"};
   b.weights = "y";
   EXPECT_NE(configuration_key(a, 0), configuration_key(b, 0));
   EXPECT_NE(configuration_id(a, 0), configuration_id(b, 0));

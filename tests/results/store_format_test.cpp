@@ -90,7 +90,7 @@ void write_v1_store(const std::string& path, const ExperimentFile& f,
     doc.erase("format");  // version 1 documents had none
     const std::string i = std::to_string(c.index);
     db.exec("INSERT INTO runs VALUES(" + i + ", " + std::to_string(c.repetition) + ", " +
-            Sql::quote(c.spec.model) + ", " + Sql::quote(c.spec.arrival) + ", " +
+            Sql::quote(c.spec.model.name) + ", " + Sql::quote(c.spec.arrival.name()) + ", " +
             std::to_string(c.spec.rate_hz) + ", " + Sql::quote(c.spec.policy.canonical()) + ", " +
             std::to_string(s.energy_per_image_j()) + ", 0.4, 0.5, 'estimate', " +
             Sql::quote(doc.dump()) + ");" + "INSERT INTO requests VALUES(" + i +

@@ -44,7 +44,7 @@ TEST(ExperimentFile, GridProductWithModelsOuterAndStableIndices) {
   std::set<std::size_t> indices;
   for (std::size_t i = 0; i < all.size(); ++i) {
     indices.insert(all[i].index);
-    EXPECT_EQ(all[i].spec.model, i < 8 ? "noop" : "alexnet");
+    EXPECT_EQ(all[i].spec.model.name, i < 8 ? "noop" : "alexnet");
   }
   EXPECT_EQ(indices.size(), all.size());
   EXPECT_EQ(all[0].spec.policy.canonical(), "fixed:16");
@@ -272,7 +272,7 @@ TEST(GroupByModel, ConsecutiveRunsOfOneModelWithTheirLargestBatch) {
   const char* models[] = {"a", "a", "b", "a"};
   const char* policies[] = {"fixed:4", "greedy:32", "fixed:8", "slo:1s,max=16"};
   for (std::size_t i = 0; i < 4; ++i) {
-    configs[i].spec.model = models[i];
+    configs[i].spec.model = ModelRef{ModelRef::Kind::kBuiltin, models[i]};
     configs[i].spec.policy = PolicySpec::parse(policies[i]);
   }
   const auto groups = group_by_session(configs);

@@ -26,9 +26,8 @@ using std::chrono::milliseconds;
 TEST(Simulator, FixedBatchesOnAConstantStreamAreExact) {
   const ServiceProfile profile = linear_profile();
   RunSpec spec;
-  spec.model = "m";
-  spec.arrival = "constant";
-  spec.rate_hz = 10;  // one request every 100 ms
+  spec.model = ModelRef{ModelRef::Kind::kBuiltin, "m"};
+  spec.set_arrival("constant", 10);  // one request every 100 ms
   spec.requests = 8;
   spec.policy = PolicySpec::parse("fixed:4");
   const SimulatedRun r = simulate_run(spec, profile, true);
@@ -123,9 +122,8 @@ TEST(Simulator, SloPolicyMeetsItsBudgetAndBeatsGreedyOnEnergy) {
   const ServiceProfile profile = linear_profile();
   for (const char* arrival : {"paper", "poisson", "bursty"}) {
     RunSpec spec;
-    spec.model = "m";
-    spec.arrival = arrival;
-    spec.rate_hz = 40;
+    spec.model = ModelRef{ModelRef::Kind::kBuiltin, "m"};
+    spec.set_arrival(arrival, 40);
     spec.requests = 4000;
     spec.policy = PolicySpec::parse("slo:500ms");
     const SimulatedRun slo = simulate_run(spec, profile, true);
@@ -192,9 +190,8 @@ TEST(ServiceSampler, DrawsFromTheMeasuredDistributionScaledToTheSize) {
 TEST(Simulator, SpeedScalesServiceTimesAndDynamicEnergyAndIsReadBackFromARun) {
   const ServiceProfile profile = linear_profile();
   RunSpec spec;
-  spec.model = "m";
-  spec.arrival = "constant";
-  spec.rate_hz = 10;
+  spec.model = ModelRef{ModelRef::Kind::kBuiltin, "m"};
+  spec.set_arrival("constant", 10);
   spec.requests = 8;
   spec.policy = PolicySpec::parse("fixed:4");
   const SimulatedRun base = simulate_run(spec, profile, true);
@@ -230,9 +227,8 @@ TEST(Simulator, PredictsTheMedianOverServiceTimeDraws) {
   profile.batches[0].service_s.push_back(0.040);
   profile.batches[0].service_mean_s = 0.0105;
   RunSpec spec;
-  spec.model = "m";
-  spec.arrival = "constant";
-  spec.rate_hz = 10;  // each request alone: response = its batch's service time
+  spec.model = ModelRef{ModelRef::Kind::kBuiltin, "m"};
+  spec.set_arrival("constant", 10);  // each request alone: response = its batch's service time
   spec.requests = 50;
   spec.policy = PolicySpec::parse("greedy");
   const SimulatedRun first = simulate_run(spec, profile, false, 0);

@@ -101,14 +101,14 @@ TEST(Arrivals, TraceFileWithTimesAndGaps) {
   // Read once per process: a later parse of the same file gives the same arrivals even after the
   // file changed (a sweep parses it for every configuration and for its progress estimate).
   std::ofstream(path) << "0\n";
-  EXPECT_EQ(parse_arrival("trace:" + path, 0).trace, spec.trace);
+  EXPECT_EQ(*parse_arrival("trace:" + path, 0).trace, *spec.trace);
   const auto bad = (dir / "bad.txt").string();
   std::ofstream(bad) << "1\n0.5\n";
   EXPECT_THROW(parse_arrival("trace:" + bad, 0), UsageError);  // back in time
   std::ofstream(bad) << "1\nsoon\n";
   EXPECT_THROW(parse_arrival("trace:" + bad, 0), UsageError);
   std::ofstream(bad) << "1\n2\n";  // a file that failed is read again once mended
-  EXPECT_EQ(parse_arrival("trace:" + bad, 0).trace.size(), 2u);
+  EXPECT_EQ(parse_arrival("trace:" + bad, 0).trace->size(), 2u);
   EXPECT_THROW(parse_arrival("trace:" + (dir / "absent").string(), 0), UsageError);
   std::filesystem::remove_all(dir);
 }
