@@ -1,10 +1,12 @@
 // greenbatch report end to end: a small real sweep (two real models), the report built from it,
 // and the page opened in headless Chromium: every figure must render and no script error occur.
+// Also a real TorchScript file (made by /usr/bin/python3 with python3-torch) named like a command.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -251,6 +253,95 @@ TEST_F(Report, ScriptsInNamesDoNotRunInTheBrowser) {
   // Shown as text: the first name, in the recommendations table.
   EXPECT_NE(chrome.output.find("&lt;img src=x onerror=document.title='PWNED'&gt;"),
             std::string::npos);
+}
+
+// `text` as one word for a POSIX shell: single-quoted, where the shell expands nothing.
+std::string shell_quoted(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// A TorchScript image classifier (N x 3 x H x W -> N x 10 logits: average pool, linear), saved to
+// the path in argv[1].
+const char* kMakeTinyClassifier = R"(
+import sys
+import torch
+
+class Tiny(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.pool = torch.nn.AdaptiveAvgPool2d(1)
+        self.fc = torch.nn.Linear(3, 10)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+torch.manual_seed(0)
+torch.jit.save(torch.jit.script(Tiny().eval()), sys.argv[1])
+)";
+
+// A real TorchScript file whose name is a command for a shell or gnuplot (backquotes), measured by
+// greenbatch run and reported: both succeed, the name is shown as text, and nothing runs it.
+TEST_F(Report, ATorchScriptFileNamedLikeACommandIsMeasuredAndReportedRunningNothing) {
+  const char* ci = std::getenv("CI");
+  const Result torch = gb::testing::run_shell("/usr/bin/python3 -c 'import torch'");
+  if (torch.code != 0) {
+    if (ci && *ci) FAIL() << "/usr/bin/python3 cannot import torch on CI: " << torch.output;
+    GTEST_SKIP() << "/usr/bin/python3 cannot import torch (scripts/setup.sh --test installs it): "
+                 << torch.output;
+  }
+  const std::string model = "m`touch PWNED`.pt";
+  const fs::path work = dir_ / "work";
+  fs::create_directories(work);
+  std::ofstream(dir_ / "make_model.py") << kMakeTinyClassifier;
+  const std::string in_work = "cd " + shell_quoted(work.string()) + " && ";
+  const Result made = gb::testing::run_shell(in_work + "/usr/bin/python3 " +
+                                             shell_quoted((dir_ / "make_model.py").string()) + " " +
+                                             shell_quoted(model));
+  ASSERT_EQ(made.code, 0) << made.output;
+  ASSERT_TRUE(fs::is_regular_file(work / model));
+  ASSERT_FALSE(fs::exists(work / "PWNED"));
+  const fs::path cwd = fs::current_path();
+  const bool cwd_had_pwned = fs::exists(cwd / "PWNED");
+  const std::set<std::string> before = files_under(dir_);
+
+  // Relative paths, as typed at a prompt: the model's name is the file name as given.
+  const std::string bin = shell_quoted(gb::testing::build_dir() + "/greenbatch");
+  const Result run = gb::testing::run_shell(
+      in_work + bin + " run --model " + shell_quoted(model) +
+      " --requests 16 --rate 1000 --policy fixed:4 --warmup-batches 1 --warmup-batch-size 4 "
+      "--idle-seconds 0 --meter estimate --device cpu --out run");
+  ASSERT_EQ(run.code, 0) << run.output;
+  EXPECT_NE(run.output.find(model), std::string::npos) << run.output;
+  const Result report = gb::testing::run_shell(in_work + bin + " report run --slo 5s");
+  ASSERT_EQ(report.code, 0) << report.output;
+
+  for (const std::string& f : files_under(dir_)) {
+    EXPECT_NE(fs::path(f).filename().string(), "PWNED") << f;
+    if (!before.count(f)) {
+      EXPECT_EQ(f.find("PWNED"), std::string::npos) << "a file named after the model: " << f;
+    }
+  }
+  if (!cwd_had_pwned) {
+    EXPECT_FALSE(fs::exists(cwd / "PWNED")) << cwd;
+  }
+  const fs::path out = work / "run" / "report";
+  for (const char* f : {"fig2_1", "fig3"}) {  // the model's Fig. 2, and Fig. 3
+    for (const char* ext : {".svg", ".png"}) {
+      const fs::path p = out / (std::string(f) + ext);
+      ASSERT_TRUE(fs::exists(p)) << p;
+      EXPECT_GT(fs::file_size(p), 1000u) << p;
+    }
+  }
+  ASSERT_TRUE(fs::exists(out / "report.html"));
+  const std::string html = read(out / "report.html");
+  EXPECT_NE(html.find("<figure id=\"fig2_1\">"), std::string::npos);
+  // Shown as text: in its figure's title (quoted for gnuplot, which drew it into the inline SVG),
+  // and in the page's tables (nothing in it for HTML to escape).
+  EXPECT_NE(html.find("<text>" + model + ": energy per image vs max response time</text>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>" + model + "</td>"), std::string::npos);
 }
 
 TEST_F(Report, BadInputIsOneLineAndWritesNothing) {

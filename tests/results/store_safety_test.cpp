@@ -1,7 +1,8 @@
 // What a store refuses and protects: one writer per store (a second sweep exits naming the
 // first), one experiment per folder (shards included), readers that never change a file and
 // refuse what is not a store, experiment files compared as parsed (a comment is no change, a grown
-// grid extends the store), and SQLite errors that name the file.
+// grid extends the store), SQLite errors that name the file, and a sweep whose disk fills: it
+// stops naming the store, keeps only whole configurations, and resumes to each exactly once.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/mount.h>
@@ -9,12 +10,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "command_runner.h"
 #include "common/errors.h"
@@ -301,6 +308,149 @@ TEST_F(StoreSafety, AFullDiskIsReportedWithTheFileAndSqlitesReason) {
   EXPECT_NE(why.find("results.sqlite"), std::string::npos) << why;
   EXPECT_NE(why.find("full"), std::string::npos) << why;
   EXPECT_EQ(why.find("no transaction is active"), std::string::npos) << why;
+}
+
+// A tmpfs mounted at `at` for the test's length: unmounted by the destructor, so that a failed
+// assertion leaves no mount behind.
+class Tmpfs {
+ public:
+  Tmpfs(const fs::path& at, const std::string& size) : at_(at) {
+    mounted_ = ::mount("tmpfs", at_.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
+    error_ = mounted_ ? 0 : errno;
+  }
+  ~Tmpfs() {
+    if (mounted_ && ::umount(at_.c_str()) != 0) ::umount2(at_.c_str(), MNT_DETACH);
+  }
+  Tmpfs(const Tmpfs&) = delete;
+  Tmpfs& operator=(const Tmpfs&) = delete;
+  bool mounted() const { return mounted_; }
+  int error() const { return error_; }
+  // The same mount, grown (or shrunk) to `size`, its files kept; "" or strerror.
+  std::string resize(const std::string& size) const {
+    const bool ok =
+        ::mount("tmpfs", at_.c_str(), "tmpfs", MS_REMOUNT, ("size=" + size).c_str()) == 0;
+    return ok ? "" : std::strerror(errno);
+  }
+
+ private:
+  fs::path at_;
+  bool mounted_ = false;
+  int error_ = 0;
+};
+
+// (text, integer) rows of `sql` on the SQLite file `db`, opened read-only.
+std::vector<std::pair<std::string, int64_t>> query(const std::string& db, const std::string& sql) {
+  std::vector<std::pair<std::string, int64_t>> rows;
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << db << ": " << sqlite3_errmsg(h);
+    sqlite3_close(h);
+    return rows;
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << db << ": " << sqlite3_errmsg(h) << " in: " << sql;
+  } else {
+    int rc = SQLITE_ROW;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      const unsigned char* text = sqlite3_column_text(s, 0);
+      rows.emplace_back(text ? reinterpret_cast<const char*>(text) : "",
+                        sqlite3_column_int64(s, 1));
+    }
+    if (rc != SQLITE_DONE) ADD_FAILURE() << db << ": " << sqlite3_errmsg(h) << " in: " << sql;
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return rows;
+}
+
+// Noop, 8 configurations (4 policies x 2 repetitions) of 2000 requests at 20000/s: about 0.1 s
+// each, and about 130 kB each in the store (its write-ahead log, until the sweep ends).
+const char* kFillingSweep = R"(
+[experiment]
+name = "filling"
+requests = 2000
+repetitions = 2
+warmup_batches = 0
+idle_seconds = 0
+meter = "estimate"
+[grid]
+models = ["noop"]
+rates = [20000]
+arrival = ["constant"]
+policies = ["fixed:1", "fixed:4", "greedy:8", "greedy:32"]
+)";
+// Measured: 768k holds the first 4 configurations (256k holds 1, 512k 2; the whole sweep needs
+// about 1.1M), so the disk fills in the middle of the sweep with room to spare either way.
+const char* const kFillingDisk = "768k";
+
+// A disk that fills in the middle of a sweep: the sweep fails naming the store and the reason,
+// every configuration it stored is whole (its run and all its requests, or nothing), and the same
+// command on the grown disk runs the rest: every configuration of the grid stored exactly once.
+TEST_F(StoreSafety, ASweepOnADiskThatFillsResumesToEveryConfigurationOnce) {
+  const fs::path mnt = dir_ / "tmpfs";
+  fs::create_directories(mnt);
+  Tmpfs disk(mnt, kFillingDisk);
+  if (!disk.mounted()) {
+    const char* ci = std::getenv("CI");
+    if (ci && *ci && ::geteuid() == 0) {
+      FAIL() << "cannot mount a tmpfs as root on CI: " << std::strerror(disk.error());
+    }
+    GTEST_SKIP() << "mounting a tmpfs is not permitted here: " << std::strerror(disk.error());
+  }
+  const std::string file = path("filling.toml"), out = (mnt / "out").string();
+  const std::string store = out + "/results.sqlite";
+  std::ofstream(file) << kFillingSweep;
+  const std::vector<Configuration> grid = expand(parse_experiment(kFillingSweep, file));
+  std::set<std::string> grid_ids;
+  for (const Configuration& c : grid) grid_ids.insert(c.id);
+  ASSERT_EQ(grid_ids.size(), grid.size());
+  const int64_t requests = 2000;
+  // Per stored configuration: its runs rows, and its requests rows.
+  const auto stored = [&] {
+    std::map<std::string, std::pair<int64_t, int64_t>> by_id;
+    for (const auto& [id, n] : query(store, "SELECT config_id, count(*) FROM runs GROUP BY 1")) {
+      by_id[id].first = n;
+    }
+    for (const auto& [id, n] :
+         query(store, "SELECT config_id, count(*) FROM requests GROUP BY 1")) {
+      by_id[id].second = n;
+    }
+    return by_id;
+  };
+
+  const auto full = greenbatch("sweep " + file + " --out " + out);
+  EXPECT_NE(full.code, 0) << full.output;
+  EXPECT_NE(full.output.find(store), std::string::npos) << full.output;
+  EXPECT_NE(full.output.find("full"), std::string::npos) << full.output;
+  // What the full disk kept: some configurations, each whole, and no rows of the one it cut short.
+  const auto kept = stored();
+  EXPECT_GT(kept.size(), 0u) << "the disk filled before the first configuration: grow it";
+  EXPECT_LT(kept.size(), grid.size()) << "the disk did not fill: shrink it";
+  for (const auto& [id, rows] : kept) {
+    EXPECT_TRUE(grid_ids.count(id)) << id;
+    EXPECT_EQ(rows.first, 1) << id << " has no run row, or several";
+    EXPECT_EQ(rows.second, requests) << id << " has part of its requests";
+  }
+
+  ASSERT_EQ(disk.resize("16m"), "");
+  const auto resumed = greenbatch("sweep " + file + " --out " + out);
+  EXPECT_EQ(resumed.code, 0) << resumed.output;
+  const std::string skipped = std::to_string(grid.size()) + " configurations, " +
+                              std::to_string(kept.size()) + " already done, " +
+                              std::to_string(grid.size() - kept.size()) + " to run";
+  EXPECT_NE(resumed.output.find(skipped), std::string::npos) << resumed.output;
+  std::multiset<std::string> ids;
+  for (const StoredRun& r : ResultStore(store).runs()) ids.insert(r.id);
+  EXPECT_EQ(ids.size(), grid.size());
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), grid_ids);
+  const auto all = stored();
+  EXPECT_EQ(all.size(), grid.size());
+  for (const auto& [id, rows] : all) {
+    EXPECT_TRUE(grid_ids.count(id)) << id;
+    EXPECT_EQ(rows.first, 1) << id;
+    EXPECT_EQ(rows.second, requests) << id;
+  }
 }
 
 }  // namespace
