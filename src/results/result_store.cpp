@@ -239,38 +239,51 @@ std::vector<StoredRun> ResultStore::runs() const {
   return out;
 }
 
+namespace {
+
+// The experiment a store records, parsed (its text is data from anyone: the parser's checks apply).
+ExperimentFile stored_experiment(const ResultStore& store, const std::string& path) {
+  const std::string hash = store.meta("experiment_hash");
+  if (hash.empty()) throw UsageError("'" + path + "' is not a greenbatch result store");
+  return parse_experiment(store.meta("experiment_text"), "the experiment of '" + path + "'");
+}
+
+// Of two experiments, the one whose grid holds the other's (settings equal), or UsageError naming
+// the first difference: shards of a sweep whose grid grew between them merge into the larger.
+ExperimentFile& larger_experiment(ExperimentFile& a, const std::string& a_path, ExperimentFile& b,
+                                  const std::string& b_path) {
+  if (compare_experiments(b.text, std::to_string(b.hash), a).kind != Comparison::kDifferent) {
+    return a;
+  }
+  const Comparison c = compare_experiments(a.text, std::to_string(a.hash), b);
+  if (c.kind != Comparison::kDifferent) return b;
+  throw UsageError("'" + b_path + "' comes from a different experiment than '" + a_path + "' (" +
+                   c.why + "); refusing to merge");
+}
+
+}  // namespace
+
 void ResultStore::merge(const std::string& output, const std::vector<std::string>& inputs) {
   if (inputs.empty()) throw UsageError("merge needs at least one input store");
-  std::string hash, text, name;
+  // Every store is read (and refused if it cannot be) before anything is written.
+  ExperimentFile experiment = stored_experiment(ResultStore(inputs.front()), inputs.front());
+  std::string from = inputs.front();
   for (const std::string& in : inputs) {
-    ResultStore store(in);  // refuses a store it cannot read, before anything is written
-    const std::string h = store.meta("experiment_hash");
-    if (h.empty()) throw UsageError("'" + in + "' is not a greenbatch result store");
-    if (hash.empty()) {
-      hash = h;
-      text = store.meta("experiment_text");
-      name = store.meta("experiment_name");
-    } else if (h != hash) {
-      throw UsageError("'" + in + "' comes from a different experiment file than '" + inputs[0] +
-                       "'; refusing to merge");
+    ExperimentFile e = stored_experiment(ResultStore(in), in);
+    ExperimentFile& larger = larger_experiment(experiment, from, e, in);
+    if (&larger == &e) {
+      experiment = std::move(e);
+      from = in;
     }
   }
   if (std::filesystem::exists(output)) {
-    ResultStore existing(output);
-    const std::string h = existing.meta("experiment_hash");
-    if (!h.empty() && h != hash) {
-      throw UsageError("'" + output + "' holds a different experiment; refusing to merge into it");
+    const ResultStore existing(output);
+    if (!existing.meta("experiment_hash").empty()) {
+      ExperimentFile e = stored_experiment(existing, output);
+      ExperimentFile& larger = larger_experiment(experiment, from, e, output);
+      if (&larger == &e) experiment = std::move(e);
     }
   }
-  ExperimentFile experiment;
-  experiment.text = text;
-  try {
-    experiment.hash = std::stoull(hash);
-  } catch (const std::exception&) {  // a damaged or crafted store
-    throw UsageError("'" + inputs.front() + "' records an experiment hash that is not a number ('" +
-                     hash + "'); it is not a store this greenbatch wrote");
-  }
-  experiment.name = name;
   ResultStore out(output, experiment, false);
   for (const std::string& in : inputs) {
     // Read-only: merging never changes an input.

@@ -261,6 +261,48 @@ TEST_F(StoreTest, MergeJoinsShardsAndRefusesForeignStores) {
   EXPECT_THROW(ResultStore::merge((dir_ / "x.sqlite").string(), {parts[0], foreign}), UsageError);
 }
 
+// A grid that grew between shards (the sweep accepts that: it extends) merges into the larger
+// experiment, in either order; a grid that changed otherwise is refused with the difference.
+TEST_F(StoreTest, MergeTakesAShardWhoseGridGrew) {
+  const ExperimentFile f = parse_experiment(kGood, "t.toml");
+  std::string grown_text = kGood;
+  grown_text.replace(grown_text.find("rates = [16, 32]"), 16, "rates = [16, 32, 64]");
+  const ExperimentFile grown = parse_experiment(grown_text, "t.toml");
+  const auto small_all = expand(f), grown_all = expand(grown);
+  ASSERT_GT(grown_all.size(), small_all.size());
+  const std::string a = (dir_ / "a.sqlite").string(), b = (dir_ / "b.sqlite").string();
+  {
+    ResultStore store(a, f, false);
+    for (const Configuration& c : shard(small_all, 0, 2)) {
+      store.save(c, fake_summary(c, 1), fake_trace(), {}, {"cpu"});
+    }
+  }
+  {
+    ResultStore store(b, grown, false);
+    for (const Configuration& c : shard(grown_all, 1, 2)) {
+      store.save(c, fake_summary(c, 1), fake_trace(), {}, {"cpu"});
+    }
+  }
+  for (const auto& order : {std::vector<std::string>{a, b}, std::vector<std::string>{b, a}}) {
+    const std::string merged = (dir_ / ("m" + std::to_string(order[0] == a) + ".sqlite")).string();
+    ResultStore::merge(merged, order);
+    const ResultStore m(merged);
+    EXPECT_EQ(m.meta("experiment_text"), grown_text);
+    EXPECT_EQ(m.runs().size(), shard(small_all, 0, 2).size() + shard(grown_all, 1, 2).size());
+  }
+  std::string other_text = grown_text;
+  other_text.replace(other_text.find("rates = [16, 32, 64]"), 20, "rates = [16, 64]");
+  const std::string c = (dir_ / "c.sqlite").string();
+  { ResultStore store(c, parse_experiment(other_text, "t.toml"), false); }
+  try {
+    ResultStore::merge((dir_ / "x.sqlite").string(), {a, c});
+    ADD_FAILURE() << "a grid that lost a rate merged";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("grid.rates"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "x.sqlite"));
+}
+
 }  // namespace
 }  // namespace gb
 
