@@ -7,6 +7,7 @@
 
 #include "common/errors.h"
 #include "common/files.h"
+#include "common/parse.h"
 #include "common/statistics.h"
 #include "results/result_folder.h"
 
@@ -94,7 +95,14 @@ std::vector<ordered_json> aggregate_configurations(const std::vector<StoredRun>&
       throw UsageError(names.back() + ": summary must be an object, not " +
                        std::string(r.summary.type_name()));
     }
-    for (const char* col : kWithCi) number_field(r.summary, names.back(), col);
+    // Numbers from a file are held to the ranges every other input is: a run cannot take longer
+    // than kMaxDuration, and no image costs more than a gigajoule.
+    for (const char* col : kWithCi) {
+      const double v = number_field(r.summary, names.back(), col).get<double>();
+      const bool energy = std::string(col) == columns::kEnergyPerImage;
+      check_range(v, names.back() + ": field '" + col + "'", 0,
+                  energy ? 1e9 : to_seconds(kMaxDuration), energy ? "J" : "s");
+    }
   }
   std::map<std::string, std::vector<std::size_t>> groups;
   std::vector<std::string> order;
