@@ -23,14 +23,14 @@ std::size_t TritonPolicy::best_preferred(std::size_t n) const {
 }
 
 Decision TritonPolicy::decide(const QueueView& queue, Nanos now) {
-  const std::size_t queued = queue.size();
-  if (queued == 0) return Decision::wait_for_arrival();
-  if (queued >= preferred_.back()) return Decision::dispatch(preferred_.back());
+  if (queue.empty()) return Decision::wait_for_arrival();
+  // The scan stops at M: only the first M queued requests can form this batch.
+  const std::size_t n = std::min(queue.size(), max_);
+  const std::size_t best = best_preferred(n);
   const Nanos deadline = queue.oldest_arrival() + delay_;
-  if (delay_.count() == 0 || now >= deadline) {
-    const std::size_t best = best_preferred(queued);
-    return Decision::dispatch(best > 0 ? best : std::min(queued, max_));
-  }
+  const bool expired = delay_.count() != 0 && now >= deadline;
+  if (best > 0 && !expired) return Decision::dispatch(best);
+  if (expired || delay_.count() == 0) return Decision::dispatch(n);
   return Decision::wake_at_time(deadline);
 }
 

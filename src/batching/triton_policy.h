@@ -1,10 +1,13 @@
-// triton:max=M,preferred=A|B,delay=T — Triton's dynamic batcher as documented:
-// - a batch of the largest preferred size (default: M) that can be formed goes out at once;
-// - otherwise the batcher waits until the oldest queued request has been delayed T, then sends the
-//   largest preferred size it can form, or, if none, everything queued up to M;
-// - delay 0 means no waiting (greedy up to M, cut to a preferred size when one can be formed).
-// The delay counts from the oldest request's arrival (Triton's max_queue_delay semantics;
-// TorchServe instead counts from when the worker picked the first job).
+// triton:max=M,preferred=A|B,delay=T — Triton's dynamic batcher, rule by rule as its source
+// decides when a model instance is free (docs/policies.md cites the lines). With n = min(queued, M)
+// and `best` the largest preferred size <= n:
+// - delay not expired (the oldest queued request has waited less than T): send `best` at once if
+//   there is one, else wait until the oldest has waited T (or for an arrival);
+// - delay expired: send n, everything queued up to M, not cut to a preferred size;
+// - delay 0 never expires and never waits: send `best`, or n when no preferred size fits.
+// No preferred sizes means {M} (Triton's model-config normalisation). The delay counts from the
+// oldest queued request's arrival. Triton's forming of the next batch while the model is busy is
+// outside this interface (policies decide only when the executor is free).
 #pragma once
 
 #include <vector>

@@ -84,35 +84,114 @@ TEST(GreedyPolicy, CapSmallerThanQueue) {
   EXPECT_EQ(p.decide(FakeQueue::with(10, 0).view(), milliseconds(0)), dispatch(4));
 }
 
-TEST(TritonPolicy, DefaultPreferredIsMax) {
-  TritonPolicy p(8, {}, milliseconds(100));
-  auto q = FakeQueue::with(5, 100, milliseconds(0));
-  EXPECT_EQ(p.decide(q.view(), milliseconds(50)), wake(milliseconds(100)));
-  EXPECT_EQ(p.decide(q.view(), milliseconds(100)), dispatch(5));
-  EXPECT_EQ(p.decide(FakeQueue::with(12).view(), milliseconds(0)), dispatch(8));
+// Queue states and the decision Triton's dynamic batcher takes for them with a free instance,
+// each row derived from GetDynamicBatch() in triton-inference-server/core at 73aad7c (rules A-D of
+// docs/policies.md): n = min(queued, M), best = the largest preferred size <= n.
+struct TritonCase {
+  const char* why;
+  std::size_t max;
+  std::vector<std::size_t> preferred;
+  Nanos delay;
+  std::size_t queued;
+  Nanos now;  // the oldest queued request arrived at 0, the others 1 ms apart
+  Decision expected;
+};
+
+TEST(TritonPolicy, DecidesAsTritonsDynamicBatcher) {
+  const Nanos D = milliseconds(500), zero{0};
+  const std::vector<TritonCase> cases = {
+      {"rule A: a preferred size formed goes at once, no waiting for a larger one",
+       16,
+       {4, 16},
+       D,
+       4,
+       milliseconds(94),
+       dispatch(4)},
+      {"rule A: the largest preferred size that fits",
+       32,
+       {4, 16},
+       D,
+       20,
+       milliseconds(30),
+       dispatch(16)},
+      {"rule A: the scan stops at M", 16, {4, 8}, D, 20, milliseconds(30), dispatch(8)},
+      {"below every preferred size: wait for the delay",
+       16,
+       {4, 16},
+       D,
+       3,
+       milliseconds(62),
+       wake(D)},
+      {"rule C/D: at expiry everything up to M, not cut to a preferred size",
+       16,
+       {4, 8},
+       D,
+       7,
+       D,
+       dispatch(7)},
+      {"rule C: at expiry with more than M queued, M", 16, {4, 8}, D, 20, D, dispatch(16)},
+      {"rule D: at expiry below every preferred size, all",
+       16,
+       {4, 8},
+       D,
+       3,
+       D + milliseconds(1),
+       dispatch(3)},
+      {"delay 0 with preferred sizes is not greedy: the largest preferred that fits",
+       16,
+       {4, 16},
+       zero,
+       10,
+       zero,
+       dispatch(4)},
+      {"delay 0, below every preferred size: all (rule D)",
+       16,
+       {4, 16},
+       zero,
+       2,
+       zero,
+       dispatch(2)},
+      {"no preferred sizes means {M}: wait below M",
+       8,
+       {},
+       milliseconds(100),
+       5,
+       milliseconds(50),
+       wake(milliseconds(100))},
+      {"no preferred sizes: at expiry, all",
+       8,
+       {},
+       milliseconds(100),
+       5,
+       milliseconds(100),
+       dispatch(5)},
+      {"no preferred sizes: M queued goes at once",
+       8,
+       {},
+       milliseconds(100),
+       12,
+       zero,
+       dispatch(8)},
+      {"no preferred sizes, delay 0: greedy up to M", 32, {}, zero, 3, zero, dispatch(3)},
+      {"no preferred sizes, delay 0, more than M: M", 32, {}, zero, 40, zero, dispatch(32)},
+      {"nothing queued: wait for an arrival", 16, {4, 16}, D, 0, zero, kWait},
+  };
+  for (const TritonCase& c : cases) {
+    TritonPolicy p(c.max, c.preferred, c.delay);
+    const auto q = FakeQueue::with(c.queued, 100, Nanos(0), milliseconds(1));
+    EXPECT_EQ(p.decide(q.view(), c.now), c.expected) << c.why;
+  }
 }
 
-TEST(TritonPolicy, LargestPreferredGoesAtOnce) {
-  TritonPolicy p(16, {4, 8}, milliseconds(100));
-  EXPECT_EQ(p.decide(FakeQueue::with(9).view(), milliseconds(0)), dispatch(8));
-}
-
-TEST(TritonPolicy, AtExpirySendsLargestFormablePreferredSize) {
-  TritonPolicy p(16, {4, 8}, milliseconds(100));
-  auto q = FakeQueue::with(7, 100, milliseconds(0), milliseconds(1));
-  EXPECT_EQ(p.decide(q.view(), milliseconds(99)), wake(milliseconds(100)));
-  EXPECT_EQ(p.decide(q.view(), milliseconds(100)), dispatch(4));
-}
-
-TEST(TritonPolicy, AtExpiryWithNoFormablePreferredSendsAllQueued) {
-  TritonPolicy p(16, {4, 8}, milliseconds(100));
-  EXPECT_EQ(p.decide(FakeQueue::with(3).view(), milliseconds(100)), dispatch(3));
-}
-
-TEST(TritonPolicy, DelayZeroDoesNotWait) {
-  TritonPolicy p(32, {}, Nanos(0));
-  EXPECT_EQ(p.decide(FakeQueue::with(3).view(), milliseconds(0)), dispatch(3));
-  EXPECT_EQ(p.decide(FakeQueue::with(0).view(), milliseconds(0)), kWait);
+// Triton's own example in docs/policies.md: preferred 4|16, delay 500 ms, a request every
+// 31.25 ms. Triton sends a batch of 4 as soon as the fourth arrives (93.75 ms), never one of 16.
+TEST(TritonPolicy, PreferredSizesTriggerASendNotAWait) {
+  TritonPolicy p(16, {4, 16}, milliseconds(500));
+  const Nanos gap = std::chrono::microseconds(31250);
+  auto q = FakeQueue::with(3, 100, Nanos(0), gap);
+  EXPECT_EQ(p.decide(q.view(), 2 * gap), wake(milliseconds(500)));
+  q.tail = 4;
+  EXPECT_EQ(p.decide(q.view(), 3 * gap), dispatch(4));
 }
 
 TEST(ParsePolicy, AcceptsEveryFormAndRoundTrips) {
