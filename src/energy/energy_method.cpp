@@ -42,6 +42,18 @@ bool EnergyMethods::has_estimate() const {
          std::any_of(known.begin(), known.end(), [](EnergyMethod m) { return !is_measurement(m); });
 }
 
+bool EnergyMethods::partly_estimated() const {
+  return has_estimate() && std::any_of(known.begin(), known.end(), is_measurement);
+}
+
+std::string estimate_note(const EnergyMethods& m) {
+  if (m.partly_estimated()) {
+    return " (partly estimated: the estimated domains are a model, so the total is NOT wholly a "
+           "measurement)";
+  }
+  return m.has_estimate() ? " (an estimate, NOT a measurement)" : "";
+}
+
 void EnergyMethods::merge(const EnergyMethods& other) {
   for (EnergyMethod m : other.known) {
     if (std::find(known.begin(), known.end(), m) == known.end()) known.push_back(m);

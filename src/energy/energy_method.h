@@ -48,6 +48,8 @@ struct EnergyMethods {
   // Whether some figure is not a measurement: an estimate, or a method this version does not
   // know.
   bool has_estimate() const;
+  // Whether some figures are measurements and some are not (a total that mixes them).
+  bool partly_estimated() const;
   // Adds the methods and unknown parts of `other` not here yet, after these.
   void merge(const EnergyMethods& other);
   bool operator==(const EnergyMethods& o) const { return known == o.known && unknown == o.unknown; }
@@ -56,5 +58,10 @@ struct EnergyMethods {
 // Splits `label` at '+' and ',', trims each part and parses it. An empty label, or an empty part
 // ("rapl+"), is an unknown part "": text that should have named a method and does not.
 EnergyMethods parse_energy_methods(std::string_view label);
+
+// What to say after a label of `methods` wherever a figure is shown: "" for measurements only,
+// " (partly estimated: ... NOT wholly a measurement)" for a mix, " (an estimate, NOT a
+// measurement)" otherwise.
+std::string estimate_note(const EnergyMethods& methods);
 
 }  // namespace gb

@@ -117,7 +117,8 @@ std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& o) {
     std::string why;
     auto lib = NvmlLibrary::open(&why);
     if (lib) {
-      meters.push_back(std::make_unique<NvmlMeter>(lib, gpu_index_of(o)));
+      meters.push_back(o.gpu_id ? std::make_unique<NvmlMeter>(lib, *o.gpu_id)
+                                : std::make_unique<NvmlMeter>(lib, gpu_index_of(o)));
     } else if (choice.nvml) {
       throw UsageError("meter 'nvml' unavailable: " + why);
     }

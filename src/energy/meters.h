@@ -4,13 +4,23 @@
 // MeterOptions::kind:
 //   auto        the best hardware counters for `device`, the estimator only when none exists:
 //               cpu    -> the RAPL package (+ dram) zones when readable, else the estimator;
-//               cuda:N -> NVML for GPU `gpu_index` (N when not given) plus the RAPL zones when
-//                         readable (GPU + CPU package), else the estimator.
+//               cuda:N -> NVML for GPU `gpu_id` when given, else `gpu_index`, else N, plus the
+//                         RAPL zones when readable (GPU + CPU package), else the estimator.
 //   nvml, rapl, nvml,rapl
 //               exactly these; a UsageError says why one of them cannot be used.
 //   estimate    the estimator, whatever exists.
 // Hardware meters and the estimator are never mixed in one measurement. The meter is independent
 // of the device: a GPU's draw can be measured while the model runs on the CPU.
+//
+// The GPU measured must be the GPU used. NVML enumerates every GPU of the machine in its own order,
+// whatever CUDA_VISIBLE_DEVICES says (indices, UUIDs or MIG ids) and however CUDA orders them
+// (fastest first by default), so cuda:N's N is NVML's GPU N only on a one-GPU machine or by luck.
+// Whoever knows the CUDA device (the inference side: cudaGetDeviceProperties' uuid, or its PCI
+// bus id) sets `gpu_id`, and the meter opens that GPU whatever its NVML index.
+//
+// Windows are exact to the counter's update edges (energy/nvml_meter.h), and shorter than
+// kMinCounterUpdatesPerWindow updates flagged; RAPL's psys zone is the domain "platform", which
+// contains the others and is never added to them (energy/rapl_meter.h).
 #pragma once
 
 #include <memory>
@@ -28,6 +38,9 @@ struct MeterOptions {
   std::string kind = "auto";          // auto | nvml | rapl | nvml,rapl | estimate
   Device device;                      // cpu
   std::optional<unsigned> gpu_index;  // default: the CUDA device's index, else 0
+  // The GPU by UUID ("GPU-8f6a...", as CUDA and nvidia-smi -L spell it) or PCI bus id
+  // ("00000000:3B:00.0"); wins over gpu_index and the device's index when set.
+  std::optional<std::string> gpu_id;
   std::string powercap_root = "/sys/class/powercap";
   EstimatorParams estimator;
 };

@@ -19,10 +19,12 @@ inline constexpr Return kErrorUninitialized = 1;
 inline constexpr Return kErrorInvalidArgument = 2;
 inline constexpr Return kErrorNotSupported = 3;
 inline constexpr Return kErrorNoPermission = 4;
+inline constexpr Return kErrorNotFound = 6;
 inline constexpr Return kErrorDriverNotLoaded = 9;
 inline constexpr Return kErrorGpuIsLost = 15;
 
 inline constexpr unsigned kNameBufferSize = 96;
+inline constexpr unsigned kUuidBufferSize = 96;  // NVML_DEVICE_UUID_V2_BUFFER_SIZE
 
 // Field ids (nvmlDeviceGetFieldValues) and the value types NVML tags them with.
 inline constexpr unsigned kFieldTotalEnergy = 83;    // mJ since driver load
@@ -58,6 +60,19 @@ struct FieldValue {
 };
 static_assert(sizeof(FieldValue) == 40, "nvmlFieldValue_t layout");
 
+// nvmlPciInfo_t (the _v2/_v3 layout): 68 bytes. bus_id is "00000000:3B:00.0"
+// (domain:bus:device.fn).
+struct PciInfo {
+  char bus_id_legacy[16];
+  unsigned domain;
+  unsigned bus;
+  unsigned device;
+  unsigned pci_device_id;
+  unsigned pci_subsystem_id;
+  char bus_id[32];
+};
+static_assert(sizeof(PciInfo) == 68, "nvmlPciInfo_t layout");
+
 struct Utilization {
   unsigned gpu;
   unsigned memory;
@@ -70,6 +85,10 @@ using ErrorStringFn = const char* (*)(Return);
 using GetCountFn = Return (*)(unsigned*);
 using GetHandleByIndexFn = Return (*)(unsigned, Device*);
 using GetNameFn = Return (*)(Device, char*, unsigned);
+using GetHandleByUuidFn = Return (*)(const char*, Device*);
+using GetHandleByPciBusIdFn = Return (*)(const char*, Device*);
+using GetUuidFn = Return (*)(Device, char*, unsigned);
+using GetPciInfoFn = Return (*)(Device, PciInfo*);
 using GetPowerUsageFn = Return (*)(Device, unsigned*);
 using GetTotalEnergyFn = Return (*)(Device, unsigned long long*);
 using GetFieldValuesFn = Return (*)(Device, int, FieldValue*);

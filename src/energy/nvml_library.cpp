@@ -50,9 +50,17 @@ std::shared_ptr<NvmlLibrary> NvmlLibrary::open(std::string* why) {
   lib->get_field_values = resolve<nvml::GetFieldValuesFn>(h, "nvmlDeviceGetFieldValues", nullptr);
   lib->get_enforced_power_limit =
       resolve<nvml::GetEnforcedPowerLimitFn>(h, "nvmlDeviceGetEnforcedPowerLimit", nullptr);
-
   lib->get_driver_version =
       resolve<nvml::SystemGetDriverVersionFn>(h, "nvmlSystemGetDriverVersion", nullptr);
+  lib->get_handle_by_uuid =
+      resolve<nvml::GetHandleByUuidFn>(h, "nvmlDeviceGetHandleByUUID", nullptr);
+  lib->get_handle_by_pci_bus_id = resolve<nvml::GetHandleByPciBusIdFn>(
+      h, "nvmlDeviceGetHandleByPciBusId_v2", "nvmlDeviceGetHandleByPciBusId");
+  lib->get_uuid = resolve<nvml::GetUuidFn>(h, "nvmlDeviceGetUUID", nullptr);
+  // _v3 and _v2 fill the same struct; the unversioned one (pre-2012 drivers) a shorter one, so it
+  // is not used.
+  lib->get_pci_info =
+      resolve<nvml::GetPciInfoFn>(h, "nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v2");
 
   const std::pair<const void*, const char*> required[] = {
       {reinterpret_cast<const void*>(init), "nvmlInit_v2"},

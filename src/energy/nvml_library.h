@@ -7,8 +7,10 @@
 //   nvmlShutdown happens when the last holder lets go (the library itself stays loaded).
 // - The _v2 entry points are preferred and the unversioned ones used when absent (old drivers).
 //   Required: init, shutdown, error string, device count, handle by index, name, power usage.
-//   Optional (nullptr when absent): total energy, field values, enforced power limit, driver
-//   version.
+//   Optional (nullptr when absent): total energy, field values (field 186, instantaneous power:
+//   drivers before ~R450 lack the call or the field), enforced power limit, driver version, and
+//   the lookups that tie a CUDA device to its NVML handle (handle by UUID, by PCI bus id; a
+//   device's UUID and PCI info).
 // - Calls are not serialised here; NVML itself is thread-safe.
 #pragma once
 
@@ -40,6 +42,10 @@ class NvmlLibrary {
   nvml::GetFieldValuesFn get_field_values = nullptr;                 // optional
   nvml::GetEnforcedPowerLimitFn get_enforced_power_limit = nullptr;  // optional
   nvml::SystemGetDriverVersionFn get_driver_version = nullptr;       // optional
+  nvml::GetHandleByUuidFn get_handle_by_uuid = nullptr;              // optional
+  nvml::GetHandleByPciBusIdFn get_handle_by_pci_bus_id = nullptr;    // optional
+  nvml::GetUuidFn get_uuid = nullptr;                                // optional
+  nvml::GetPciInfoFn get_pci_info = nullptr;                         // optional
 
   std::string driver_version() const;  // "" when unknown
 

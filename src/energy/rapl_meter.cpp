@@ -58,7 +58,11 @@ std::vector<RaplZone> find_rapl_zones(const std::string& root) {
     if (leaf.rfind("intel-rapl:", 0) != 0) continue;
     const std::string name = read_line(d / "name");
     const bool sub_zone = leaf.find(':', 11) != std::string::npos;
-    if (!sub_zone || name == "dram") zones.push_back({d.string(), name.empty() ? leaf : name});
+    if (!sub_zone && name == "psys") {
+      zones.push_back({d.string(), std::string(kPlatformDomain)});
+    } else if (!sub_zone || name == "dram") {
+      zones.push_back({d.string(), name.empty() ? leaf : name});
+    }
   }
   return zones;
 }

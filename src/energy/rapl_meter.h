@@ -2,6 +2,11 @@
 // <root>/intel-rapl:N/energy_uj for a package, intel-rapl:N:M for its sub-zones ("dram" is the one
 // we add; "core"/"uncore" are parts of the package and would count twice).
 //
+// A top-level zone named "psys" (Intel client CPUs since Skylake) is the whole platform: package,
+// DRAM and the rest of the SoC, as seen by the power delivery. It is the domain "platform"
+// (kPlatformDomain), reported on its own and never added to package or dram:
+// encloses_other_domains() says which domains a total must leave out.
+//
 // Contract:
 // - energy_uj wraps at max_energy_range_uj. Every read (power sample or window edge) adds the
 //   delta since the previous read, counting one wrap when the value went down: reads must come
@@ -11,18 +16,26 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "energy/power_meter.h"
 
 namespace gb {
 
+inline constexpr std::string_view kPlatformDomain = "platform";  // RAPL's psys zone
+
+// Whether a domain's energy already contains other domains' (the platform contains the package
+// and DRAM), so that a sum over domains must leave it out.
+inline bool encloses_other_domains(std::string_view domain) { return domain == kPlatformDomain; }
+
 struct RaplZone {
   std::string path;  // the zone's folder
-  std::string name;  // "package-0", "dram", ...
+  std::string name;  // the domain: "package-0", "dram", "platform" (psys), ...
 };
 
-// Package zones and their dram sub-zones under `root`; empty when there is none.
+// Package zones, their dram sub-zones and the psys zone (named kPlatformDomain) under `root`, in
+// folder order; empty when there is none.
 std::vector<RaplZone> find_rapl_zones(const std::string& root);
 
 // Why a zone cannot be read ("" when it can).

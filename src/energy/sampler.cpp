@@ -64,9 +64,20 @@ void PowerSampler::loop() {
 
 EnergyReading PowerSampler::read_energy() {
   std::lock_guard<std::mutex> lock(mutex_);
-  EnergyReading r{now(), {}};
-  r.joules.reserve(meters_.size());
-  for (PowerMeter* m : meters_) r.joules.push_back(m->energy_j());
+  EnergyReading r{now(), std::vector<std::optional<double>>(meters_.size())};
+  // Continuous counters first, at the edge itself; then the stepped ones, whose wait for their
+  // next update must not delay the others' reads. The edge is the instant the first stepped
+  // meter's value holds, so that its exact figure is not blurred by the time its wait took.
+  std::optional<Nanos> edge;
+  for (const bool stepped : {false, true}) {
+    for (std::size_t i = 0; i < meters_.size(); ++i) {
+      if (meters_[i]->counter_update_period().has_value() != stepped) continue;
+      const EdgeEnergy e = meters_[i]->edge_energy();
+      r.joules[i] = e.joules;
+      if (stepped && e.at && !edge) edge = std::chrono::duration_cast<Nanos>(*e.at - origin_);
+    }
+  }
+  if (edge) r.t = *edge;
   return r;
 }
 

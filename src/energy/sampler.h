@@ -3,6 +3,14 @@
 // Window edges (start/end of a measurement) read the meters' energy counters through read_energy(),
 // serialised with the sampling thread.
 //
+// read_energy() reads every meter's edge_energy() (power_meter.h): the continuous counters at the
+// call, then the stepped ones (NVML's), which wait for their counter's next update. The reading's
+// `t` is the instant the first stepped meter's value holds (within a few milliseconds of the call
+// unless the machine stalled the wait), else the call's. So the call may block for about one
+// counter update period (~20-100 ms, bounded at a few periods), during which the sampling thread
+// waits too: the trace has a gap of that length at each edge. A caller that starts a timed
+// workload should start it after the start edge returns (its origin after that edge).
+//
 // Contract:
 // - Every meter call is made under the sampler's lock, so the meters see one thread at a time
 //   (PowerMeter's contract) provided nothing else calls them while the sampler exists.
@@ -33,7 +41,7 @@ struct PowerSample {
 };
 
 struct EnergyReading {
-  Nanos t;
+  Nanos t;                                    // the instant the readings hold (see read_energy())
   std::vector<std::optional<double>> joules;  // per meter; nullopt for meters without a counter
 };
 

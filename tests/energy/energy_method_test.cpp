@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "energy/rapl_meter.h"
 #include "results/energy_account.h"
 
 namespace gb {
@@ -76,6 +77,22 @@ TEST(EnergyMethod, AnAccountAnswersTypedQueries) {
   a.domains.push_back({"cpu", EnergyMethod::kEstimate, 2, std::nullopt, ""});
   EXPECT_EQ(a.method(), "nvml-energy+rapl+estimate");
   EXPECT_TRUE(a.has_estimate());
+}
+
+// The platform (RAPL psys) contains the package and DRAM: it is listed with its own figure and
+// left out of every total, so nothing is counted twice.
+TEST(EnergyAccount, ThePlatformDomainIsNeverAddedToTheOthers) {
+  EnergyAccount a;
+  a.seconds = 2;
+  a.domains.push_back({"gpu0", EnergyMethod::kNvmlEnergy, 300, 50.0, ""});
+  a.domains.push_back({"package-0", EnergyMethod::kRapl, 40, 10.0, ""});
+  a.domains.push_back({"dram", EnergyMethod::kRapl, 6, 2.0, ""});
+  a.domains.push_back({std::string(kPlatformDomain), EnergyMethod::kRapl, 70, 20.0, ""});
+  EXPECT_DOUBLE_EQ(a.gross_j(), 346.0);
+  EXPECT_DOUBLE_EQ(*a.idle_power_w(), 62.0);
+  EXPECT_DOUBLE_EQ(*a.idle_j(), 124.0);
+  EXPECT_DOUBLE_EQ(*a.dynamic_j(), 222.0);
+  EXPECT_EQ(a.method(), "nvml-energy+rapl");
 }
 
 }  // namespace

@@ -35,6 +35,7 @@ struct Measured {
   EnergyAccount account;
   double truth_j = 0;
   std::string description;
+  std::optional<Nanos> update_period;
 };
 
 Measured measure(const std::string& script, milliseconds window) {
@@ -55,7 +56,74 @@ Measured measure(const std::string& script, milliseconds window) {
   m.account = account_energy(sampler, sampler.samples(), begin, end);
   m.truth_j = true_energy_j(origin + begin.t, origin + end.t);
   m.description = meters[0]->description();
+  m.update_period = meters[0]->counter_update_period();
   return m;
+}
+
+// The relative error of a measurement against the fake's truth, for the failure messages.
+std::string error_of(const Measured& m) {
+  return "measured " + std::to_string(m.account.gross_j()) + " J, true " +
+         std::to_string(m.truth_j) + " J, error " +
+         std::to_string(100 * (m.account.gross_j() - m.truth_j) / m.truth_j) + " %; " +
+         m.description;
+}
+
+// A GPU whose counter advances every 100 ms and whose GetPowerUsage is a 1 s mean (Ampere and
+// newer). The window is 1.55 s, not a whole number of ticks: read at the counter's edges it would
+// be off by half a tick (50 ms of 1.55 s, 3 %) whatever the phase; aligned edges make it exact
+// to the few milliseconds of one poll.
+constexpr char kRealisticGpu[] = "tick=0.1;tick_phase=0.09;power_avg=1;";
+constexpr milliseconds kWindow(1550);
+
+TEST(FakeNvmlTicks, CounterWindowIsExactAtConstantPower) {
+  const Measured m = measure(std::string(kRealisticGpu) + "power=150", kWindow);
+  EXPECT_EQ(m.account.method(), "nvml-energy");
+  EXPECT_NEAR(m.account.gross_j(), m.truth_j, 0.01 * m.truth_j) << error_of(m);
+  EXPECT_GE(m.truth_j, 150 * 1.5);  // the window really was at least 1.5 s
+  EXPECT_TRUE(m.account.warnings.empty()) << m.account.warnings[0];
+}
+
+TEST(FakeNvmlTicks, CounterWindowIsExactOnASquareWave) {
+  // 80 W / 220 W, period 370 ms: no multiple of the tick, so power changes inside the ticks at
+  // the window's edges in most runs.
+  const Measured m = measure(std::string(kRealisticGpu) + "low=80;high=220;period=0.37", kWindow);
+  EXPECT_EQ(m.account.method(), "nvml-energy");
+  EXPECT_NEAR(m.account.gross_j(), m.truth_j, 0.01 * m.truth_j) << error_of(m);
+}
+
+TEST(FakeNvmlTicks, CounterWindowStaysExactWhenTheReaderStalls) {
+  // Every 130 ms the reading thread loses 50 ms inside a counter read, as on a loaded machine:
+  // the edges move to after the stall instead of guessing across it.
+  const Measured m = measure(
+      std::string(kRealisticGpu) + "low=80;high=220;period=0.37;stall_ms=50;stall_every=0.13",
+      kWindow);
+  EXPECT_EQ(m.account.method(), "nvml-energy");
+  EXPECT_NEAR(m.account.gross_j(), m.truth_j, 0.01 * m.truth_j) << error_of(m);
+  // The stalls also hit the start-up measurement of the period, which only paces the edges.
+  ASSERT_TRUE(m.update_period);
+  EXPECT_NEAR(to_millis(*m.update_period), 100.0, 40.0);
+}
+
+TEST(FakeNvmlTicks, UpdatePeriodIsMeasuredAndShown) {
+  setenv("GB_FAKE_NVML", (std::string(kRealisticGpu) + "power=150").c_str(), 1);
+  MeterOptions o;
+  o.kind = "nvml";
+  auto meters = open_meters(o);
+  ASSERT_TRUE(meters[0]->counter_update_period());
+  // A median of a few gaps between updates: late polls on a loaded machine move it a little.
+  EXPECT_NEAR(to_millis(*meters[0]->counter_update_period()), 100.0, 15.0);
+  EXPECT_NE(meters[0]->description().find("counter (updates every "), std::string::npos)
+      << meters[0]->description();
+}
+
+TEST(FakeNvmlTicks, WindowShorterThanTenUpdatesIsFlagged) {
+  const Measured m = measure(std::string(kRealisticGpu) + "power=150", milliseconds(300));
+  ASSERT_EQ(m.account.warnings.size(), 1u);
+  EXPECT_NE(m.account.warnings[0].find("gpu0: window of "), std::string::npos)
+      << m.account.warnings[0];
+  EXPECT_NE(m.account.warnings[0].find("shorter than 10 updates"), std::string::npos)
+      << m.account.warnings[0];
+  EXPECT_EQ(m.account.method(), "nvml-energy");  // flagged, never replaced by power x time
 }
 
 TEST(FakeNvml, EnergyCounterAtConstantPower) {
@@ -168,6 +236,56 @@ TEST(FakeNvml, GpuIndexOutOfRangeIsAUsageError) {
     EXPECT_NE(std::string(e.what()).find("GPU index 3 out of range: NVML sees 1 GPU(s)"),
               std::string::npos)
         << e.what();
+  }
+}
+
+TEST(FakeNvml, GpuChosenByUuidOrPciBusIdIsThatGpuWhateverItsIndex) {
+  // NVML's order is the reverse of CUDA's here: CUDA's first GPU (UUID ...-cuda0) is NVML's 1.
+  setenv("GB_FAKE_NVML",
+         "gpus=2;powers=100,250;uuids=GPU-11111111-cuda1,GPU-00000000-cuda0;"
+         "bus_ids=00000000:3B:00.0,00000000:AF:00.0",
+         1);
+  MeterOptions o;
+  o.kind = "nvml";
+  o.device = Device::parse("cuda:0");
+  o.gpu_id = "GPU-00000000-cuda0";
+  auto meters = open_meters(o);
+  ASSERT_EQ(meters.size(), 1u);
+  EXPECT_EQ(meters[0]->domain(), "gpu1");
+  EXPECT_DOUBLE_EQ(meters[0]->sample_power_w(), 250.0);
+  EXPECT_NE(meters[0]->description().find("GPU-00000000-cuda0"), std::string::npos)
+      << meters[0]->description();
+  // By PCI bus id (hex digits in either case), and the id wins over gpu_index.
+  o.gpu_id = "00000000:3b:00.0";
+  o.gpu_index = 1;
+  meters = open_meters(o);
+  EXPECT_EQ(meters[0]->domain(), "gpu0");
+  EXPECT_DOUBLE_EQ(meters[0]->sample_power_w(), 100.0);
+  // Without an id, the index as before: NVML's GPU 0 (the wrong one for cuda:0 here).
+  o.gpu_id.reset();
+  o.gpu_index.reset();
+  EXPECT_DOUBLE_EQ(open_meters(o)[0]->sample_power_w(), 100.0);
+}
+
+TEST(FakeNvml, UnknownGpuIdOrMigInstanceIsAUsageError) {
+  setenv("GB_FAKE_NVML", "gpus=2", 1);
+  MeterOptions o;
+  o.kind = "nvml";
+  o.gpu_id = "GPU-deadbeef";
+  try {
+    open_meters(o);
+    FAIL() << "expected a UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("NVML knows no GPU with UUID GPU-deadbeef: Not Found"),
+              std::string::npos)
+        << e.what();
+  }
+  o.gpu_id = "MIG-4f1c2a3b-0000";
+  try {
+    open_meters(o);
+    FAIL() << "expected a UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a MIG instance"), std::string::npos) << e.what();
   }
 }
 

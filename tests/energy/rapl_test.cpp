@@ -1,4 +1,5 @@
-// RAPL through a fake powercap tree: zone discovery, counter wraparound, unreadable counters.
+// RAPL through a fake powercap tree: zone discovery (psys as the platform), counter wraparound,
+// unreadable counters.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,6 +58,37 @@ TEST_F(FakePowercap, FindsPackageAndDramButNotCoreOrMmio) {
   ASSERT_EQ(meters.size(), 2u);
   EXPECT_EQ(meters[0]->domain(), "package-0");
   EXPECT_EQ(meters[0]->method(), EnergyMethod::kRapl);
+}
+
+// An Intel client machine: intel-rapl:1 is psys, the whole platform (package and DRAM included).
+TEST_F(FakePowercap, PsysIsThePlatformDomainOnItsOwn) {
+  zone("intel-rapl:1", "psys", 5000);
+  const auto zones = find_rapl_zones(root_.string());
+  ASSERT_EQ(zones.size(), 3u);
+  EXPECT_EQ(zones[0].name, "package-0");
+  EXPECT_EQ(zones[1].name, "dram");
+  EXPECT_EQ(zones[2].name, "platform");
+  EXPECT_NE(zones[2].path.find("intel-rapl:1"), std::string::npos) << zones[2].path;
+  const auto meters = open_meters(options("rapl"));
+  ASSERT_EQ(meters.size(), 3u);
+  EXPECT_EQ(meters[2]->domain(), kPlatformDomain);
+  EXPECT_EQ(meters[2]->method(), EnergyMethod::kRapl);
+  EXPECT_TRUE(encloses_other_domains(meters[2]->domain()));
+  EXPECT_FALSE(encloses_other_domains(meters[0]->domain()));
+  EXPECT_FALSE(encloses_other_domains(meters[1]->domain()));
+  // Its counter is its own: 2 J of platform energy is 2 J, whatever the package did.
+  set("intel-rapl:1", 2005000);
+  set("intel-rapl:0", 501000);
+  EXPECT_NEAR(*meters[2]->energy_j(), 2.0, 1e-9);
+  EXPECT_NEAR(*meters[0]->energy_j(), 0.5, 1e-9);
+}
+
+// A psys sub-zone name elsewhere (a driver quirk) is not a platform: only the top level is.
+TEST_F(FakePowercap, OnlyATopLevelPsysIsThePlatform) {
+  zone("intel-rapl:0:2", "psys", 7);
+  const auto zones = find_rapl_zones(root_.string());
+  ASSERT_EQ(zones.size(), 2u);
+  EXPECT_EQ(zones[1].name, "dram");
 }
 
 TEST_F(FakePowercap, EnergyIsCountedAcrossAWrap) {
