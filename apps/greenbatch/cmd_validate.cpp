@@ -57,7 +57,7 @@ int validate_command(ValidateArgs& a) {
   text.adjust_speed = a.adjust_speed;
   text.energy_target_pct = a.energy_target;
   text.latency_target_pct = a.latency_target;
-  text.energy_method = profiles.begin()->second.energy_method;
+  text.energy_method = sink.energy_methods();
   std::fputs(validation_text(configs, sink.pairs(), text).c_str(), stdout);
   if (!a.csv.empty()) status(fmt::format("{} runs -> {}", configs.size(), a.csv));
   return 0;

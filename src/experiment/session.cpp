@@ -149,15 +149,21 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
 
   StreamRunner runner;
   const std::string started = utc_now();
-  const auto origin = SteadyClock::now() + std::chrono::milliseconds(1);
-  PowerSampler sampler(s.meter_ptrs, spec.sample_interval, origin);
+  // The run's time zero comes after the start edge has been read: a stepped counter's edge waits
+  // for its next update (up to ~100 ms, energy/sampler.h), and no request may be released late
+  // because of the meter. Samples and readings are moved onto the run's clock afterwards.
+  const auto sampler_origin = SteadyClock::now();
+  PowerSampler sampler(s.meter_ptrs, spec.sample_interval, sampler_origin);
   sampler.start();
   RunOutcome out;
   EnergyReading begin, end;
+  Nanos shift{0};  // the run's time zero on the sampler's clock
   std::optional<std::string> failure;
   {
     ProgressTicker ticker(progress, runner, spec.requests);
     begin = sampler.read_energy();
+    const auto origin = SteadyClock::now() + std::chrono::milliseconds(1);
+    shift = std::chrono::duration_cast<Nanos>(origin - sampler_origin);
     out.trace = runner.run(schedule, *policy, *s.executor, origin);
     try {
       end = sampler.read_energy();
@@ -167,8 +173,13 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   }
   sampler.stop();
   out.samples = sampler.samples();
+  for (PowerSample& p : out.samples) p.t -= shift;
+  begin.t -= shift;
+  end.t -= shift;
   if (auto err = sampler.error()) failure = *err;  // the sampler saw it first
 
+  // One window for every figure: time zero to the last completion, as Time(s).
+  Nanos window_end = out.trace.end;
   if (failure) {
     // Energy is known only up to the last good sample: integrate the samples over that window
     // (counters cannot be read at its end), and mark the run incomplete.
@@ -177,8 +188,10 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
     const std::size_t n = s.meter_ptrs.size();
     begin.joules.assign(n, std::nullopt);
     end = EnergyReading{last, std::vector<std::optional<double>>(n)};
+    window_end = std::min(window_end, last);
   }
-  EnergyAccount energy = account_energy(sampler, out.samples, begin, end);
+  EnergyAccount energy =
+      account_energy(sampler, out.samples, begin, end, Nanos(0), std::max(window_end, Nanos(0)));
   for (std::size_t i = 0; i < energy.domains.size() && i < idle_w_.size(); ++i) {
     energy.domains[i].idle_power_w = idle_w_[i];
   }

@@ -49,11 +49,20 @@ ValidationSink::ValidationSink(const std::map<std::string, ServiceProfile>& prof
       settings_(std::move(settings)),
       pairs_((configurations + settings_.repetitions - 1) / settings_.repetitions) {}
 
+std::string ValidationSink::energy_methods() const {
+  std::string label;
+  for (EnergyMethod m : methods_.known)
+    label += (label.empty() ? "" : ", ") + std::string(method_label(m));
+  for (const std::string& u : methods_.unknown) label += (label.empty() ? "" : ", ") + u;
+  return (label.empty() ? std::string(kNoMethodLabel) : label) + estimate_note(methods_);
+}
+
 void ValidationSink::record(const Configuration& config, RunOutcome& outcome,
                             const ExperimentSession&) {
   const RunSpec& spec = config.spec;
   const ServiceProfile& profile = profiles_.at(spec.model.name);
   const RunSummary& real = outcome.summary;
+  methods_.merge(parse_energy_methods(real.energy.method()));
   ValidationPair p;
   p.speed = observed_speed(outcome.trace, profile);
   p.real = {real.energy_per_image_j(), real.response_s.p99, real.response_s.max};

@@ -76,12 +76,16 @@ class ValidationSink final : public ResultSink {
                               const ExperimentSession& session) override;
   // By configuration (index / repetitions): one pair per real run, in the order run.
   const std::vector<std::vector<ValidationPair>>& pairs() const { return pairs_; }
+  // The methods of the real runs' energy, each once ("rapl", "estimate, rapl"), with a note when
+  // any is not a measurement.
+  std::string energy_methods() const;
 
  private:
   const std::map<std::string, ServiceProfile>& profiles_;
   Settings settings_;
   std::vector<std::vector<ValidationPair>> pairs_;
   std::vector<nlohmann::ordered_json> rows_;  // of the CSV
+  EnergyMethods methods_;
 };
 
 }  // namespace gb

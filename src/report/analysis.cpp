@@ -4,6 +4,7 @@
 
 #include "models/model_info.h"
 #include "report/pareto.h"
+#include "results/summary.h"
 
 namespace gb {
 namespace {
@@ -125,6 +126,10 @@ ReportAnalysis analyse(const std::vector<nlohmann::ordered_json>& rows, double s
   a.peak_power = peak_power_rows(a.points, a.models);
   a.estimated_energy = parse_methods(a.points).has_estimate();
   for (const ConfigPoint& p : a.points) a.simulated |= p.simulated;
+  for (const auto& row : rows) {
+    const auto it = row.find(columns::kOverloaded);
+    a.overloaded += it != row.end() && it->is_boolean() && it->get<bool>();
+  }
   return a;
 }
 

@@ -50,6 +50,9 @@ struct ReportAnalysis {
   // version does not know, which is treated alike (energy/energy_method.h).
   bool estimated_energy = false;
   bool simulated = false;  // some configurations were predicted, not run
+  // Configurations whose capacity fell under 90 % of the offered rate (results/summary.h): their
+  // response times measure a backlog.
+  std::size_t overloaded = 0;
 };
 
 // The energy methods of `points`, parsed from their rows' labels: the one place report/ turns a

@@ -16,6 +16,23 @@ namespace {
 std::string fmt_ms(double seconds) { return fmt::format("{:.1f}", seconds * 1e3); }
 std::string fmt_sig(double v) { return fmt::format("{:.4g}", v); }
 
+// The capacity cell, marked when the run fell behind its arrivals (see overload_note).
+std::string capacity_cell(const RunSummary& s) {
+  if (!s.capacity_rps) return "-";
+  return fmt::format("{:.4g}{}", *s.capacity_rps, s.overloaded ? " !" : "");
+}
+
+// One line under a table with overloaded runs, so a backlog is never read as a policy's latency.
+std::string overload_note(const std::vector<RunSummary>& runs) {
+  const auto n =
+      std::count_if(runs.begin(), runs.end(), [](const RunSummary& s) { return s.overloaded; });
+  if (n == 0) return "";
+  return fmt::format(
+      "! overloaded ({} of {}): capacity (requests per second of service) under 90 % of the "
+      "offered rate, so the queue grew all run and its response times measure the backlog\n",
+      n, runs.size());
+}
+
 }  // namespace
 
 std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir) {
@@ -28,7 +45,8 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
     t.header.push_back("idle/img (J)");
     t.header.push_back("dynamic/img (J)");
   }
-  for (const char* h : {"avg power (W)", "p50 (ms)", "p99 (ms)", "max (ms)", "served/s"}) {
+  for (const char* h :
+       {"avg power (W)", "p50 (ms)", "p99 (ms)", "max (ms)", "served/s", "capacity/s"}) {
     t.header.push_back(h);
   }
   t.numeric.assign(t.header.size(), true);
@@ -46,7 +64,7 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
     for (const std::string& cell :
          {fmt::format("{:.1f}", s.average_power_w()), fmt_ms(s.response_s.p50),
           fmt_ms(s.response_s.p99), fmt_ms(s.response_s.max),
-          fmt::format("{:.1f}", s.throughput_rps)}) {
+          fmt::format("{:.1f}", s.throughput_rps), capacity_cell(s)}) {
       row.push_back(cell);
     }
     t.rows.push_back(row);
@@ -57,17 +75,31 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
                   kVersion, first.spec.model.name, first.device_name, first.spec.arrival.name(),
                   first.requests, first.images_source);
   out += t.render();
+  const EnergyMethods methods = parse_energy_methods(method);
   out += fmt::format("\nenergy method: {}{}\n", method,
-                     first.energy.has_estimate()
+                     methods.has_estimate() && !methods.partly_estimated()
                          ? " (a CPU-utilisation model, NOT a measurement; see docs/energy.md)"
-                         : "");
+                         : estimate_note(methods));
   for (const DomainEnergy& d : first.energy.domains) {
-    out += fmt::format("  {} ({}): {}\n", d.domain, method_label(d.method), d.detail);
+    const DomainKind kind = domain_kind(d.domain);
+    out += fmt::format(
+        "  {} ({}){}: {}\n", d.domain, method_label(d.method),
+        kind == DomainKind::kPlatform ? ", not in the total (holds the package)" : "", d.detail);
   }
+  for (const RunSummary& s : results) {
+    for (const std::string& w : s.energy.warnings) out += "warning: " + s.policy + ": " + w + "\n";
+  }
+  out += fmt::format(
+      "energy/img is the total of the domains; avg power (W) and the paper's columns hold {}\n",
+      first.paper_scope == DomainKind::kOther
+          ? std::string("the total too")
+          : "the " + std::string(domain_kind_label(first.paper_scope)) +
+                " only (the device's, as the paper measured its GPU)");
+  out += overload_note(results);
   if (has_idle) {
     out += fmt::format(
-        "idle baseline: {:.2f} W with the model loaded; energy/img is gross (the paper's figure) "
-        "= idle/img + dynamic/img\n",
+        "idle baseline: {:.2f} W with the model loaded; energy/img is gross = idle/img + "
+        "dynamic/img\n",
         *first.energy.idle_power_w());
   }
   out += fmt::format("response time = scheduled arrival -> end of its batch; results in {}/\n",
@@ -77,18 +109,18 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
 
 std::string simulated_results_text(const std::vector<RunSummary>& runs) {
   Table t;
-  t.header = {"model",          "arrival",  "rate/s",   "policy",
-              "energy/img (J)", "p99 (ms)", "max (ms)", "mean batch"};
-  t.numeric = {false, false, true, false, true, true, true, true};
+  t.header = {"model",    "arrival",  "rate/s",     "policy",    "energy/img (J)",
+              "p99 (ms)", "max (ms)", "mean batch", "capacity/s"};
+  t.numeric = {false, false, true, false, true, true, true, true, true};
   for (const RunSummary& s : runs) {
     t.rows.push_back({s.spec.model.name, s.spec.arrival.name(),
                       s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : "-",
                       s.policy, fmt::format("{:.4g}", s.energy_per_image_j()),
                       fmt::format("{:.1f}", s.response_s.p99 * 1e3),
                       fmt::format("{:.1f}", s.response_s.max * 1e3),
-                      fmt::format("{:.1f}", s.mean_batch_size)});
+                      fmt::format("{:.1f}", s.mean_batch_size), capacity_cell(s)});
   }
-  return t.render();
+  return t.render() + overload_note(runs);
 }
 
 std::string validation_text(const std::vector<Configuration>& configs,

@@ -25,7 +25,7 @@ struct ValidationText {
   bool mean_service = false;
   bool adjust_speed = false;
   double energy_target_pct = 10, latency_target_pct = 15;
-  std::string energy_method;  // of the profiles the simulations came from
+  std::string energy_method;  // of the real runs (ValidationSink::energy_methods())
 };
 // `validate`'s table and summary: pairs[c] are the real runs of configuration c (configs[c *
 // repetitions] names it) with their predictions.

@@ -167,9 +167,7 @@ Figure render(const FigureOptions& o, const std::string& id, const std::string& 
 
 // The methods, for an axis label or caption, with estimates called what they are.
 std::string methods_of(const std::vector<ConfigPoint>& points) {
-  std::string out = energy_methods(points);
-  if (parse_methods(points).has_estimate()) out += " (an estimate, NOT a measurement)";
-  return out;
+  return energy_methods(points) + estimate_note(parse_methods(points));
 }
 
 bool wide(double lo, double hi) { return lo > 0 && hi / lo > 30; }

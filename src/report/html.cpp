@@ -124,6 +124,7 @@ std::string configurations_table(const ReportContent& c) {
                                columns::kP99Response,
                                columns::kMaxResponse,
                                columns::kThroughput,
+                               columns::kOverloaded,
                                columns::kEnergyMethod};
   std::string out = "<table class=sortable><thead><tr>";
   for (const std::string& name : shown) out += "<th>" + esc(name) + "</th>";
@@ -242,6 +243,14 @@ std::string render_html(const ReportContent& c) {
         "greenbatch's CPU-utilisation model (method <code>estimate</code>), because no energy "
         "counter was available. They rank configurations by CPU time; they are <b>not "
         "measurements</b>.</p>\n";
+  }
+  if (c.overloaded > 0) {
+    html += fmt::format(
+        "<p class=warning><b>Overloaded configurations.</b> {} configuration(s) (column "
+        "<code>overloaded</code>) were served at under 90 % of the rate their requests arrived "
+        "at: the queue grew through the run, so their response times measure the backlog, not "
+        "the policy.</p>\n",
+        c.overloaded);
   }
   if (c.simulated) {
     html +=

@@ -135,6 +135,18 @@ std::vector<ordered_json> aggregate_configurations(const std::vector<StoredRun>&
         }
         row[it.key()] =
             values.empty() ? ordered_json(nullptr) : ordered_json(mean_ci95(values).mean);
+      } else if (it.key() == columns::kOverloaded || it.key() == columns::kComplete) {
+        // A flag that holds for any repetition holds for the configuration: the pooled figures
+        // include that run. (complete: all must be.)
+        const bool any = it.key() == columns::kOverloaded;
+        bool flag = !any;
+        for (const std::size_t m : members) {
+          const auto v = runs[m].summary.find(it.key());
+          // A document without the flag predates it: not overloaded, and complete.
+          const bool set = v != runs[m].summary.end() && v->is_boolean() ? v->get<bool>() : !any;
+          flag = any ? (flag || set) : (flag && set);
+        }
+        row[it.key()] = flag;
       } else {
         row[it.key()] = *it;
       }

@@ -3,11 +3,56 @@
 #include <algorithm>
 #include <string_view>
 
+#include "energy/rapl_meter.h"
+
 namespace gb {
+
+DomainKind domain_kind(std::string_view d) {
+  if (encloses_other_domains(d)) return DomainKind::kPlatform;
+  const auto starts = [&](std::string_view p) { return d.substr(0, p.size()) == p; };
+  if (starts("gpu")) return DomainKind::kGpu;
+  if (starts("package") || d == "cpu") return DomainKind::kCpu;
+  if (d == "dram") return DomainKind::kDram;
+  if (d == "psys" || d == "platform") return DomainKind::kPlatform;
+  if (d == "simulated") return DomainKind::kSimulated;
+  return DomainKind::kOther;
+}
+
+const char* domain_kind_label(DomainKind kind) {
+  switch (kind) {
+    case DomainKind::kGpu:
+      return "gpu";
+    case DomainKind::kCpu:
+      return "cpu";
+    case DomainKind::kDram:
+      return "dram";
+    case DomainKind::kPlatform:
+      return "platform";
+    case DomainKind::kSimulated:
+      return "simulated";
+    case DomainKind::kOther:
+      return "other";
+  }
+  return "other";
+}
+
+namespace {
+bool in_total(const DomainEnergy& d) { return domain_kind(d.domain) != DomainKind::kPlatform; }
+}  // namespace
 
 double EnergyAccount::gross_j() const {
   double sum = 0;
-  for (const DomainEnergy& d : domains) sum += d.joules;
+  for (const DomainEnergy& d : domains) {
+    if (in_total(d)) sum += d.joules;
+  }
+  return sum;
+}
+
+std::optional<double> EnergyAccount::kind_j(DomainKind kind) const {
+  std::optional<double> sum;
+  for (const DomainEnergy& d : domains) {
+    if (domain_kind(d.domain) == kind) sum = sum.value_or(0) + d.joules;
+  }
   return sum;
 }
 
@@ -15,6 +60,7 @@ std::optional<double> EnergyAccount::idle_power_w() const {
   if (domains.empty()) return std::nullopt;
   double sum = 0;
   for (const DomainEnergy& d : domains) {
+    if (!in_total(d)) continue;
     if (!d.idle_power_w) return std::nullopt;
     sum += *d.idle_power_w;
   }
@@ -61,18 +107,33 @@ std::vector<double> mean_power(const PowerSampler& sampler, const std::vector<Po
 
 EnergyAccount account_energy(const PowerSampler& sampler, const std::vector<PowerSample>& samples,
                              const EnergyReading& begin, const EnergyReading& end) {
+  return account_energy(sampler, samples, begin, end, begin.t, end.t);
+}
+
+EnergyAccount account_energy(const PowerSampler& sampler, const std::vector<PowerSample>& samples,
+                             const EnergyReading& begin, const EnergyReading& end, Nanos from,
+                             Nanos to) {
+  // The samples' energy from a to b, negative when b < a.
+  const auto signed_energy = [&](uint32_t i, Nanos a, Nanos b) {
+    return b >= a ? trapezoid_energy(samples, i, a, b) : -trapezoid_energy(samples, i, b, a);
+  };
   EnergyAccount account;
-  account.seconds = to_seconds(end.t - begin.t);
+  account.seconds = to_seconds(to - from);
   const auto& meters = sampler.meters();
   for (uint32_t i = 0; i < meters.size(); ++i) {
     DomainEnergy d;
     d.domain = meters[i]->domain();
     d.method = meters[i]->method();
     d.detail = meters[i]->description();
+    const std::string warning = short_window_warning(*meters[i], to - from);
+    if (!warning.empty()) account.warnings.push_back(warning);
     if (begin.joules[i] && end.joules[i]) {
-      d.joules = *end.joules[i] - *begin.joules[i];
+      // The counter spans the readings; the slivers between them and the window's edges (about a
+      // millisecond each) are taken off at the power the samples show there.
+      d.joules = *end.joules[i] - *begin.joules[i] - signed_energy(i, begin.t, from) -
+                 signed_energy(i, to, end.t);
     } else {
-      d.joules = trapezoid_energy(samples, i, begin.t, end.t);
+      d.joules = trapezoid_energy(samples, i, from, to);
       // An NVML counter meter without both edge readings (a GPU lost mid-run) falls back to its
       // power samples: say so instead of claiming the counter.
       if (meters[i]->method() == EnergyMethod::kNvmlEnergy) {

@@ -32,12 +32,14 @@ RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAcc
   s.throughput_rps = s.time_s > 0 ? s.requests / s.time_s : 0;
 
   std::vector<double> response, wait, lag, service;
+  double service_per_request = 0;
   response.reserve(s.requests);
   wait.reserve(s.requests);
   lag.reserve(s.requests);
   service.reserve(s.batches);
   for (const BatchRecord& b : trace.batches) {
     service.push_back(to_seconds(b.end - b.start));
+    service_per_request += service.back() * static_cast<double>(b.size);
     for (std::size_t i = b.first; i < b.first + b.size; ++i) {
       response.push_back(to_seconds(b.end - trace.scheduled[i]));
       wait.push_back(to_seconds(b.start - trace.scheduled[i]));
@@ -48,11 +50,32 @@ RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAcc
   s.queue_wait_s = describe_distribution(std::move(wait));
   s.service_s = describe_distribution(std::move(service));
   s.release_lag_us = describe_distribution(std::move(lag));
+  s.mean_service_per_request_s = s.requests ? service_per_request / s.requests : 0;
   s.realtime_issuer = trace.realtime_issuer;
+  const double busy_s = s.service_s.mean * static_cast<double>(s.batches);
+  if (busy_s > 0) s.capacity_rps = static_cast<double>(s.requests) / busy_s;
+  if (s.requests > 1 && trace.scheduled.size() >= s.requests) {
+    const double span = to_seconds(trace.scheduled[s.requests - 1] - trace.scheduled[0]);
+    if (span > 0) {
+      s.offered_rps = static_cast<double>(s.requests - 1) / span;
+      s.overloaded = s.capacity_rps && *s.capacity_rps < 0.9 * *s.offered_rps;
+    }
+  }
 
   s.energy = energy;
+  const DomainKind device_kind = spec.device.is_cuda() ? DomainKind::kGpu : DomainKind::kCpu;
+  s.paper_scope = energy.kind_j(device_kind) ? device_kind : DomainKind::kOther;
   if (!energy.domains.empty()) {
-    s.peak_power_w = mean_above(samples, 0, spec.peak_threshold_w, Nanos(0), trace.end);
+    // Peak power is a property of one domain: the first of the paper's scope (meter i is
+    // domain i), or meter 0 for a total.
+    uint32_t peak_meter = 0;
+    for (uint32_t i = 0; i < energy.domains.size(); ++i) {
+      if (domain_kind(energy.domains[i].domain) == s.paper_scope) {
+        peak_meter = i;
+        break;
+      }
+    }
+    s.peak_power_w = mean_above(samples, peak_meter, spec.peak_threshold_w, Nanos(0), trace.end);
     const IntervalStats st = interval_stats(samples, 0);
     s.sample_interval_mean_ms = st.mean_ms;
     s.sample_interval_p99_ms = st.p99_ms;
@@ -69,7 +92,7 @@ ordered_json summary_row(const RunSummary& s) {
                                         : ordered_json(s.batch_size_label);
   r[columns::kAveragePower] = s.average_power_w();
   r["Time(s)"] = s.time_s;
-  r["Energy(J)"] = s.energy.gross_j();
+  r["Energy(J)"] = s.paper_energy_j();
   r["Average Wait Time(s)"] = s.response_s.mean;
   r["Max Wait Time(s)"] = s.response_s.max;
   r[columns::kAveragePeakPower] = optional_number(s.peak_power_w);
@@ -112,6 +135,18 @@ ordered_json summary_row(const RunSummary& s) {
   r[columns::kVersion] = kVersion;
   r["run_id"] = s.run_id;
   r["started_utc"] = s.started_utc;
+  // Added in greenbatch-results/2 files after 0.9 (new columns go last: docs/results.md).
+  r[columns::kPaperEnergyScope] =
+      s.paper_scope == DomainKind::kOther ? "total" : domain_kind_label(s.paper_scope);
+  for (DomainKind k :
+       {DomainKind::kGpu, DomainKind::kCpu, DomainKind::kDram, DomainKind::kPlatform}) {
+    r[std::string(domain_kind_label(k)) + "_energy_j"] = optional_number(s.energy.kind_j(k));
+  }
+  r[columns::kTotalEnergy] = s.energy.gross_j();
+  r["mean_service_per_request_s"] = s.mean_service_per_request_s;
+  r["offered_rps"] = optional_number(s.offered_rps);
+  r["capacity_rps"] = optional_number(s.capacity_rps);
+  r[columns::kOverloaded] = s.overloaded;
   return r;
 }
 
@@ -150,12 +185,14 @@ ordered_json summary_document(const RunSummary& s) {
   ordered_json domains = ordered_json::array();
   for (const DomainEnergy& d : s.energy.domains) {
     domains.push_back({{"domain", d.domain},
+                       {"kind", domain_kind_label(domain_kind(d.domain))},
                        {"method", method_label(d.method)},
                        {"measures", d.detail},
                        {"energy_j", d.joules},
                        {"idle_power_w", optional_number(d.idle_power_w)}});
   }
   doc["energy_domains"] = domains;
+  doc["energy_warnings"] = s.energy.warnings;
   if (!s.complete) doc["incomplete_reason"] = s.incomplete_reason;
   const auto dist = [](const Distribution& d) {
     return ordered_json{{"mean", d.mean}, {"p50", d.p50},   {"p90", d.p90}, {"p95", d.p95},

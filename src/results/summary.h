@@ -51,6 +51,9 @@ inline constexpr char kSeed[] = "seed";
 inline constexpr char kSimulated[] = "simulated";
 inline constexpr char kComplete[] = "complete";
 inline constexpr char kVersion[] = "version";
+inline constexpr char kPaperEnergyScope[] = "paper_energy_scope";  // gpu | cpu | total
+inline constexpr char kTotalEnergy[] = "total_energy_j";
+inline constexpr char kOverloaded[] = "overloaded";
 // summary.json documents only (not a column of summary.csv).
 inline constexpr char kFormat[] = "format";
 // Added by aggregate_configurations() to its rows (one per configuration).
@@ -77,18 +80,39 @@ struct RunSummary {
   double mean_batch_size = 0;
   double time_s = 0;  // time zero to the end of the last batch
   double throughput_rps = 0;
-  Distribution response_s;       // scheduled arrival -> end of its batch (the paper's "wait time")
-  Distribution queue_wait_s;     // scheduled arrival -> start of its batch
-  Distribution service_s;        // per batch: start -> end
+  Distribution response_s;    // scheduled arrival -> end of its batch (the paper's "wait time")
+  Distribution queue_wait_s;  // scheduled arrival -> start of its batch
+  Distribution service_s;     // per batch: start -> end
+  // Per request: its batch's service time, so that mean response = mean queue wait + this mean
+  // (service_s.mean weights every batch alike, whatever its size).
+  double mean_service_per_request_s = 0;
   Distribution release_lag_us;   // how late the harness released requests (its own accuracy)
   bool realtime_issuer = false;  // whether the issuer got real-time priority
 
+  // The arrival rate the schedule offered ((requests - 1) / its span; none when every request
+  // arrives at once), the rate the device served at while busy (requests / the batches' total
+  // service time, at the batch sizes the policy formed), and whether the capacity fell under 90 %
+  // of the offer: then the queue grew through the run and its response times measure the backlog.
+  std::optional<double> offered_rps;
+  std::optional<double> capacity_rps;
+  bool overloaded = false;
+
   EnergyAccount energy;
-  std::optional<double> peak_power_w;  // mean of samples above the peak threshold
+  // The paper's columns hold the device's energy: the GPU's on a GPU run, the CPU's on a CPU run
+  // (energy.kind_j); the whole total where no domain of that kind was measured (a simulated run,
+  // or a GPU run measured with RAPL only), which paper_scope says.
+  DomainKind paper_scope = DomainKind::kOther;  // kOther: the total
+  std::optional<double> peak_power_w;  // the paper's domain's mean of samples above the threshold
   double sample_interval_mean_ms = 0;
   double sample_interval_p99_ms = 0;
 
-  double average_power_w() const { return time_s > 0 ? energy.gross_j() / time_s : 0; }
+  // The paper's Energy(J) and Average Power(W): of paper_scope's domains.
+  double paper_energy_j() const {
+    return paper_scope == DomainKind::kOther ? energy.gross_j()
+                                             : energy.kind_j(paper_scope).value_or(0);
+  }
+  double average_power_w() const { return time_s > 0 ? paper_energy_j() / time_s : 0; }
+  // Ours: the total of the measured domains, per image.
   double energy_per_image_j() const { return requests ? energy.gross_j() / requests : 0; }
 };
 

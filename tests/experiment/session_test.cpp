@@ -55,8 +55,8 @@ TEST(Session, MeasuresTheIdleBaselineFromEveryMeter) {
   const ExperimentSession session(spec, std::move(parts),
                                   [&](const std::string& m) { log.push_back(m); });
   ASSERT_EQ(session.idle_power_w().size(), 2u);
-  EXPECT_NEAR(session.idle_power_w()[0], 7.0, 0.7);  // counter difference over the window
-  EXPECT_DOUBLE_EQ(session.idle_power_w()[1], 3.0);   // integrated samples of a constant draw
+  EXPECT_NEAR(session.idle_power_w()[0], 7.0, 0.7);   // counter difference over the window
+  EXPECT_NEAR(session.idle_power_w()[1], 3.0, 1e-9);  // integrated samples of a constant draw
   EXPECT_EQ(session.domains(), (std::vector<std::string>{"counter", "sampled"}));
   EXPECT_EQ(session.energy_method(), "rapl");
   ASSERT_EQ(log.size(), 1u);  // no warm-up for an injected executor: it is ready as given
@@ -95,6 +95,8 @@ TEST(Session, RunReturnsACompleteSummaryWithTheMetersEnergy) {
   const EnergyAccount& e = s.energy;
   ASSERT_EQ(e.domains.size(), 2u);
   EXPECT_GT(e.seconds, 0.035);  // 40 requests 1 ms apart
+  // One window for every figure: time zero to the last completion, as Time(s).
+  EXPECT_DOUBLE_EQ(e.seconds, s.time_s);
   EXPECT_NEAR(e.domains[0].joules, 7.0 * e.seconds, 0.05 * 7.0 * e.seconds);
   EXPECT_NEAR(e.domains[1].joules, 3.0 * e.seconds, 1e-9);  // a constant, integrated exactly
   EXPECT_NEAR(e.gross_j(), 10.0 * e.seconds, 0.05 * 10.0 * e.seconds);

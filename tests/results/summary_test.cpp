@@ -1,0 +1,122 @@
+// What a run's figures hold: the paper's columns the device's energy, ours the total of the
+// domains (never platform on top of the package), overload said out loud, service time per batch
+// and per request.
+#include "results/summary.h"
+
+#include <gtest/gtest.h>
+
+namespace gb {
+namespace {
+
+using std::chrono::seconds;
+
+DomainEnergy domain(const char* name, EnergyMethod method, double joules) {
+  DomainEnergy d;
+  d.domain = name;
+  d.method = method;
+  d.joules = joules;
+  return d;
+}
+
+// Four requests at 0, 1, 2, 3 s, served as batches of 1 (1 s) and 3 (2 s).
+RunTrace four_requests() {
+  RunTrace t;
+  t.scheduled = {seconds(0), seconds(1), seconds(2), seconds(3)};
+  t.released = t.scheduled;
+  t.batches = {{0, 1, seconds(0), seconds(1)}, {1, 3, seconds(3), seconds(5)}};
+  t.end = seconds(5);
+  return t;
+}
+
+RunSpec on(const char* device) {
+  RunSpec spec;
+  spec.device = Device::parse(device);
+  return spec;
+}
+
+TEST(Summary, PaperColumnsHoldTheGpuOnAGpuAndTheTotalAddsCpuAndDramButNotPlatform) {
+  EnergyAccount e;
+  e.seconds = 5;
+  e.domains = {domain("gpu0", EnergyMethod::kNvmlEnergy, 100),
+               domain("package-0", EnergyMethod::kRapl, 50),
+               domain("dram", EnergyMethod::kRapl, 10), domain("psys", EnergyMethod::kRapl, 80)};
+  const RunSummary s = summarize(on("cuda:0"), four_requests(), e, {});
+  const auto row = summary_row(s);
+  EXPECT_DOUBLE_EQ(row["Energy(J)"].get<double>(), 100);
+  EXPECT_DOUBLE_EQ(row["Average Power(W)"].get<double>(), 20);
+  EXPECT_EQ(row[columns::kPaperEnergyScope], "gpu");
+  EXPECT_DOUBLE_EQ(row["gpu_energy_j"].get<double>(), 100);
+  EXPECT_DOUBLE_EQ(row["cpu_energy_j"].get<double>(), 50);
+  EXPECT_DOUBLE_EQ(row["dram_energy_j"].get<double>(), 10);
+  EXPECT_DOUBLE_EQ(row["platform_energy_j"].get<double>(), 80);
+  EXPECT_DOUBLE_EQ(row[columns::kTotalEnergy].get<double>(), 160);
+  EXPECT_DOUBLE_EQ(row[columns::kEnergyPerImage].get<double>(), 40);
+
+  // On the CPU the paper's columns are the package's; the total still adds DRAM.
+  e.domains.erase(e.domains.begin());
+  const auto cpu = summary_row(summarize(on("cpu"), four_requests(), e, {}));
+  EXPECT_DOUBLE_EQ(cpu["Energy(J)"].get<double>(), 50);
+  EXPECT_EQ(cpu[columns::kPaperEnergyScope], "cpu");
+  EXPECT_TRUE(cpu["gpu_energy_j"].is_null());
+  EXPECT_DOUBLE_EQ(cpu[columns::kTotalEnergy].get<double>(), 60);
+}
+
+TEST(Summary, PeakPowerIsThePaperDomainsNotMeterZeros) {
+  EnergyAccount e;
+  e.seconds = 5;
+  e.domains = {domain("package-0", EnergyMethod::kRapl, 50),
+               domain("gpu0", EnergyMethod::kNvmlEnergy, 100)};
+  RunSpec spec = on("cuda:0");
+  spec.peak_threshold_w = 65;
+  // Meter 0 (the CPU) never exceeds the threshold; meter 1 (the GPU) draws 200 W.
+  std::vector<PowerSample> samples;
+  for (int i = 0; i < 5; ++i) {
+    samples.push_back({seconds(i), 30.f, 0});
+    samples.push_back({seconds(i), 200.f, 1});
+  }
+  const RunSummary s = summarize(spec, four_requests(), e, samples);
+  ASSERT_TRUE(s.peak_power_w.has_value());
+  EXPECT_DOUBLE_EQ(*s.peak_power_w, 200);
+}
+
+TEST(Summary, ATotalThatMixesAMeasurementAndAnEstimateSaysSo) {
+  EnergyAccount e;
+  e.domains = {domain("gpu0", EnergyMethod::kNvmlEnergy, 100),
+               domain("cpu", EnergyMethod::kEstimate, 20)};
+  const EnergyMethods m = parse_energy_methods(e.method());
+  EXPECT_TRUE(m.partly_estimated());
+  EXPECT_NE(estimate_note(m).find("partly estimated"), std::string::npos);
+  EXPECT_EQ(estimate_note(parse_energy_methods("rapl")), "");
+  EXPECT_NE(estimate_note(parse_energy_methods("estimate")).find("NOT a measurement"),
+            std::string::npos);
+}
+
+TEST(Summary, ServiceTimeIsReportedPerBatchAndPerRequest) {
+  const RunSummary s = summarize(on("cpu"), four_requests(), EnergyAccount{}, {});
+  EXPECT_DOUBLE_EQ(s.service_s.mean, 1.5);               // (1 + 2) / 2 batches
+  EXPECT_DOUBLE_EQ(s.mean_service_per_request_s, 1.75);  // (1 + 3 x 2) / 4 requests
+  // Per request, the views add up: mean response = mean queue wait + mean service.
+  EXPECT_DOUBLE_EQ(s.response_s.mean, s.queue_wait_s.mean + s.mean_service_per_request_s);
+}
+
+TEST(Summary, AStreamServedSlowerThanItArrivesIsOverloaded) {
+  const RunSummary fine = summarize(on("cpu"), four_requests(), EnergyAccount{}, {});
+  ASSERT_TRUE(fine.offered_rps.has_value());
+  EXPECT_DOUBLE_EQ(*fine.offered_rps, 1);  // 3 gaps in 3 s
+  // 4 served in 3 s of service: a capacity of 1.33/s, though the last batch ends at 5 s.
+  EXPECT_DOUBLE_EQ(*fine.capacity_rps, 4.0 / 3);
+  EXPECT_FALSE(fine.overloaded);
+  RunTrace slow = four_requests();
+  slow.batches = {{0, 4, seconds(3), seconds(13)}};
+  slow.end = seconds(13);
+  const RunSummary s = summarize(on("cpu"), slow, EnergyAccount{}, {});
+  EXPECT_TRUE(s.overloaded);  // 4 in 10 s of service: 0.4/s of 1/s
+  EXPECT_EQ(summary_row(s)[columns::kOverloaded], true);
+  // Everything at once has no rate to fall behind.
+  RunTrace offline = four_requests();
+  offline.scheduled.assign(4, Nanos(0));
+  EXPECT_FALSE(summarize(on("cpu"), offline, EnergyAccount{}, {}).offered_rps.has_value());
+}
+
+}  // namespace
+}  // namespace gb
