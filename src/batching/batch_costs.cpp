@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "common/errors.h"
 
@@ -56,6 +57,66 @@ Nanos BatchCosts::service_max(std::size_t size) const {
 
 double BatchCosts::dynamic_j(std::size_t size) const {
   return at(size, [](const BatchCostPoint& p) { return p.dynamic_j; });
+}
+
+BatchCosts BatchCosts::with_model(std::shared_ptr<const BatchCostModel> model) const {
+  BatchCosts out = *this;
+  out.model_ = std::move(model);
+  return out;
+}
+
+BatchCostModel::BatchCostModel(BatchCosts back_to_back, BatchCosts short_gap, BatchCosts isolated,
+                               Nanos isolation_gap, double idle_power_w, Nanos back_to_back_within)
+    : back_to_back_(std::move(back_to_back)),
+      short_gap_(std::move(short_gap)),
+      isolated_(std::move(isolated)),
+      isolation_gap_(isolation_gap),
+      back_to_back_within_(back_to_back_within),
+      idle_power_w_(idle_power_w) {
+  if (isolation_gap.count() < 0 || back_to_back_within.count() < 0) {
+    throw UsageError("batch cost model: negative gap");
+  }
+}
+
+BatchCostModel BatchCostModel::gap_free(const BatchCosts& table, double idle_power_w) {
+  return BatchCostModel(table, table, table, Nanos(0), idle_power_w, Nanos(0));
+}
+
+Regime BatchCostModel::regime(std::optional<Nanos> gap) const {
+  const bool isolating = isolation_gap_.count() > 0;
+  if (!gap) return isolating ? Regime::kIsolated : Regime::kBackToBack;
+  if (*gap < back_to_back_within_) return Regime::kBackToBack;
+  if (isolating && 2 * gap->count() >= isolation_gap_.count()) return Regime::kIsolated;
+  return Regime::kShortGap;
+}
+
+double BatchCostModel::idle_fraction(std::optional<Nanos> gap) const {
+  if (isolation_gap_.count() <= 0) return 0;
+  if (!gap) return 1;
+  if (*gap >= isolation_gap_) return 1;
+  return static_cast<double>(std::max<int64_t>(0, gap->count())) /
+         static_cast<double>(isolation_gap_.count());
+}
+
+BatchCharge BatchCostModel::charge(std::size_t size, std::optional<Nanos> gap) const {
+  const Regime r = regime(gap);
+  const BatchCosts& timing = r == Regime::kIsolated   ? isolated_
+                             : r == Regime::kShortGap ? short_gap_
+                                                      : back_to_back_;
+  const double busy = back_to_back_.dynamic_j(size);
+  return {timing.service_mean(size),
+          busy + idle_fraction(gap) * (isolated_.dynamic_j(size) - busy)};
+}
+
+std::vector<Nanos> BatchCostModel::gap_breakpoints() const {
+  std::vector<Nanos> points{Nanos(0), back_to_back_within_};
+  if (isolation_gap_.count() > 0) {
+    points.push_back(Nanos((isolation_gap_.count() + 1) / 2));  // the least g with 2g >= G
+    points.push_back(isolation_gap_);
+  }
+  std::sort(points.begin(), points.end());
+  points.erase(std::unique(points.begin(), points.end()), points.end());
+  return points;
 }
 
 }  // namespace gb

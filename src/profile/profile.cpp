@@ -137,13 +137,20 @@ ProfiledBatch ProfiledBatchBuilder::build() const {
 }
 
 std::shared_ptr<const BatchCosts> ServiceProfile::costs() const {
-  return table(batches, [](const ProfiledBatch& b) {
+  const auto policy_table = table(batches, [](const ProfiledBatch& b) {
     const BatchCostPoint busy = back_to_back_point(b), lone = isolated_point(b),
                          slack = short_gap_point(b);
     return BatchCostPoint{
         b.size, std::max({busy.service_mean, lone.service_mean, slack.service_mean}),
         std::max({busy.service_max, lone.service_max, slack.service_max}), lone.dynamic_j};
   });
+  return std::make_shared<const BatchCosts>(policy_table->with_model(cost_model()));
+}
+
+std::shared_ptr<const BatchCostModel> ServiceProfile::cost_model() const {
+  return std::make_shared<const BatchCostModel>(*back_to_back_costs(), *short_gap_costs(),
+                                                *isolated_costs(), from_seconds(isolation_gap_s),
+                                                idle_power_w);
 }
 
 std::shared_ptr<const BatchCosts> ServiceProfile::back_to_back_costs() const {

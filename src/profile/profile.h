@@ -89,6 +89,10 @@ struct ServiceProfile {
   std::shared_ptr<const BatchCosts> isolated_costs() const;
   // Service times after a short gap (= back to back where not measured), back-to-back energy.
   std::shared_ptr<const BatchCosts> short_gap_costs() const;
+  // The model a run of batches is charged by (batch_costs.h): the three tables above, the
+  // isolation gap and the idle power. The simulator charges it; costs() carries it to the
+  // policies (the offline bound minimises it).
+  std::shared_ptr<const BatchCostModel> cost_model() const;
   // All four tables throw OutOfRangeError on a service time outside 0 to kMaxDuration, which only
   // a profile built in memory can hold (from_json refuses such files).
 

@@ -21,12 +21,8 @@
 
 namespace gb {
 
-// What preceded a batch, which decides the service times it is drawn from.
-enum class Regime {
-  kBackToBack,  // it started as the previous batch ended (within 0.5 ms)
-  kShortGap,    // after idleness shorter than half the isolation gap
-  kIsolated,    // after at least half the isolation gap (or the run's start)
-};
+// Regime (what preceded a batch, which decides the service times it is drawn from) is the cost
+// model's: batching/batch_costs.h.
 
 // Draws service times for any batch size from a profile: the empirical distribution of the
 // nearest profiled size at or below it (the smallest when below all), scaled by the ratio of the
@@ -43,6 +39,7 @@ class ServiceSampler {
   // The mean service time a batch of `size` is drawn around.
   Nanos mean(std::size_t size, Regime regime = Regime::kBackToBack) const;
   double speed() const { return speed_; }
+  bool mean_only() const { return mean_only_; }
 
  private:
   // Where a batch of a size and regime is drawn from: the mean-service table (interpolated), the

@@ -1,6 +1,7 @@
 #include "sim/simulator.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/errors.h"
 #include "common/statistics.h"
@@ -10,32 +11,19 @@
 
 namespace gb {
 namespace {
-// How idle the device was before a batch starting at `start`, as a fraction of the profile's
-// isolation gap (1 for the first batch of a run: it follows the idle baseline).
-double idle_fraction(Nanos start, Nanos previous_end, double gap_s) {
-  if (gap_s <= 0) return 0;
-  if (previous_end == Nanos::min()) return 1;
-  return std::min(1.0, to_seconds(start - previous_end) / gap_s);
-}
-// Idleness this short is none: a real dispatcher takes tens of microseconds between a batch's end
-// and the next start even with requests waiting, and the short gap profiled is milliseconds.
-constexpr Nanos kBackToBackWithin = std::chrono::microseconds(500);
-// Which service times a batch is drawn from: back to back when it starts as the previous one
-// ends, isolated after at least half the isolation gap (and for a run's first batch), short gap
-// in between.
-Regime regime_of(Nanos start, Nanos previous_end, double gap_s) {
-  if (previous_end == Nanos::min()) return gap_s > 0 ? Regime::kIsolated : Regime::kBackToBack;
-  if (start - previous_end < kBackToBackWithin) return Regime::kBackToBack;
-  if (gap_s > 0 && to_seconds(start - previous_end) >= gap_s / 2) return Regime::kIsolated;
-  return Regime::kShortGap;
+// The idle gap before a batch starting at `start`; none for a run's first batch.
+std::optional<Nanos> gap_before(Nanos start, Nanos previous_end) {
+  if (previous_end == Nanos::min()) return std::nullopt;
+  return start - previous_end;
 }
 }  // namespace
 
 SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
                                 ServiceSampler& service, const ServiceProfile& profile) {
-  const auto back_to_back = profile.back_to_back_costs();
-  const auto isolated = profile.isolated_costs();
-  const double gap_s = profile.isolation_gap_s;
+  // Every batch is charged by the profile's cost model; with mean service times its service
+  // time is the model's too, so a mean-service run costs exactly what the offline bound
+  // minimises.
+  const auto model = profile.cost_model();
   Nanos previous_end = Nanos::min();
   SimulatedStream out;
   RunTrace& trace = out.trace;
@@ -54,12 +42,17 @@ SimulatedStream simulate_stream(const std::vector<Nanos>& schedule, BatchingPoli
     const Decision d = loop.decide(tail, now);
     switch (d.kind) {
       case Decision::Kind::kDispatch: {
-        const double idle = idle_fraction(now, previous_end, gap_s);
-        const Nanos end = now + service.draw(d.count, regime_of(now, previous_end, gap_s));
+        const std::optional<Nanos> gap = gap_before(now, previous_end);
+        const BatchCharge charge = model->charge(d.count, gap);
+        Nanos took = charge.service;
+        if (!service.mean_only()) {
+          took = service.draw(d.count, model->regime(gap));
+        } else if (service.speed() != 1.0) {
+          took = from_seconds(to_seconds(took) * service.speed());
+        }
+        const Nanos end = now + took;
         // A slower machine runs the same work at the same power for longer (speed: see header).
-        const double base_j = back_to_back->dynamic_j(d.count);
-        out.dynamic_j +=
-            service.speed() * (base_j + idle * (isolated->dynamic_j(d.count) - base_j));
+        out.dynamic_j += service.speed() * charge.dynamic_j;
         previous_end = end;
         loop.finish(d.count, now, end);
         now = end;
@@ -132,10 +125,11 @@ Prediction predict(const RunSpec& spec, const ServiceProfile& profile, std::size
 
 double observed_speed(const RunTrace& real, const ServiceProfile& profile) {
   const ServiceSampler means(profile, 0, true);
+  const auto model = profile.cost_model();
   Nanos previous_end = Nanos::min();
   double measured_s = 0, expected_s = 0;
   for (const BatchRecord& b : real.batches) {
-    const Regime regime = regime_of(b.start, previous_end, profile.isolation_gap_s);
+    const Regime regime = model->regime(gap_before(b.start, previous_end));
     measured_s += to_seconds(b.end - b.start);
     expected_s += to_seconds(means.mean(b.size, regime));
     previous_end = b.end;

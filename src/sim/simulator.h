@@ -4,12 +4,15 @@
 // (files, stores, report) works unchanged; results carry simulated=true and energy method
 // kEstimate.
 //
-// Model: requests arrive exactly on schedule; a batch's service time is drawn by ServiceSampler
-// in the regime the idleness before it puts it in (back to back, short gap, isolated); energy =
-// idle power x time + each batch's dynamic energy from the profile, where a batch after an idle
-// period of f x the isolation gap (f <= 1) costs its back-to-back dynamic energy plus f x the
-// extra an isolated one costs. A `speed` factor k multiplies every service time and every batch's
-// dynamic energy by k. The model in full, and why it is this one: docs/simulator.md.
+// Model: requests arrive exactly on schedule; every batch is charged by the profile's
+// BatchCostModel (batching/batch_costs.h, ServiceProfile::cost_model()): energy = idle power x
+// time + each batch's charge().dynamic_j, where a batch after an idle period of f x the isolation
+// gap (f <= 1) costs its back-to-back dynamic energy plus f x the extra an isolated one costs.
+// With mean service times (mean_only) a batch's service time is charge().service too, so such a
+// run costs exactly what the offline bound (offline:T) minimises; otherwise ServiceSampler draws
+// it in the regime the model gives the idleness before it (back to back, short gap, isolated).
+// A `speed` factor k multiplies every service time and every batch's dynamic energy by k. The
+// model in full, and why it is this one: docs/simulator.md.
 //
 // Lifetime: nothing here keeps its arguments; each is used only during the call.
 #pragma once

@@ -90,15 +90,33 @@ TEST(Simulator, DrivesTheSamePoliciesAsTheRealRunnerToTheSameBatches) {
             << "test set-up: an arrival follows a batch start within the margin";
       }
     }
-    auto real_policy = parse_policy(spec, profile.costs());
-    SleepingExecutor executor(means);
-    StreamRunner runner;
-    const RunTrace real = runner.run(schedule, *real_policy, executor, SteadyClock::now());
-    ASSERT_EQ(real.batches.size(), sim.trace.batches.size());
-    for (std::size_t i = 0; i < real.batches.size(); ++i) {
-      EXPECT_EQ(real.batches[i].first, sim.trace.batches[i].first) << "batch " << i;
-      EXPECT_EQ(real.batches[i].size, sim.trace.batches[i].size) << "batch " << i;
+    // A machine loaded beyond the margin (a stall of more than 10 ms) can still move a decision;
+    // such noise only ever delays, so one of three real runs matching batch by batch shows both
+    // drive the policy alike, and three that all differ do not happen by noise alone.
+    std::string mismatch;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto real_policy = parse_policy(spec, profile.costs());
+      SleepingExecutor executor(means);
+      StreamRunner runner;
+      const RunTrace real = runner.run(schedule, *real_policy, executor, SteadyClock::now());
+      mismatch.clear();
+      if (real.batches.size() != sim.trace.batches.size()) {
+        mismatch = "batches: " + std::to_string(real.batches.size()) + " real, " +
+                   std::to_string(sim.trace.batches.size()) + " simulated";
+      }
+      for (std::size_t i = 0; mismatch.empty() && i < real.batches.size(); ++i) {
+        if (real.batches[i].first != sim.trace.batches[i].first ||
+            real.batches[i].size != sim.trace.batches[i].size) {
+          mismatch = "batch " + std::to_string(i) + ": real [" +
+                     std::to_string(real.batches[i].first) + ", +" +
+                     std::to_string(real.batches[i].size) + "), simulated [" +
+                     std::to_string(sim.trace.batches[i].first) + ", +" +
+                     std::to_string(sim.trace.batches[i].size) + ")";
+        }
+      }
+      if (mismatch.empty()) break;
     }
+    EXPECT_EQ(mismatch, "") << "in each of three real runs";
   }
 }
 
