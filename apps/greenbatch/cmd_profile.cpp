@@ -19,7 +19,6 @@ namespace {
 struct ProfileArgs {
   RunSpec base;
   ProfileOptions options;
-  int threads = 0;
   std::string out;
 };
 
@@ -47,7 +46,6 @@ Table profile_table(const ServiceProfile& p) {
 int profile_command(const ProfileArgs& a) {
   const ProfilePlan plan = make_profile_plan(a.options);
   if (plan.rounds < 2) status("note: one window per size gives no confidence interval");
-  if (a.threads > 0) at::set_num_threads(a.threads);
   preflight({Configuration{0, 0, a.base}});
   const std::filesystem::path out(a.out);
   if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path())) {
@@ -92,7 +90,7 @@ Command register_profile(CLI::App& app) {
   add_model_option(cmd, a.base.model, "built-in model, noop, or a TorchScript file")->required();
   cmd->add_option("--out,-o", a.out, "the profile to write (JSON)")->required();
   defaulted("--batch-sizes", a.options.sizes, "increasing batch sizes");
-  add_session_options(cmd, a.base, a.threads);
+  add_session_options(cmd, a.base);
   defaulted("--window", a.options.window, "minimum length of one energy window");
   defaulted("--windows", a.options.windows, "energy windows per batch size");
   defaulted("--gap", a.options.gap,

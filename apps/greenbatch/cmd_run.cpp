@@ -1,7 +1,5 @@
 // greenbatch run: one model, one device, and the product of the given rates x policies, each run
 // against a fresh arrival schedule from the same seed. The model is loaded and warmed up once.
-#include <ATen/Parallel.h>
-
 #include "batching/policy.h"
 #include "commands.h"
 #include "common/errors.h"
@@ -30,7 +28,6 @@ struct RunArgs {
   int64_t warmup_batch_size = 32;
   std::string sample_interval = "10ms";
   double idle_seconds = 5;
-  int threads = 0;
   std::string out = "results";
   bool no_traces = false;
 };
@@ -62,7 +59,6 @@ std::vector<Configuration> configurations(RunArgs& a) {
 
 int run_command(RunArgs& a) {
   const std::vector<Configuration> configs = configurations(a);
-  if (a.threads > 0) at::set_num_threads(a.threads);
   preflight(configs);
   ResultFolder folder(a.out);
   folder.add_machine(describe_machine(a.base.powercap_root));
@@ -89,7 +85,7 @@ Command register_run(CLI::App& app) {
       "          slo:T and offline:T (need --profile P.json from greenbatch profile)");
   add_model_option(run, a.base.model,
                    "built-in model (see `greenbatch models`), noop, or a TorchScript file");
-  add_session_options(run, a.base, a.threads);
+  add_session_options(run, a.base);
   run->add_option("--profile", a.base.profile,
                   "profile of the model (greenbatch profile): needed by slo:T and offline:T");
   run->add_option("--arrival", a.arrival,

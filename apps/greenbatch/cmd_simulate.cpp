@@ -6,6 +6,7 @@
 #include "report/console.h"
 #include "results/attach_profiles.h"
 #include "results/experiment_file.h"
+#include "terminal.h"
 
 namespace gb::cli {
 namespace {
@@ -23,6 +24,7 @@ int simulate_command(SimulateArgs& a) {
   const auto profiles = attach_profiles(configs, a.profiles, true);
   const SimulatedExperiment sim =
       simulate_experiment(experiment, configs, profiles, a.out, a.mean_service);
+  for (const std::string& w : sim.warnings) status("warning: " + w);
   std::fputs(simulated_results_text(sim.runs).c_str(), stdout);
   std::fputs(fmt::format("\nsimulated {} configurations ({} requests) in {:.0f} ms; with writing "
                          "{:.0f} ms -> {}\nenergy method: estimate (predicted from profiles, NOT "

@@ -27,6 +27,7 @@ struct ValidateArgs {
   std::size_t draws = 20;
   std::size_t repetitions = 3;
   std::string csv;
+  int threads = 0;                                 // 0: the file's
   double energy_target = 10, latency_target = 15;  // %
 };
 
@@ -44,6 +45,7 @@ int validate_command(ValidateArgs& a) {
   // drift is handled by running them in rounds instead.
   experiment.repetitions = a.repetitions;
   experiment.shuffle = false;
+  if (a.threads > 0) experiment.base.threads = a.threads;
   std::vector<Configuration> configs = expand(experiment);
   const auto profiles = attach_profiles(configs, a.profiles, true);
   preflight(configs);
@@ -85,6 +87,8 @@ Command register_validate(CLI::App& app) {
       "--csv", args->csv,
       "also write every real run with its prediction to this CSV file (one row per run, "
       "repetition 0-based, seconds and joules; rewritten after each run)");
+  cmd->add_option("--threads", args->threads, "torch threads (replaces the file's `threads`)")
+      ->check(CLI::Range(1, static_cast<int>(kMaxThreads)));
   cmd->add_option("--draws", args->draws,
                   "simulations per configuration, differing in their service-time draws; the "
                   "prediction is their median (a real run is one draw)")

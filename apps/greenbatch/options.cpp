@@ -2,7 +2,7 @@
 
 namespace gb::cli {
 
-void add_session_options(CLI::App* cmd, SessionSpec& s, int& threads) {
+void add_session_options(CLI::App* cmd, SessionSpec& s) {
   cmd->add_option("--weights", s.weights,
                   "TorchScript archive whose parameters load by name into a built-in model");
   add_parsed_option(cmd, "--device,-d", s.device, Device::parse, "cpu | cuda | cuda:N")
@@ -17,7 +17,10 @@ void add_session_options(CLI::App* cmd, SessionSpec& s, int& threads) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--powercap-root", s.powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();
-  cmd->add_option("--threads", threads, "torch intra-op threads (default: torch's choice)");
+  cmd->add_option("--threads", s.threads,
+                  "torch intra-op threads (default: OMP_NUM_THREADS, else the CPUs this process "
+                  "may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
+      ->check(CLI::Range(0, static_cast<int>(kMaxThreads)));
 }
 
 CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help) {

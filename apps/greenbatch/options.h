@@ -9,8 +9,8 @@
 namespace gb::cli {
 
 // --weights, --device, --images, --meter, --gpu-index, --powercap-root and --threads, bound to
-// `session` and `threads` (0: torch's choice). REQUIRES: both outlive `cmd`'s parsing.
-void add_session_options(CLI::App* cmd, SessionSpec& session, int& threads);
+// `session`. REQUIRES: it outlives `cmd`'s parsing.
+void add_session_options(CLI::App* cmd, SessionSpec& session);
 
 // An option parsed as it is read, by `parse` (text -> T); its UsageError leaves app.parse() as
 // any bad input does. REQUIRES: `value` outlives `cmd`'s parsing.

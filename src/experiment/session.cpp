@@ -1,5 +1,7 @@
 #include "experiment/session.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -9,6 +11,7 @@
 #include <thread>
 
 #include "batching/policy.h"
+#include "common/cpus.h"
 #include "common/errors.h"
 #include "common/files.h"
 #include "common/parse.h"
@@ -58,6 +61,9 @@ ExperimentSession::ExperimentSession(const SessionSpec& base, std::size_t max_ba
     images_source_ = "none (noop model skips decoding)";
     s.executor = std::make_unique<NoopExecutor>();
   } else {
+    // Before the model exists: torch sizes its pools at the first parallel region.
+    at::set_num_threads(base.threads > 0 ? base.threads : static_cast<int>(default_threads()));
+    threads_ = at::get_num_threads();
     s.device = torch_device(base.device);
     s.images = std::make_unique<ImageSet>(base.images.empty() ? ImageSet::builtin()
                                                               : ImageSet::from_folder(base.images));
@@ -197,6 +203,7 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   }
   out.summary = summarize(spec, out.trace, energy, out.samples);
   out.summary.device_name = device_name_;
+  out.summary.threads = threads_;
   out.summary.images_source = images_source_;
   out.summary.started_utc = started;
   if (failure) {

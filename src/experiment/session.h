@@ -82,6 +82,8 @@ class ExperimentSession {
   std::vector<std::string> domains() const;
   const std::vector<double>& idle_power_w() const { return idle_w_; }
   const std::string& device_name() const { return device_name_; }
+  // torch's intra-op threads the model runs with; 0 for the noop model and injected parts.
+  int threads() const { return threads_; }
   const std::string& images_source() const { return images_source_; }
 
  private:
@@ -93,6 +95,7 @@ class ExperimentSession {
   std::vector<double> idle_w_;  // per meter; empty when the baseline is disabled
   std::string device_name_;
   std::string images_source_;
+  int threads_ = 0;
 };
 
 }  // namespace gb

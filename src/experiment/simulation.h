@@ -23,6 +23,9 @@ struct SimulatedExperiment {
   double simulated_s = 0;        // wall-clock time of the simulation alone
   double total_s = 0;            // with writing the store
   std::string store_path;
+  // Where a profile was made under other conditions than the experiment names or this machine
+  // has (device, thread count, greenbatch version, CPU): one line each, for the terminal.
+  std::vector<std::string> warnings;
 };
 
 // REQUIRES: profiles holds the profile of every configuration's model (attach_profiles).

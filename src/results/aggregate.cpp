@@ -64,8 +64,13 @@ std::string text_field(const ordered_json& s, const std::string& run, const char
 // configuration, as before ids existed: the runs of one folder are repeated `greenbatch run`
 // invocations, whatever their seeds.
 std::string pool_key(const StoredRun& r, const std::string& run) {
-  if (!r.group_id.empty()) return r.group_id;
   const ordered_json& s = r.summary;
+  // Runs with different thread counts are different configurations, never repetitions: shards
+  // of one sweep on machines with different CPU counts default to different counts.
+  const auto threads = s.find(columns::kThreads);
+  const std::string threads_key =
+      threads == s.end() || threads->is_null() ? "" : "|threads=" + threads->dump();
+  if (!r.group_id.empty()) return r.group_id + threads_key;
   const auto rate = s.find(columns::kRateHz);
   if (rate != s.end() && !rate->is_null() && !rate->is_number()) {
     bad_field(run, columns::kRateHz,
@@ -74,12 +79,13 @@ std::string pool_key(const StoredRun& r, const std::string& run) {
   return "row|" + text_field(s, run, columns::kModel) + "|" + text_field(s, run, columns::kDevice) +
          "|" + text_field(s, run, columns::kArrival) + "|" +
          (rate == s.end() ? ordered_json() : *rate).dump() + "|" +
-         text_field(s, run, columns::kPolicy);
+         text_field(s, run, columns::kPolicy) + threads_key;
 }
 
 // Columns copied from one member rather than averaged: what names the configuration.
 bool averaged(const std::string& key) {
-  return !key.empty() && key != columns::kSeed && key != columns::kBatchSize;
+  return !key.empty() && key != columns::kSeed && key != columns::kBatchSize &&
+         key != columns::kThreads;
 }
 
 }  // namespace

@@ -160,8 +160,10 @@ std::string configuration_key(const RunSpec& spec, std::size_t repetition) {
   add_field(key, "meter", spec.meter);
   add_field(key, "idle_ns", std::to_string(spec.idle_duration.count()));
   add_field(key, "sample_interval_ns", std::to_string(spec.sample_interval.count()));
-  // Settings added later go here, each only when it differs from its default, e.g.
-  //   if (spec.threads != RunSpec{}.threads) add_field(key, "threads", ...);
+  // Settings added later go here, each only when it differs from its default, so the ids of
+  // what was stored before they existed stay valid.
+  if (spec.threads != SessionSpec{}.threads)
+    add_field(key, "threads", std::to_string(spec.threads));
   return key;
 }
 
@@ -200,7 +202,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   Reader e{origin, *exp, "experiment"};
   e.reject_unknown({"name", "requests", "warmup_batches", "warmup_batch_size", "repetitions",
                     "seed", "device", "meter", "idle_seconds", "sample_interval", "images",
-                    "shuffle", "peak_threshold_w", "weights"});
+                    "shuffle", "peak_threshold_w", "weights", "threads"});
   if (!e.get("name", f.name, "a string")) f.name = "experiment";
   RunSpec& b = f.base;
   b.requests = e.count("requests", 8192, 1, kMaxRequests);
@@ -209,6 +211,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   f.repetitions = e.count("repetitions", 1, 1, kMaxRepetitions);
   b.seed = e.count("seed", 1, 0);
   b.model_seed = b.seed;
+  b.threads = static_cast<int>(e.count("threads", 0, 0, kMaxThreads));
   std::string device = b.device.text;
   if (e.get("device", device, "a string")) {
     try {

@@ -29,6 +29,8 @@ namespace gb {
 inline constexpr int64_t kMaxRequests = 100'000'000;
 // The largest batch a policy may form (parse_policy.cpp): a bigger warm-up batch warms nothing.
 inline constexpr int64_t kMaxWarmupBatch = 65536;
+// torch intra-op threads: no machine this runs on has more CPUs.
+inline constexpr int64_t kMaxThreads = 4096;
 // Repetitions of one configuration: statistics settle within tens; more is a typo.
 inline constexpr int64_t kMaxRepetitions = 1000;
 // Configurations in one grid: each is expanded in memory before anything runs, and a grid this
@@ -52,6 +54,9 @@ struct SessionSpec {
   Nanos idle_duration{std::chrono::seconds(5)};
   double peak_threshold_w = 65;  // the paper's "peak power" threshold (GTX 1080 specific)
   int gpu_index = -1;            // NVML's GPU; -1: the CUDA device's index, else 0
+  // torch's intra-op threads; 0: default_threads() (common/cpus.h), resolved when the session
+  // starts. A count given explicitly is part of a configuration's identity.
+  int threads = 0;
   std::string powercap_root = "/sys/class/powercap";
 
   // Whether two configurations can share one session (everything above equal).
@@ -61,7 +66,7 @@ struct SessionSpec {
            warmup_batch_size == o.warmup_batch_size && model_seed == o.model_seed &&
            sample_interval == o.sample_interval && idle_duration == o.idle_duration &&
            peak_threshold_w == o.peak_threshold_w && gpu_index == o.gpu_index &&
-           powercap_root == o.powercap_root;
+           threads == o.threads && powercap_root == o.powercap_root;
   }
 };
 

@@ -147,6 +147,7 @@ ordered_json summary_row(const RunSummary& s) {
   r["offered_rps"] = optional_number(s.offered_rps);
   r["capacity_rps"] = optional_number(s.capacity_rps);
   r[columns::kOverloaded] = s.overloaded;
+  r[columns::kThreads] = s.threads > 0 ? ordered_json(s.threads) : ordered_json(nullptr);
   return r;
 }
 
@@ -181,6 +182,7 @@ ordered_json summary_document(const RunSummary& s) {
       {"idle_seconds", to_seconds(p.idle_duration)},
       {"peak_threshold_w", p.peak_threshold_w},
       {"gpu_index", p.gpu_index >= 0 ? ordered_json(p.gpu_index) : ordered_json(nullptr)},
+      {"threads_requested", p.threads > 0 ? ordered_json(p.threads) : ordered_json("default")},
       {"powercap_root", p.powercap_root}};
   ordered_json domains = ordered_json::array();
   for (const DomainEnergy& d : s.energy.domains) {

@@ -54,6 +54,7 @@ inline constexpr char kVersion[] = "version";
 inline constexpr char kPaperEnergyScope[] = "paper_energy_scope";  // gpu | cpu | total
 inline constexpr char kTotalEnergy[] = "total_energy_j";
 inline constexpr char kOverloaded[] = "overloaded";
+inline constexpr char kThreads[] = "threads";  // null: none (noop) or unknown
 // summary.json documents only (not a column of summary.csv).
 inline constexpr char kFormat[] = "format";
 // Added by aggregate_configurations() to its rows (one per configuration).
@@ -68,6 +69,7 @@ struct RunSummary {
   std::string policy;            // canonical policy string
   std::string batch_size_label;  // the paper's "Batch Size": N for fixed:N, else the policy
   std::string device_name;       // e.g. "cpu (8 threads)" or the GPU's name
+  int threads = 0;               // torch's intra-op threads; 0: none (noop) or unknown
   std::string images_source;
   std::string run_id;
   std::string started_utc;

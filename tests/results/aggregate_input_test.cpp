@@ -51,6 +51,26 @@ TEST(AggregateInput, GoodRunsPool) {
   EXPECT_EQ(rows[0][columns::kRepetitions], 2);
 }
 
+// Thread counts tell configurations apart, in run folders (no ids) and in stores (same group id
+// from shards on machines with different CPU counts) alike; an overloaded repetition marks the
+// pooled configuration.
+TEST(AggregateInput, RunsWithOtherThreadCountsAreNotRepetitions) {
+  for (const char* group : {"", "g1"}) {
+    auto runs = two_runs();
+    for (auto& r : runs) r.group_id = group;
+    runs[0].summary[columns::kThreads] = 1;
+    runs[1].summary[columns::kThreads] = 2;
+    EXPECT_EQ(aggregate_configurations(runs).size(), 2u) << group;
+    runs[1].summary[columns::kThreads] = 1;
+    runs[1].summary[columns::kOverloaded] = true;
+    runs[0].summary[columns::kOverloaded] = false;
+    const auto rows = aggregate_configurations(runs);
+    ASSERT_EQ(rows.size(), 1u) << group;
+    EXPECT_EQ(rows[0][columns::kOverloaded], true);
+    EXPECT_EQ(rows[0][columns::kThreads], 1);
+  }
+}
+
 TEST(AggregateInput, MissingFigureNamesTheRunAndTheField) {
   for (const char* field :
        {columns::kEnergyPerImage, columns::kP99Response, columns::kMaxResponse}) {

@@ -118,6 +118,7 @@ TEST(ExperimentFileIds, EverySettingThatChangesAResultChangesTheId) {
       {"seed", [](RunSpec& s) { s.seed = 2; }},
       {"images", [](RunSpec& s) { s.images = "imgs"; }},
       {"meter", [](RunSpec& s) { s.meter = "rapl"; }},
+      {"threads", [](RunSpec& s) { s.threads = 2; }},
       {"idle", [](RunSpec& s) { s.idle_duration += Nanos(1); }},
       {"sample_interval", [](RunSpec& s) { s.sample_interval += Nanos(1); }},
   };

@@ -175,6 +175,18 @@ TEST_F(SimCli, ShippedProfilesSimulateThePapersSweep) {
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("simulated 100 configurations (819200 requests)"), std::string::npos)
       << r.output;
+  // paper.toml names cuda, the shipped profiles were measured on the CPU: the predictions are
+  // labelled with the profile's device, and the terminal says the conditions differ.
+  EXPECT_NE(r.output.find("warning: profile of 'alexnet' was made with device cpu, the "
+                          "experiment names cuda"),
+            std::string::npos)
+      << r.output;
+  ASSERT_EQ(greenbatch("export " + path("paper") + " --csv " + path("paper.csv")).code, 0);
+  std::ifstream csv(path("paper.csv"));
+  std::string header, first;
+  std::getline(csv, header);
+  std::getline(csv, first);
+  EXPECT_NE(first.find(",alexnet,cpu,paper,"), std::string::npos) << first;
 }
 
 }  // namespace
