@@ -37,8 +37,8 @@ std::optional<std::size_t> cgroup_quota(const std::string& proc_self_cgroup,
     if (f >> quota >> period && quota != "max") {
       const auto q = positive_count(quota), p = positive_count(period);
       if (q && p) {
-        const auto cpus = static_cast<std::size_t>(
-            std::ceil(static_cast<double>(*q) / static_cast<double>(*p)));
+        const auto cpus =
+            static_cast<std::size_t>(std::ceil(static_cast<double>(*q) / static_cast<double>(*p)));
         if (!best || cpus < *best) best = std::max<std::size_t>(cpus, 1);
       }
     }

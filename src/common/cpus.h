@@ -15,11 +15,11 @@
 namespace gb {
 
 struct CpuLimits {
-  std::size_t affinity = 0;            // CPUs in the affinity mask; 0 when unknown
-  std::optional<std::size_t> quota;    // ceil(quota / period) of cpu.max; none when "max"
-  std::optional<std::size_t> slurm;    // SLURM_CPUS_PER_TASK
-  std::size_t usable() const;          // the smallest known, at least 1
-  std::string describe() const;        // "2 (affinity 4, cgroup quota 2)"
+  std::size_t affinity = 0;          // CPUs in the affinity mask; 0 when unknown
+  std::optional<std::size_t> quota;  // ceil(quota / period) of cpu.max; none when "max"
+  std::optional<std::size_t> slurm;  // SLURM_CPUS_PER_TASK
+  std::size_t usable() const;        // the smallest known, at least 1
+  std::string describe() const;      // "2 (affinity 4, cgroup quota 2)"
 };
 
 // `getenv` and the roots are seams for tests.

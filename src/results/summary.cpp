@@ -17,6 +17,29 @@ ordered_json optional_number(const std::optional<double>& v) {
   return v ? ordered_json(*v) : ordered_json(nullptr);
 }
 
+// See RunSummary::steady_energy_per_image_j.
+void steady_state(RunSummary& s, const RunTrace& trace, const std::vector<PowerSample>& samples) {
+  const std::size_t n = trace.requests(), edge = n / 10;
+  if (n < 20 || samples.empty()) return;
+  const Nanos from = trace.scheduled[edge], to = trace.scheduled[n - edge];
+  if (to <= from) return;
+  double joules = 0;
+  EnergyMethods methods;
+  for (uint32_t i = 0; i < s.energy.domains.size(); ++i) {
+    const DomainEnergy& d = s.energy.domains[i];
+    if (domain_kind(d.domain) == DomainKind::kPlatform) continue;
+    joules += trapezoid_energy(samples, i, from, to);
+    const EnergyMethod m =
+        d.method == EnergyMethod::kNvmlEnergy ? EnergyMethod::kNvmlPower : d.method;
+    methods.merge(parse_energy_methods(method_label(m)));
+  }
+  std::string label;
+  for (EnergyMethod m : methods.known)
+    label += (label.empty() ? "" : "+") + std::string(method_label(m));
+  s.steady_energy_per_image_j = joules / static_cast<double>(n - 2 * edge);
+  s.steady_energy_method = label;
+}
+
 }  // namespace
 
 RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAccount& energy,
@@ -76,6 +99,7 @@ RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAcc
       }
     }
     s.peak_power_w = mean_above(samples, peak_meter, spec.peak_threshold_w, Nanos(0), trace.end);
+    steady_state(s, trace, samples);
     const IntervalStats st = interval_stats(samples, 0);
     s.sample_interval_mean_ms = st.mean_ms;
     s.sample_interval_p99_ms = st.p99_ms;
@@ -148,6 +172,9 @@ ordered_json summary_row(const RunSummary& s) {
   r["capacity_rps"] = optional_number(s.capacity_rps);
   r[columns::kOverloaded] = s.overloaded;
   r[columns::kThreads] = s.threads > 0 ? ordered_json(s.threads) : ordered_json(nullptr);
+  r["steady_energy_per_image_j"] = optional_number(s.steady_energy_per_image_j);
+  r["steady_energy_method"] =
+      s.steady_energy_per_image_j ? ordered_json(s.steady_energy_method) : ordered_json(nullptr);
   return r;
 }
 

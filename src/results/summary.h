@@ -105,6 +105,13 @@ struct RunSummary {
   // or a GPU run measured with RAPL only), which paper_scope says.
   DomainKind paper_scope = DomainKind::kOther;  // kOther: the total
   std::optional<double> peak_power_w;  // the paper's domain's mean of samples above the threshold
+  // The steady state, as ML.ENERGY's benchmark and MLPerf report it: the energy of the total's
+  // domains between the scheduled arrivals of request n/10 and of request n - n/10, per request
+  // arriving in it, integrated from the power samples (an NVML counter's domain is then
+  // nvml-power). None for runs under 20 requests or without samples (simulated). The paper's
+  // columns and energy_per_image_j hold the whole run, as the paper did.
+  std::optional<double> steady_energy_per_image_j;
+  std::string steady_energy_method;
   double sample_interval_mean_ms = 0;
   double sample_interval_p99_ms = 0;
 

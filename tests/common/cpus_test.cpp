@@ -3,7 +3,6 @@
 #include "common/cpus.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <cstdlib>

@@ -120,3 +120,35 @@ TEST(Summary, AStreamServedSlowerThanItArrivesIsOverloaded) {
 
 }  // namespace
 }  // namespace gb
+
+namespace gb {
+namespace {
+
+TEST(Summary, SteadyStateLeavesOutTheFirstAndLastTenthOfTheRequests) {
+  RunTrace t;
+  for (int i = 0; i < 40; ++i) t.scheduled.push_back(std::chrono::seconds(i));
+  t.released = t.scheduled;
+  for (std::size_t i = 0; i < 40; ++i) {
+    t.batches.push_back({i, 1, t.scheduled[i], t.scheduled[i] + std::chrono::milliseconds(500)});
+  }
+  t.end = t.batches.back().end;
+  EnergyAccount e;
+  e.seconds = to_seconds(t.end);
+  e.domains = {domain("gpu0", EnergyMethod::kNvmlEnergy, 10000)};
+  // 300 W while the first and last requests arrive (a warm-up and a drain), 100 W between.
+  std::vector<PowerSample> samples;
+  for (int ms = 0; ms <= 40000; ms += 100) {
+    const bool edge = ms < 4000 || ms > 36000;
+    samples.push_back({std::chrono::milliseconds(ms), edge ? 300.f : 100.f, 0});
+  }
+  const RunSummary s = summarize(on("cuda:0"), t, e, samples);
+  ASSERT_TRUE(s.steady_energy_per_image_j.has_value());
+  EXPECT_NEAR(*s.steady_energy_per_image_j, 100.0, 0.5);  // 32 s x 100 W / 32 requests
+  EXPECT_EQ(s.steady_energy_method, "nvml-power");        // integrated samples, not the counter
+  const auto row = summary_row(s);
+  EXPECT_DOUBLE_EQ(row[columns::kEnergyPerImage].get<double>(), 250);  // the whole run
+  EXPECT_FALSE(summarize(on("cuda:0"), four_requests(), e, samples).steady_energy_per_image_j);
+}
+
+}  // namespace
+}  // namespace gb
