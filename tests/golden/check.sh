@@ -24,7 +24,7 @@ for m in alexnet densenet121 shufflenet_v2_x0_5 vit_b_16 convnext_base; do
   profiles+=(-p "$src/configs/profiles/cpu-epyc-2vcpu/$m.json")
 done
 # Timings and the scratch folder's name are the only parts that may differ between runs.
-"$gb" simulate "$src/configs/paper.toml" "${profiles[@]}" --out sim \
+"$gb" simulate "$src/configs/paper.toml" "${profiles[@]}" --out sim 2>"$work/simulate.err" \
   | sed -E 's/ in [0-9]+ ms; with writing [0-9]+ ms/ in N ms; with writing N ms/' >"$out/simulate.txt"
 "$gb" export sim --csv export.csv >"$out/export.txt" 2>&1
 mv export.csv "$out/export.csv"
