@@ -21,13 +21,13 @@ namespace {
 struct RunArgs {
   RunSpec base;
   std::string arrival = "paper";
-  std::vector<double> rates{64};
+  std::vector<std::string> rates{"64"};
   std::vector<std::string> policies{"fixed:16"};
   int64_t requests = 512;
   int64_t warmup_batches = 8;
   int64_t warmup_batch_size = 32;
   std::string sample_interval = "10ms";
-  double idle_seconds = 5;
+  std::string idle_seconds = "5";
   std::string out = "results";
   bool no_traces = false;
 };
@@ -41,14 +41,14 @@ std::vector<Configuration> configurations(RunArgs& a) {
   b.warmup_batch_size = check_count(a.warmup_batch_size, "--warmup-batch-size", 1, kMaxWarmupBatch);
   b.sample_interval = parse_duration(a.sample_interval, "--sample-interval");
   if (b.sample_interval.count() <= 0) throw UsageError("--sample-interval must be > 0");
-  b.idle_duration = seconds_to_nanos(a.idle_seconds, "--idle-seconds");
+  b.idle_duration = parse_seconds_or_duration(a.idle_seconds, "--idle-seconds");
   b.model_seed = b.seed;
-  for (double rate : a.rates) parse_arrival(a.arrival, rate);
   ExperimentFile grid;
+  for (const std::string& r : a.rates) grid.rates.push_back(parse_rate_option(r));
+  for (double rate : grid.rates) parse_arrival(a.arrival, rate);
   grid.base = b;
   grid.models = {b.model.name};
   grid.arrivals = {a.arrival};
-  grid.rates = a.rates;
   grid.policies = a.policies;
   std::vector<Configuration> configs = expand(grid);
   // slo and offline need the profile's costs: checked here, before anything runs.

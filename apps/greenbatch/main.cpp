@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common/errors.h"
 #include "common/version.h"
+#include "options.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -50,7 +51,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "greenbatch: error: %s (see greenbatch --help)\n", e.what());
+    std::fprintf(stderr, "greenbatch: error: %s%s (see greenbatch --help)\n", e.what(),
+                 gb::cli::option_hint(app, argc, argv).c_str());
     return 2;
   } catch (const gb::UsageError& e) {  // an option's value, parsed as it is read
     std::fprintf(stderr, "greenbatch: error: %s\n", one_line(e.what()).c_str());

@@ -1,5 +1,11 @@
 #include "options.h"
 
+#include <algorithm>
+
+#include "common/errors.h"
+#include "common/parse.h"
+#include "common/suggest.h"
+
 namespace gb::cli {
 
 void add_session_options(CLI::App* cmd, SessionSpec& s) {
@@ -21,6 +27,37 @@ void add_session_options(CLI::App* cmd, SessionSpec& s) {
                   "torch intra-op threads (default: OMP_NUM_THREADS, else the CPUs this process "
                   "may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
       ->check(CLI::Range(0, static_cast<int>(kMaxThreads)));
+}
+
+std::string option_hint(CLI::App& app, int argc, char** argv) {
+  CLI::App* cmd = nullptr;
+  for (int i = 1; i < argc && !cmd; ++i) {
+    for (CLI::App* sub : app.get_subcommands({})) {
+      if (sub->get_name() == argv[i]) cmd = sub;
+    }
+  }
+  if (!cmd) return "";
+  std::vector<std::string> names;
+  for (const CLI::Option* o : cmd->get_options()) {
+    for (const std::string& n : o->get_lnames()) names.push_back("--" + n);
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.rfind("--", 0) != 0 || arg.size() == 2) continue;
+    arg = arg.substr(0, arg.find('='));
+    if (std::find(names.begin(), names.end(), arg) == names.end()) return did_you_mean(arg, names);
+  }
+  return "";
+}
+
+double parse_rate_option(const std::string& text) {
+  try {
+    return parse_double(text, "--rate");
+  } catch (const UsageError&) {
+    throw UsageError("--rate: '" + text +
+                     "' is not a number: rates are requests per second without a unit (--rate "
+                     "32), and --rate repeats for more rates (--rate 32 --rate 64)");
+  }
 }
 
 CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help) {

@@ -21,6 +21,14 @@ CLI::Option* add_parsed_option(CLI::App* cmd, const std::string& name, T& value,
       name, [&value, parse](const std::string& text) { value = parse(text); }, help);
 }
 
+// " (did you mean '--policy'?)" for the first --option of argv that the subcommand named in argv
+// does not have, or "".
+std::string option_hint(CLI::App& app, int argc, char** argv);
+
+// A --rate value: a number of requests per second ("32"; a unit or a list is refused, naming the
+// form that works). Its range is the arrival's to check.
+double parse_rate_option(const std::string& text);
+
 // --model (-m), parsed into `model` by parse_model.
 CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help);
 

@@ -139,6 +139,16 @@ Nanos parse_duration(std::string_view text, std::string_view what) {
   return checked_nanos(v, scale, what, t);
 }
 
+Nanos parse_seconds_or_duration(std::string_view text, std::string_view what) {
+  const std::string t(trim(text));
+  // Whatever strtod reads whole ("5", "1e3", "nan", "inf") is seconds, with its range message;
+  // the rest must carry a unit.
+  char* end = nullptr;
+  std::strtod(t.c_str(), &end);
+  if (!t.empty() && end == t.c_str() + t.size()) return parse_seconds(t, what);
+  return parse_duration(t, what);
+}
+
 std::string format_duration(Nanos d) {
   // Exact, always: canonical policy strings (and so configuration ids) are built from this, and
   // two budgets that print alike would be one configuration.

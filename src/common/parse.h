@@ -49,6 +49,10 @@ Nanos seconds_to_nanos(double seconds, std::string_view what, std::string_view t
 // trace line). Same range and messages as seconds_to_nanos.
 Nanos parse_seconds(std::string_view text, std::string_view what);
 
+// An option that says seconds: a plain number of seconds ("5", "0.5") or a duration with its unit
+// ("500ms", "5s"), with parse_duration's range and messages.
+Nanos parse_seconds_or_duration(std::string_view text, std::string_view what);
+
 // Formats a duration exactly, in the largest unit that divides it: "250ms", "1500ms", "80us",
 // "1000000100ns"; parse_duration(format_duration(d)) == d for every d.
 std::string format_duration(Nanos d);

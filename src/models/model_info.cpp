@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/errors.h"
+#include "common/suggest.h"
 
 namespace gb {
 
@@ -54,9 +55,13 @@ ModelRef classify_model(std::string_view text) {
     return {ModelRef::Kind::kFile, name};
   }
   std::string known;
-  for (const ModelInfo& m : builtin_models()) known += m.name + ", ";
-  throw UsageError("unknown model '" + name + "' (known: " + known +
-                   "noop, or a TorchScript file such as model.pt)");
+  std::vector<std::string> names{"noop"};
+  for (const ModelInfo& m : builtin_models()) {
+    known += m.name + ", ";
+    names.push_back(m.name);
+  }
+  throw UsageError("unknown model '" + name + "'" + did_you_mean(name, names) +
+                   " (known: " + known + "noop, or a TorchScript file such as model.pt)");
 }
 
 }  // namespace gb

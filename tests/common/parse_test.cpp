@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/errors.h"
+#include "common/suggest.h"
 #include "usage_message.h"
 
 namespace gb {
@@ -123,6 +124,31 @@ TEST(ParseNumbers, IntegersAndDoubles) {
 
 TEST(Split, KeepsEmptyFieldsAndTrims) {
   EXPECT_EQ(split("a, b,,c", ','), (std::vector<std::string>{"a", "b", "", "c"}));
+}
+
+}  // namespace
+}  // namespace gb
+
+namespace gb {
+namespace {
+
+TEST(Suggest, APrefixOrANearWordIsSuggestedAndAFarOneIsNot) {
+  const std::vector<std::string> options = {"--policy", "--profile", "--rate", "--requests"};
+  EXPECT_EQ(closest_match("--polcy", options), "--policy");
+  EXPECT_EQ(closest_match("--reqests", options), "--requests");
+  EXPECT_EQ(closest_match("--xyzzy", options), "");
+  EXPECT_EQ(closest_match("shufflenet", {"alexnet", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0"}),
+            "shufflenet_v2_x0_5");  // the shortest that the word begins
+  EXPECT_EQ(did_you_mean("--polcy", options), " (did you mean '--policy'?)");
+  EXPECT_EQ(did_you_mean("", options), "");
+}
+
+TEST(ParseSecondsOrDuration, APlainNumberIsSecondsAndAUnitIsHonoured) {
+  EXPECT_EQ(parse_seconds_or_duration("5", "t"), std::chrono::seconds(5));
+  EXPECT_EQ(parse_seconds_or_duration("500ms", "t"), std::chrono::milliseconds(500));
+  EXPECT_EQ(parse_seconds_or_duration(" 0.25 ", "t"), std::chrono::milliseconds(250));
+  EXPECT_THROW(parse_seconds_or_duration("5x", "t"), UsageError);
+  EXPECT_THROW(parse_seconds_or_duration("-1", "t"), UsageError);
 }
 
 }  // namespace
