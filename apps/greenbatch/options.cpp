@@ -18,8 +18,10 @@ void add_session_options(CLI::App* cmd, SessionSpec& s) {
   cmd->add_option("--meter", s.meter,
                   "auto | nvml | rapl | nvml,rapl | estimate (auto: the best for --device)")
       ->capture_default_str();
-  cmd->add_option("--gpu-index", s.gpu_index,
-                  "GPU measured by NVML (default: the --device's index, else 0)")
+  cmd->add_option(
+         "--gpu-index", s.gpu_index,
+         "NVML's index of the GPU measured (default: the GPU --device cuda:N runs on, by PCI "
+         "bus id from the CUDA driver; without a CUDA driver N; else 0)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--powercap-root", s.powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();

@@ -5,6 +5,7 @@
 #include "common/device.h"
 #include "common/errors.h"
 #include "common/parse.h"
+#include "energy/cuda_device.h"
 #include "energy/nvml_library.h"
 #include "energy/nvml_meter.h"
 #include "energy/rapl_meter.h"
@@ -33,6 +34,23 @@ unsigned gpu_index_of(const MeterOptions& o) {
   if (o.gpu_index) return *o.gpu_index;
   const Device& d = o.device;
   return d.is_cuda() ? static_cast<unsigned>(d.index) : 0;
+}
+
+// Which rule chose the NVML GPU, for the meter's description.
+std::string gpu_rule(const MeterOptions& o) {
+  if (o.gpu_id) {
+    return "GPU chosen by " +
+           std::string(o.gpu_id->rfind("GPU-", 0) == 0 ? "UUID " : "PCI bus id ") + *o.gpu_id +
+           (o.gpu_id_source.empty() ? "" : ": " + o.gpu_id_source);
+  }
+  const unsigned index = gpu_index_of(o);
+  if (o.gpu_index) return "GPU chosen by NVML index " + std::to_string(index) + " (--gpu-index)";
+  if (!o.device.is_cuda()) {
+    return "GPU chosen by NVML index 0 (the model runs on the CPU; --gpu-index picks another)";
+  }
+  return "GPU chosen by NVML index " + std::to_string(index) + ", " + o.device.name() +
+         "'s number, which is CUDA's GPU only by luck on a machine with several GPUs" +
+         (o.gpu_id_unknown.empty() ? "" : " (" + o.gpu_id_unknown + ")");
 }
 
 struct Choice {
@@ -98,6 +116,19 @@ std::vector<MeterStatus> probe_meters(const MeterOptions& o) {
   return out;
 }
 
+void identify_cuda_gpu(MeterOptions* o) {
+  if (!o->device.is_cuda() || o->gpu_index || o->gpu_id) return;
+  std::string why;
+  const auto id = identify_cuda_device(o->device.index, &why);
+  if (!id) {
+    o->gpu_id_unknown = why;
+    return;
+  }
+  o->gpu_id = id->pci_bus_id;
+  o->gpu_id_source = o->device.name() + " as this process's CUDA driver numbers it" +
+                     (id->uuid.empty() ? "" : " (" + id->uuid + ")");
+}
+
 std::string nvidia_driver_version() {
   std::string why;
   auto lib = NvmlLibrary::open(&why);
@@ -117,8 +148,10 @@ std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& o) {
     std::string why;
     auto lib = NvmlLibrary::open(&why);
     if (lib) {
-      meters.push_back(o.gpu_id ? std::make_unique<NvmlMeter>(lib, *o.gpu_id)
-                                : std::make_unique<NvmlMeter>(lib, gpu_index_of(o)));
+      auto meter = o.gpu_id ? std::make_unique<NvmlMeter>(lib, *o.gpu_id)
+                            : std::make_unique<NvmlMeter>(lib, gpu_index_of(o));
+      meter->set_choice(gpu_rule(o));
+      meters.push_back(std::move(meter));
     } else if (choice.nvml) {
       throw UsageError("meter 'nvml' unavailable: " + why);
     }

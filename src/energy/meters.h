@@ -4,8 +4,9 @@
 // MeterOptions::kind:
 //   auto        the best hardware counters for `device`, the estimator only when none exists:
 //               cpu    -> the RAPL package (+ dram) zones when readable, else the estimator;
-//               cuda:N -> NVML for GPU `gpu_id` when given, else `gpu_index`, else N, plus the
-//                         RAPL zones when readable (GPU + CPU package), else the estimator.
+//               cuda:N -> NVML for GPU `gpu_id` when given (identify_cuda_gpu sets it to the GPU
+//                         cuda:N is), else `gpu_index`, else NVML's GPU N, plus the RAPL zones
+//                         when readable (GPU + CPU package), else the estimator.
 //   nvml, rapl, nvml,rapl
 //               exactly these; a UsageError says why one of them cannot be used.
 //   estimate    the estimator, whatever exists.
@@ -15,8 +16,11 @@
 // The GPU measured must be the GPU used. NVML enumerates every GPU of the machine in its own order,
 // whatever CUDA_VISIBLE_DEVICES says (indices, UUIDs or MIG ids) and however CUDA orders them
 // (fastest first by default), so cuda:N's N is NVML's GPU N only on a one-GPU machine or by luck.
-// Whoever knows the CUDA device (the inference side: cudaGetDeviceProperties' uuid, or its PCI
-// bus id) sets `gpu_id`, and the meter opens that GPU whatever its NVML index.
+// identify_cuda_gpu() asks this process's CUDA driver which GPU cuda:N is and sets `gpu_id` to its
+// PCI bus id; the meter opens that GPU whatever its NVML index. An explicit `gpu_index`
+// (--gpu-index) is NVML's index and is never reinterpreted. The NVML meter's description ends with
+// the rule that chose its GPU ("GPU chosen by ..."), so a result says whether it was by identity
+// or by index.
 //
 // Windows are exact to the counter's update edges (energy/nvml_meter.h), and shorter than
 // kMinCounterUpdatesPerWindow updates flagged; RAPL's psys zone is the domain "platform", which
@@ -41,6 +45,11 @@ struct MeterOptions {
   // The GPU by UUID ("GPU-8f6a...", as CUDA and nvidia-smi -L spell it) or PCI bus id
   // ("00000000:3B:00.0"); wins over gpu_index and the device's index when set.
   std::optional<std::string> gpu_id;
+  // How gpu_id was found ("cuda:0 as this process's CUDA driver numbers it ..."); or, without
+  // gpu_id, why the CUDA device's identity is unknown ("no CUDA driver: ..."). Either ends up in
+  // the NVML meter's description, with the rule it implies.
+  std::string gpu_id_source;
+  std::string gpu_id_unknown;
   std::string powercap_root = "/sys/class/powercap";
   EstimatorParams estimator;
 };
@@ -54,6 +63,10 @@ struct MeterStatus {
 
 // Every meter that could be opened, and why each that cannot be is not.
 std::vector<MeterStatus> probe_meters(const MeterOptions& options);
+// For a CUDA device without an explicit gpu_index or gpu_id: sets gpu_id to the PCI bus id of the
+// GPU that CUDA device is in this process (energy/cuda_device.h), and gpu_id_source; when the CUDA
+// driver cannot say, leaves the index rule in force and sets gpu_id_unknown. Never throws.
+void identify_cuda_gpu(MeterOptions* options);
 // The NVIDIA driver's version, "" without NVML.
 std::string nvidia_driver_version();
 // The meters `options` choose, owned by the caller; UsageError for an unknown kind or a named

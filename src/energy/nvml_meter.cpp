@@ -224,6 +224,7 @@ std::string NvmlMeter::description() const {
   d += has_instant_field_ ? "; power: field 186 (instant)"
                           : "; power: nvmlDeviceGetPowerUsage (1 s average on Ampere and newer)";
   if (!uuid_.empty()) d += "; " + uuid_;
+  if (!choice_.empty()) d += "; " + choice_;
   return d;
 }
 

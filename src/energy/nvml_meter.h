@@ -47,12 +47,16 @@ class NvmlMeter final : public PowerMeter {
   }
   // e.g. "NVIDIA H100 80GB HBM3, enforced power limit 700 W, energy: total-energy counter (updates
   // every 100 ms; window edges aligned to its updates, bridged by field 186); power: field 186
-  // (instant); GPU-5c1e..." (the UUID last, so that the name and the limit stay together)
+  // (instant); GPU-5c1e...; GPU chosen by PCI bus id ..." (the UUID and the rule that chose the
+  // GPU last, so that the name and the limit stay together)
   std::string description() const override;
   double sample_power_w() override;
   std::optional<double> energy_j() override;
   EdgeEnergy edge_energy() override;
   std::optional<Nanos> counter_update_period() const override { return update_period_; }
+
+  // Appended to description() ("GPU chosen by PCI bus id ..."): how the caller picked this GPU.
+  void set_choice(std::string rule) { choice_ = std::move(rule); }
 
   unsigned index() const { return index_; }
   const std::string& device_name() const { return name_; }
@@ -82,6 +86,7 @@ class NvmlMeter final : public PowerMeter {
   nvml::Device device_ = nullptr;
   std::string name_;
   std::string uuid_;
+  std::string choice_;
   std::optional<double> power_limit_w_;
   bool has_counter_ = false;
   bool has_instant_field_ = false;

@@ -8,6 +8,10 @@ MeterOptions meter_options(const SessionSpec& spec) {
   o.device = spec.device;
   if (spec.gpu_index >= 0) o.gpu_index = static_cast<unsigned>(spec.gpu_index);
   o.powercap_root = spec.powercap_root;
+  // Here, not in the session: preflight opens the same meters from the same answer. The CUDA
+  // driver is asked in this process, with its CUDA_VISIBLE_DEVICES and CUDA_DEVICE_ORDER, which
+  // are the model's.
+  identify_cuda_gpu(&o);
   return o;
 }
 

@@ -53,7 +53,9 @@ struct SessionSpec {
   Nanos sample_interval{std::chrono::milliseconds(10)};
   Nanos idle_duration{std::chrono::seconds(5)};
   double peak_threshold_w = 65;  // the paper's "peak power" threshold (GTX 1080 specific)
-  int gpu_index = -1;            // NVML's GPU; -1: the CUDA device's index, else 0
+  // NVML's index of the GPU to measure (--gpu-index), taken as NVML's; -1: the GPU that the CUDA
+  // device is (asked of the CUDA driver), else NVML's GPU with the device's index, else 0.
+  int gpu_index = -1;
   // torch's intra-op threads; 0: default_threads() (common/cpus.h), resolved when the session
   // starts. A count given explicitly is part of a configuration's identity.
   int threads = 0;
@@ -87,7 +89,9 @@ struct RunSettings {
   }
 };
 
-// The meter settings of a session (one place, so preflight and sessions agree).
+// The meter settings of a session (one place, so preflight and sessions agree). For a CUDA device
+// without gpu_index it asks the CUDA driver which GPU the device is (energy/meters.h,
+// identify_cuda_gpu), so the answer holds for this process's CUDA environment.
 MeterOptions meter_options(const SessionSpec& spec);
 
 struct RunSpec : SessionSpec, RunSettings {

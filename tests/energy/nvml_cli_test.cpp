@@ -89,6 +89,27 @@ TEST_F(NvmlCli, RunMeasuresTheGpuWithItsCounterAndIdleBaseline) {
   EXPECT_NEAR(doc["energy_dynamic_j"].get<double>(), 0.0, 0.02 * doc["Energy(J)"].get<double>());
 }
 
+// --device cuda:0 on a machine whose CUDA driver (the fake, named by GB_LIBCUDA) puts NVML's GPU 1
+// first: the run measures GPU 1, and its summary says which rule chose it.
+TEST_F(NvmlCli, RunOnACudaDeviceMeasuresTheGpuThatDeviceIs) {
+  const fs::path out = dir_ / "out";
+  const std::string env = fake("gpus=2;powers=100,250;bus_ids=00000000:3B:00.0,00000000:AF:00.0") +
+                          " GB_LIBCUDA=" + GB_FAKE_CUDA_LIB +
+                          " GB_FAKE_CUDA='bus_ids=0000:3b:00.0,0000:af:00.0;order=1,0'";
+  const Result r = greenbatch(env,
+                              "run --model noop --device cuda:0 --rate 200 --requests 100 "
+                              "--policy fixed:10 --meter nvml --idle-seconds 0.2 --out " +
+                                  out.string());
+  ASSERT_EQ(r.code, 0) << r.output;
+  const auto doc = read_json(out / "summary.json")[0];
+  EXPECT_EQ(doc["energy_domains"][0]["domain"], "gpu1");
+  EXPECT_NEAR(doc["idle_power_w"].get<double>(), 250.0, 2.5);
+  EXPECT_NE(doc["energy_domains"][0]["measures"].get<std::string>().find(
+                "GPU chosen by PCI bus id 00000000:AF:00.0: cuda:0 as this process's CUDA driver"),
+            std::string::npos)
+      << doc["energy_domains"][0].dump();
+}
+
 TEST_F(NvmlCli, GpuLostMidRunKeepsAnIncompleteRecordAndFails) {
   const fs::path out = dir_ / "out";
   const Result r = greenbatch(fake("power=120;lost_after=0.4"),
