@@ -28,6 +28,7 @@ struct RunArgs {
   int64_t warmup_batch_size = 32;
   std::string sample_interval = "10ms";
   std::string idle_seconds = "5";
+  Nanos cooldown{0};
   std::string out = "results";
   bool no_traces = false;
 };
@@ -63,7 +64,7 @@ int run_command(RunArgs& a) {
   ResultFolder folder(a.out);
   folder.add_machine(describe_machine(a.base.powercap_root));
   FolderSink sink(folder, !a.no_traces);
-  run_campaign(configs, sink, progress_options(configs));
+  run_campaign(configs, sink, progress_options(configs, false, a.cooldown));
   std::fputs(run_results_text(sink.summaries(), a.out).c_str(), stdout);
   return 0;
 }
@@ -109,6 +110,7 @@ Command register_run(CLI::App& app) {
   run->add_option("--peak-threshold", a.base.peak_threshold_w,
                   "power (W) above which samples count as peak (the paper used 65 W)")
       ->capture_default_str();
+  add_cooldown_option(run, a.cooldown);
   run->add_option("--out,-o", a.out, "result folder (appended to)")->capture_default_str();
   run->add_flag("--no-traces", a.no_traces, "skip requests.csv and power.csv (for very long runs)");
   return [args] { return run_command(*args); };

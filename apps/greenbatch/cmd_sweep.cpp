@@ -87,7 +87,7 @@ int sweep_command(const SweepArgs& a) {
   std::signal(SIGTERM, on_interrupt);
   const auto start = SteadyClock::now();
   StoreSink sink(store, (fs::path(a.out) / "incomplete").string());
-  run_campaign(todo, sink, progress_options(todo));
+  run_campaign(todo, sink, progress_options(todo, false, experiment.cooldown));
   status(fmt::format("sweep '{}' complete: {} configurations in {}, {:.0f} s this session",
                      experiment.name, configs.size(), a.out,
                      to_seconds(SteadyClock::now() - start)));

@@ -62,6 +62,14 @@ double parse_rate_option(const std::string& text) {
   }
 }
 
+CLI::Option* add_cooldown_option(CLI::App* cmd, Nanos& cooldown) {
+  const auto parse = [](const std::string& text) { return parse_duration(text, "--cooldown"); };
+  return add_parsed_option(cmd, "--cooldown", cooldown, parse,
+                           "pause before every configuration but the first, to let the device "
+                           "cool (e.g. 5s; docs/energy.md)")
+      ->default_str("0s");
+}
+
 CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help) {
   return add_parsed_option(cmd, "--model,-m", model, parse_model, help)->default_str(model.name);
 }

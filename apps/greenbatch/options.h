@@ -29,6 +29,9 @@ std::string option_hint(CLI::App& app, int argc, char** argv);
 // form that works). Its range is the arrival's to check.
 double parse_rate_option(const std::string& text);
 
+// --cooldown, a duration ("5s") parsed into `cooldown`: the pause between configurations.
+CLI::Option* add_cooldown_option(CLI::App* cmd, Nanos& cooldown);
+
 // --model (-m), parsed into `model` by parse_model.
 CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help);
 

@@ -40,7 +40,8 @@ double nominal_seconds(const RunSpec& s) {
   return static_cast<double>(s.requests) / s.rate_hz;
 }
 
-CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds) {
+CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds,
+                                 Nanos cooldown) {
   auto pace = std::make_shared<Pace>();
   for (const Configuration& c : configs) {
     pace->nominal_left += nominal_seconds(c.spec);
@@ -48,6 +49,7 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
   }
   CampaignOptions o;
   o.rounds = rounds;
+  o.cooldown = cooldown;
   o.log = [](const std::string& m) { status(m); };
   o.on_start = [pace](std::size_t k, std::size_t total, const Configuration& c) {
     pace->nominal = nominal_seconds(c.spec);

@@ -17,7 +17,9 @@ std::string rate_label(const RunSpec& spec);
 double nominal_seconds(const RunSpec& spec);
 
 // CampaignOptions whose callbacks show progress for `configs` on stderr. The returned options
-// refer to state shared with the callbacks, kept alive by the options themselves.
-CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds = false);
+// refer to state shared with the callbacks, kept alive by the options themselves. `cooldown` is
+// CampaignOptions::cooldown (the ETA leaves it out).
+CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds = false,
+                                 Nanos cooldown = Nanos(0));
 
 }  // namespace gb::cli

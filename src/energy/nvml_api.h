@@ -30,6 +30,9 @@ inline constexpr unsigned kUuidBufferSize = 96;  // NVML_DEVICE_UUID_V2_BUFFER_S
 inline constexpr unsigned kFieldTotalEnergy = 83;    // mJ since driver load
 inline constexpr unsigned kFieldPowerAverage = 185;  // mW, 1 s average
 inline constexpr unsigned kFieldPowerInstant = 186;  // mW, instantaneous
+
+// nvmlTemperatureSensors_t: the GPU die's sensor, the only one NVML defines.
+inline constexpr int kTemperatureGpu = 0;
 enum ValueType : int {
   kDouble = 0,
   kUnsigned = 1,
@@ -94,5 +97,6 @@ using GetTotalEnergyFn = Return (*)(Device, unsigned long long*);
 using GetFieldValuesFn = Return (*)(Device, int, FieldValue*);
 using GetEnforcedPowerLimitFn = Return (*)(Device, unsigned*);
 using SystemGetDriverVersionFn = Return (*)(char*, unsigned);
+using GetTemperatureFn = Return (*)(Device, int, unsigned*);  // sensor, degrees C
 
 }  // namespace gb::nvml

@@ -61,6 +61,7 @@ std::shared_ptr<NvmlLibrary> NvmlLibrary::open(std::string* why) {
   // is not used.
   lib->get_pci_info =
       resolve<nvml::GetPciInfoFn>(h, "nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v2");
+  lib->get_temperature = resolve<nvml::GetTemperatureFn>(h, "nvmlDeviceGetTemperature", nullptr);
 
   const std::pair<const void*, const char*> required[] = {
       {reinterpret_cast<const void*>(init), "nvmlInit_v2"},

@@ -10,7 +10,7 @@
 //   Optional (nullptr when absent): total energy, field values (field 186, instantaneous power:
 //   drivers before ~R450 lack the call or the field), enforced power limit, driver version, and
 //   the lookups that tie a CUDA device to its NVML handle (handle by UUID, by PCI bus id; a
-//   device's UUID and PCI info).
+//   device's UUID and PCI info), the GPU's temperature.
 // - Calls are not serialised here; NVML itself is thread-safe.
 #pragma once
 
@@ -46,6 +46,7 @@ class NvmlLibrary {
   nvml::GetHandleByPciBusIdFn get_handle_by_pci_bus_id = nullptr;    // optional
   nvml::GetUuidFn get_uuid = nullptr;                                // optional
   nvml::GetPciInfoFn get_pci_info = nullptr;                         // optional
+  nvml::GetTemperatureFn get_temperature = nullptr;                  // optional
 
   std::string driver_version() const;  // "" when unknown
 

@@ -263,6 +263,15 @@ NvmlMeter::Poll NvmlMeter::poll(bool with_power) {
   return p;
 }
 
+std::optional<double> NvmlMeter::temperature_c() {
+  unsigned celsius = 0;
+  if (!lib_->get_temperature ||
+      lib_->get_temperature(device_, nvml::kTemperatureGpu, &celsius) != nvml::kSuccess) {
+    return std::nullopt;
+  }
+  return static_cast<double>(celsius);
+}
+
 double NvmlMeter::sample_power_w() {
   if (has_instant_field_) {
     double mw = 0;

@@ -54,6 +54,8 @@ class NvmlMeter final : public PowerMeter {
   std::optional<double> energy_j() override;
   EdgeEnergy edge_energy() override;
   std::optional<Nanos> counter_update_period() const override { return update_period_; }
+  // NVML_TEMPERATURE_GPU; nullopt where the driver lacks the call or the GPU the sensor.
+  std::optional<double> temperature_c() override;
 
   // Appended to description() ("GPU chosen by PCI bus id ..."): how the caller picked this GPU.
   void set_choice(std::string rule) { choice_ = std::move(rule); }

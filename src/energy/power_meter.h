@@ -19,6 +19,9 @@
 // - counter_update_period() is how often such a counter advances, as measured when the meter
 //   opened; nullopt for counters read continuously and for meters without a counter. Windows
 //   shorter than kMinCounterUpdatesPerWindow of it are flagged (short_window_warning()).
+// - temperature_c() is the device's temperature now, where the meter can read one (NVML's GPU
+//   sensor); nullopt otherwise, and on any failure to read it: it labels a run, so it never
+//   throws. Called like the others: from one thread, with no sampler running on the meter.
 // - Hardware failures (a GPU lost mid-run) throw RunError.
 #pragma once
 
@@ -47,6 +50,7 @@ class PowerMeter {
   virtual std::optional<double> energy_j() = 0;
   virtual EdgeEnergy edge_energy() { return {energy_j(), std::nullopt}; }
   virtual std::optional<Nanos> counter_update_period() const { return std::nullopt; }
+  virtual std::optional<double> temperature_c() { return std::nullopt; }
 };
 
 // Below this many counter updates a window's energy rests on too few of the counter's own steps

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "common/errors.h"
+#include "common/parse.h"
 #include "workload/arrivals.h"
 
 namespace gb {
@@ -36,6 +38,10 @@ void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,
     ExperimentSession session(base, g.max_batch, [&](const std::string& m) { log("  " + m); });
     for (; k < order.size() && order[k] < g.end; ++k) {
       const Configuration& c = configs[order[k]];
+      if (k > 0 && o.cooldown.count() > 0) {
+        log("  cooling down for " + format_duration(o.cooldown));
+        o.sleep ? o.sleep(o.cooldown) : std::this_thread::sleep_for(o.cooldown);
+      }
       if (o.on_start) o.on_start(k + 1, order.size(), c);
       const auto t0 = SteadyClock::now();
       RunOutcome outcome =

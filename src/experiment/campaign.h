@@ -11,6 +11,9 @@
 //   ResultSink::keep_incomplete, which keeps what was measured, and the campaign then stops with a
 //   RunError naming the configuration, the reason and where the partial run is: a meter that
 //   failed once is not trusted for the next configuration either.
+// - With a cooldown, every run but the first waits that long first, session made (loaded, warmed
+//   up, idle measured) and just before the run, so that each starts from a machine that had as
+//   long to cool as the others (docs/energy.md, "Cooldown").
 // - Nothing is written by the campaign itself; everything written goes through the sink.
 //
 // Lifetime: the sink and the callbacks are used only during run_campaign().
@@ -38,6 +41,9 @@ class ResultSink {
 
 struct CampaignOptions {
   bool rounds = false;  // see the contract
+  Nanos cooldown{0};    // see the contract
+  // How the cooldown waits; unset: std::this_thread::sleep_for (tests pass a fake).
+  std::function<void(Nanos)> sleep;
   // Status lines (loading a model, warming up, the idle baseline).
   LogFn log;
   // Before each run: its position (1-based) among `total` runs, and the configuration.

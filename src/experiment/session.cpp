@@ -1,10 +1,12 @@
 #include "experiment/session.h"
 
 #include <ATen/Parallel.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -25,6 +27,85 @@
 #include "workload/arrivals.h"
 
 namespace gb {
+namespace {
+
+// Settling (docs/energy.md, "Settling"): idle power is taken as settled when the means of the last
+// kSettleWindows windows lie within kSettleSpread of their mean, for every meter.
+constexpr std::size_t kSettleWindows = 3;
+constexpr double kSettleSpread = 0.03;
+
+// A window long enough that its mean rests on several of every meter's own updates and samples.
+Nanos settle_window(const std::vector<PowerMeter*>& meters, Nanos sample_interval) {
+  Nanos w = std::max<Nanos>(std::chrono::milliseconds(250), 10 * sample_interval);
+  for (const PowerMeter* m : meters) {
+    if (auto period = m->counter_update_period()) w = std::max(w, 5 * *period);
+  }
+  return w;
+}
+
+// (max - min) / mean of one meter's window means; 0 for a meter that reads 0 throughout.
+double relative_spread(const std::deque<std::vector<double>>& windows, std::size_t meter) {
+  double lo = windows.front()[meter], hi = lo, sum = 0;
+  for (const auto& w : windows) {
+    lo = std::min(lo, w[meter]);
+    hi = std::max(hi, w[meter]);
+    sum += w[meter];
+  }
+  const double mean = sum / static_cast<double>(windows.size());
+  return mean > 0 ? (hi - lo) / mean : (hi > lo ? 1.0 : 0.0);
+}
+
+struct Settling {
+  double seconds = 0;
+  std::optional<double> spread;  // of the last windows (two at least), the worst meter's
+  bool settled = false;
+};
+
+// Waits, sampling through `sampler`, until idle power has settled or `bound` has passed; stops
+// early when the sampler fails (the caller reports it).
+Settling settle(PowerSampler& sampler, Nanos bound, Nanos window) {
+  const auto start = SteadyClock::now();
+  std::deque<std::vector<double>> means;
+  Settling out;
+  Nanos t0 = sampler.now();
+  while (!sampler.error() && SteadyClock::now() - start + window <= bound) {
+    std::this_thread::sleep_for(window);
+    const Nanos t1 = sampler.now();
+    const std::vector<PowerSample> samples = sampler.samples();
+    std::vector<double> m;
+    for (uint32_t i = 0; i < sampler.meters().size(); ++i) {
+      m.push_back(trapezoid_energy(samples, i, t0, t1) / to_seconds(t1 - t0));
+    }
+    t0 = t1;
+    means.push_back(std::move(m));
+    if (means.size() > kSettleWindows) means.pop_front();
+    if (means.size() < 2) continue;
+    double spread = 0;
+    for (std::size_t i = 0; i < sampler.meters().size(); ++i) {
+      spread = std::max(spread, relative_spread(means, i));
+    }
+    out.spread = spread;
+    if (means.size() == kSettleWindows && spread <= kSettleSpread) {
+      out.settled = true;
+      break;
+    }
+  }
+  out.seconds = to_seconds(SteadyClock::now() - start);
+  return out;
+}
+
+// 10 updates of the slowest stepped counter (kMinCounterUpdatesPerWindow), the shortest window
+// whose energy the counters resolve to a percent; none without a stepped counter.
+Nanos default_min_valid_duration(const std::vector<PowerMeter*>& meters) {
+  Nanos longest{0};
+  for (const PowerMeter* m : meters) {
+    if (auto period = m->counter_update_period()) longest = std::max(longest, *period);
+  }
+  return kMinCounterUpdatesPerWindow * longest;
+}
+
+}  // namespace
+
 struct ExperimentSession::Impl {
   SessionSpec base;
   // Declared before the executor, which refers to them, so that they outlive it.
@@ -36,6 +117,7 @@ struct ExperimentSession::Impl {
   std::vector<PowerMeter*> meter_ptrs;
   std::optional<torch::Device> device;
   std::string costs_path;  // the profile `costs` was loaded from ("" = none)
+  Settling settling;       // of the idle baseline
   std::shared_ptr<const BatchCosts> costs;
 
   void adopt_meters(std::vector<std::unique_ptr<PowerMeter>> opened) {
@@ -102,9 +184,31 @@ void ExperimentSession::prepare(const LogFn& log_fn) {
     s.model_executor->warm_up(base.warmup_batches, base.warmup_batch_size);
   }
   if (base.idle_duration.count() > 0) {
-    log("measuring idle power for " + format_duration(base.idle_duration) + " (model loaded)");
+    const bool settling = base.idle_settle.count() > 0;
+    log((settling ? "waiting up to " + format_duration(base.idle_settle) +
+                        " for idle power to settle, then "
+                  : std::string()) +
+        "measuring idle power for " + format_duration(base.idle_duration) + " (model loaded)");
     PowerSampler sampler(s.meter_ptrs, base.sample_interval, SteadyClock::now());
     sampler.start();
+    if (settling) {
+      // After warm-up the thread pools spin down for seconds: a baseline taken at once would
+      // count part of that as idle (docs/energy.md, "Settling").
+      const Nanos window = settle_window(s.meter_ptrs, base.sample_interval);
+      s.settling = settle(sampler, base.idle_settle, window);
+      if (!s.settling.settled && !sampler.error()) {
+        const std::string why = s.settling.spread
+                                    ? fmt::format("window means spread {:.1f} %, over {:.0f} %",
+                                                  100 * *s.settling.spread, 100 * kSettleSpread)
+                                    : fmt::format("the check needs {} windows of {}",
+                                                  kSettleWindows, format_duration(window));
+        log("warning: idle power did not settle within " + format_duration(base.idle_settle) +
+            " (" + why + "); the baseline may include the warm-up's tail");
+      } else if (s.settling.settled) {
+        log(fmt::format("idle power settled after {:.1f} s (window means within {:.1f} %)",
+                        s.settling.seconds, 100 * *s.settling.spread));
+      }
+    }
     const EnergyReading begin = sampler.read_energy();
     std::this_thread::sleep_for(base.idle_duration);
     const EnergyReading end = sampler.read_energy();
@@ -155,6 +259,11 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
 
   StreamRunner runner;
   const std::string started = utc_now();
+  // Before the sampler exists, which would otherwise be the meters' one caller (power_meter.h).
+  std::optional<double> temperature;
+  for (PowerMeter* m : s.meter_ptrs) {
+    if ((temperature = m->temperature_c())) break;
+  }
   // The run's time zero comes after the start edge has been read: a stepped counter's edge waits
   // for its next update (up to ~100 ms, energy/sampler.h), and no request may be released late
   // because of the meter. Samples and readings are moved onto the run's clock afterwards.
@@ -210,6 +319,14 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
     out.summary.complete = false;
     out.summary.incomplete_reason = "energy meter failed mid-run: " + *failure;
   }
+  out.summary.gpu_temperature_c = temperature;
+  if (!idle_w_.empty() && s.base.idle_settle.count() > 0) {
+    out.summary.idle_settle_s = s.settling.seconds;
+    out.summary.idle_spread = s.settling.spread;
+    out.summary.idle_settled = s.settling.settled;
+  }
+  judge_validity(out.summary, spec.min_valid_requests,
+                 spec.min_valid_duration.value_or(default_min_valid_duration(s.meter_ptrs)));
   return out;
 }
 

@@ -4,12 +4,20 @@
 // comparable.
 //
 // Order of a session: load images -> load model -> move to device -> open meters -> warm up ->
-// measure idle power (model loaded, CUDA context alive) -> runs.
+// wait for idle power to settle (at most base.idle_settle) -> measure idle power (model loaded,
+// CUDA context alive) -> runs.
 //
 // Contract:
 // - The constructor does everything up to the idle baseline; a meter that fails during the
 //   baseline throws RunError. A session built from SessionParts skips loading and warm-up (its
 //   executor is ready as given) but measures the baseline the same way.
+// - Settling (docs/energy.md, "Settling") ends when the last 3 windows' mean powers lie within
+//   3 % of each other for every meter, or at the bound, which logs a warning; every run's summary
+//   records how long it took, whether it settled and the spread (RunSummary::idle_*).
+// - run() reads the meters' temperature_c() before it starts sampling (the first meter that has
+//   one: RunSummary::gpu_temperature_c), and judges the run's validity for energy
+//   (judge_validity) by its settings' min_valid_requests and min_valid_duration, the latter by
+//   default 10 update periods of the slowest stepped counter among the meters.
 // - run() returns a run whose meter failed during it, marked incomplete (see RunOutcome). It
 //   throws on bad input (a policy or arrival spec, a profile), on errors of the executor, and
 //   when a meter fails before the run has started.
@@ -62,7 +70,8 @@ class ExperimentSession {
   // Loads `base.model` and opens `base`'s meters. `max_batch` bounds every batch the planned
   // policies can form (buffers are sized once).
   ExperimentSession(const SessionSpec& base, std::size_t max_batch, LogFn log = {});
-  // Runs on `parts` instead; `base` gives the idle baseline's length and the sample interval.
+  // Runs on `parts` instead; `base` gives the idle baseline's length and settling bound and the
+  // sample interval.
   ExperimentSession(const SessionSpec& base, SessionParts parts, LogFn log = {});
   ~ExperimentSession();
 

@@ -96,6 +96,15 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
           : "the " + std::string(domain_kind_label(first.paper_scope)) +
                 " only (the device's, as the paper measured its GPU)");
   out += overload_note(results);
+  std::string invalid;
+  for (const RunSummary& s : results) {
+    if (!s.valid_for_energy) {
+      invalid += fmt::format("{}{} ({})", invalid.empty() ? "" : "; ", s.policy, s.invalid_reason);
+    }
+  }
+  if (!invalid.empty()) {
+    out += "NOT valid for energy (too short, docs/energy.md): " + invalid + "\n";
+  }
   if (has_idle) {
     out += fmt::format(
         "idle baseline: {:.2f} W with the model loaded; energy/img is gross = idle/img + "

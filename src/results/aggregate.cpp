@@ -141,14 +141,15 @@ std::vector<ordered_json> aggregate_configurations(const std::vector<StoredRun>&
         }
         row[it.key()] =
             values.empty() ? ordered_json(nullptr) : ordered_json(mean_ci95(values).mean);
-      } else if (it.key() == columns::kOverloaded || it.key() == columns::kComplete) {
+      } else if (it.key() == columns::kOverloaded || it.key() == columns::kComplete ||
+                 it.key() == columns::kValidForEnergy) {
         // A flag that holds for any repetition holds for the configuration: the pooled figures
-        // include that run. (complete: all must be.)
+        // include that run. (complete and valid_for_energy: all must be.)
         const bool any = it.key() == columns::kOverloaded;
         bool flag = !any;
         for (const std::size_t m : members) {
           const auto v = runs[m].summary.find(it.key());
-          // A document without the flag predates it: not overloaded, and complete.
+          // A document without the flag predates it: not overloaded, complete, and valid.
           const bool set = v != runs[m].summary.end() && v->is_boolean() ? v->get<bool>() : !any;
           flag = any ? (flag || set) : (flag && set);
         }

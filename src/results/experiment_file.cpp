@@ -160,6 +160,9 @@ std::string configuration_key(const RunSpec& spec, std::size_t repetition) {
   add_field(key, "meter", spec.meter);
   add_field(key, "idle_ns", std::to_string(spec.idle_duration.count()));
   add_field(key, "sample_interval_ns", std::to_string(spec.sample_interval.count()));
+  if (spec.idle_settle != RunSpec{}.idle_settle) {
+    add_field(key, "idle_settle_ns", std::to_string(spec.idle_settle.count()));
+  }
   // Settings added later go here, each only when it differs from its default, so the ids of
   // what was stored before they existed stay valid.
   if (spec.threads != SessionSpec{}.threads)
@@ -201,6 +204,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   f.hash = fnv1a(text);
   Reader e{origin, *exp, "experiment"};
   e.reject_unknown({"name", "requests", "warmup_batches", "warmup_batch_size", "repetitions",
+                    "idle_settle_seconds", "min_valid_requests", "min_valid_seconds", "cooldown",
                     "seed", "device", "meter", "idle_seconds", "sample_interval", "images",
                     "shuffle", "peak_threshold_w", "weights", "threads"});
   if (!e.get("name", f.name, "a string")) f.name = "experiment";
@@ -226,6 +230,12 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   e.get("shuffle", f.shuffle, "true or false");
   b.peak_threshold_w = e.number("peak_threshold_w", b.peak_threshold_w, 0, kMaxPowerW, "W");
   b.idle_duration = e.seconds("idle_seconds", std::chrono::seconds(5));
+  b.idle_settle = e.seconds("idle_settle_seconds", b.idle_settle);
+  b.min_valid_requests = e.count("min_valid_requests", b.min_valid_requests, 0, kMaxRequests);
+  if (exp->get("min_valid_seconds")) {
+    b.min_valid_duration = e.seconds("min_valid_seconds", Nanos(0));
+  }
+  f.cooldown = e.duration("cooldown", f.cooldown);
   b.sample_interval = e.duration("sample_interval", b.sample_interval);
   if (b.sample_interval.count() <= 0) {
     fail(origin, *exp->get("sample_interval"), "'experiment.sample_interval' must be > 0");

@@ -1,7 +1,8 @@
 // An experiment file (TOML) and the configurations it declares.
 //
 //   [experiment]  name, requests, warmup_batches, warmup_batch_size, repetitions, seed, device,
-//                 meter, idle_seconds, sample_interval, images, shuffle, peak_threshold_w
+//                 meter, idle_seconds, sample_interval, images, shuffle, peak_threshold_w,
+//                 idle_settle_seconds, min_valid_requests, min_valid_seconds, cooldown
 //   [grid]        models, rates, arrival, policies      (each a non-empty list)
 //
 // The sweep is grid product x repetitions. A configuration is identified by its content, not by
@@ -29,6 +30,7 @@ struct ExperimentFile {
   RunSpec base;       // every setting except the grid's
   std::size_t repetitions = 1;
   bool shuffle = false;
+  Nanos cooldown{0};  // the campaign's pause between runs (campaign.h); not part of any run's id
   std::vector<std::string> models;
   std::vector<double> rates;
   std::vector<std::string> arrivals;
@@ -51,8 +53,9 @@ struct Configuration {
 // rate_hz is printed with %.17g, and empty for arrivals that take no rate (offline, trace), which
 // ignore it; policy is canonical_policy(); seed is the experiment's seed, without the repetition's
 // offset; durations are integer nanoseconds. Not in it: what does not change the measurement
-// (peak_threshold_w, which only labels samples afterwards; gpu_index and powercap_root, which pick
-// a meter's source) and files named on the command line (the profile of slo/offline policies).
+// (peak_threshold_w and min_valid_*, which only label results afterwards; gpu_index and
+// powercap_root, which pick a meter's source; the cooldown, which paces the campaign) and files
+// named on the command line (the profile of slo/offline policies).
 // A setting added later is appended only when it differs from its default ("threads=8;"), so every
 // configuration that leaves it at the default keeps its id. `repetition` only takes its offset
 // off spec.seed; the key is the same for every repetition.

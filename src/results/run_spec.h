@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "batching/policy_spec.h"
@@ -52,6 +53,9 @@ struct SessionSpec {
   uint64_t model_seed = 1;
   Nanos sample_interval{std::chrono::milliseconds(10)};
   Nanos idle_duration{std::chrono::seconds(5)};
+  // The most the baseline waits, after warm-up, for idle power to settle (thread pools spinning
+  // down: docs/energy.md, "Settling"); 0 measures at once. The wait ends as soon as it settles.
+  Nanos idle_settle{std::chrono::seconds(5)};
   double peak_threshold_w = 65;  // the paper's "peak power" threshold (GTX 1080 specific)
   // NVML's index of the GPU to measure (--gpu-index), taken as NVML's; -1: the GPU that the CUDA
   // device is (asked of the CUDA driver), else NVML's GPU with the device's index, else 0.
@@ -63,12 +67,12 @@ struct SessionSpec {
 
   // Whether two configurations can share one session (everything above equal).
   bool same_session(const SessionSpec& o) const {
-    return model == o.model && weights == o.weights && device == o.device && images == o.images &&
-           meter == o.meter && warmup_batches == o.warmup_batches &&
-           warmup_batch_size == o.warmup_batch_size && model_seed == o.model_seed &&
-           sample_interval == o.sample_interval && idle_duration == o.idle_duration &&
-           peak_threshold_w == o.peak_threshold_w && gpu_index == o.gpu_index &&
-           threads == o.threads && powercap_root == o.powercap_root;
+    return idle_settle == o.idle_settle && model == o.model && weights == o.weights &&
+           device == o.device && images == o.images && meter == o.meter &&
+           warmup_batches == o.warmup_batches && warmup_batch_size == o.warmup_batch_size &&
+           model_seed == o.model_seed && sample_interval == o.sample_interval &&
+           idle_duration == o.idle_duration && peak_threshold_w == o.peak_threshold_w &&
+           gpu_index == o.gpu_index && threads == o.threads && powercap_root == o.powercap_root;
   }
 };
 
@@ -81,6 +85,11 @@ struct RunSettings {
   std::size_t requests = 512;
   uint64_t seed = 1;    // of the arrival schedule (a repetition's own)
   std::string profile;  // greenbatch profile (JSON): batch costs for the slo and offline policies
+  // Below either, a run is kept but not valid for energy (docs/energy.md, "Validity"): too few
+  // requests, or too short a window for its meters' counters. min_valid_duration unset: 10 update
+  // periods of the slowest stepped counter among the session's meters (none: no minimum).
+  std::size_t min_valid_requests = 64;
+  std::optional<Nanos> min_valid_duration;
 
   // UsageError as parse_arrival's for a bad name or rate.
   void set_arrival(std::string_view name, double rate) {

@@ -1,5 +1,7 @@
 #include "results/summary.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -107,6 +109,20 @@ RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAcc
   return s;
 }
 
+void judge_validity(RunSummary& s, std::size_t min_requests, Nanos min_duration) {
+  std::vector<std::string> why;
+  if (s.requests < min_requests) {
+    why.push_back(fmt::format("{} requests < min_valid_requests {}", s.requests, min_requests));
+  }
+  if (s.time_s < to_seconds(min_duration)) {
+    why.push_back(
+        fmt::format("{:.3g} s < min_valid_seconds {:.3g} s", s.time_s, to_seconds(min_duration)));
+  }
+  s.valid_for_energy = why.empty();
+  s.invalid_reason.clear();
+  for (const std::string& w : why) s.invalid_reason += (s.invalid_reason.empty() ? "" : "; ") + w;
+}
+
 ordered_json summary_row(const RunSummary& s) {
   ordered_json r;
   const bool fixed_number = !s.batch_size_label.empty() && s.batch_size_label.size() < 10 &&
@@ -175,6 +191,9 @@ ordered_json summary_row(const RunSummary& s) {
   r["steady_energy_per_image_j"] = optional_number(s.steady_energy_per_image_j);
   r["steady_energy_method"] =
       s.steady_energy_per_image_j ? ordered_json(s.steady_energy_method) : ordered_json(nullptr);
+  r[columns::kIdleSpread] = optional_number(s.idle_spread);
+  r[columns::kValidForEnergy] = s.valid_for_energy;
+  r[columns::kGpuTemperature] = optional_number(s.gpu_temperature_c);
   return r;
 }
 
@@ -207,6 +226,10 @@ ordered_json summary_document(const RunSummary& s) {
       {"meter", p.meter},
       {"sample_interval", format_duration(p.sample_interval)},
       {"idle_seconds", to_seconds(p.idle_duration)},
+      {"idle_settle_seconds", to_seconds(p.idle_settle)},
+      {"min_valid_requests", p.min_valid_requests},
+      {"min_valid_seconds", p.min_valid_duration ? ordered_json(to_seconds(*p.min_valid_duration))
+                                                 : ordered_json(nullptr)},
       {"peak_threshold_w", p.peak_threshold_w},
       {"gpu_index", p.gpu_index >= 0 ? ordered_json(p.gpu_index) : ordered_json(nullptr)},
       {"threads_requested", p.threads > 0 ? ordered_json(p.threads) : ordered_json("default")},
@@ -223,6 +246,11 @@ ordered_json summary_document(const RunSummary& s) {
   doc["energy_domains"] = domains;
   doc["energy_warnings"] = s.energy.warnings;
   if (!s.complete) doc["incomplete_reason"] = s.incomplete_reason;
+  doc["idle_baseline"] = {
+      {"settle_s", optional_number(s.idle_settle_s)},
+      {"settled", s.idle_settle_s ? ordered_json(s.idle_settled) : ordered_json(nullptr)},
+      {"spread", optional_number(s.idle_spread)}};
+  if (!s.valid_for_energy) doc["invalid_reason"] = s.invalid_reason;
   const auto dist = [](const Distribution& d) {
     return ordered_json{{"mean", d.mean}, {"p50", d.p50},   {"p90", d.p90}, {"p95", d.p95},
                         {"p99", d.p99},   {"p999", d.p999}, {"max", d.max}};

@@ -54,7 +54,10 @@ inline constexpr char kVersion[] = "version";
 inline constexpr char kPaperEnergyScope[] = "paper_energy_scope";  // gpu | cpu | total
 inline constexpr char kTotalEnergy[] = "total_energy_j";
 inline constexpr char kOverloaded[] = "overloaded";
-inline constexpr char kThreads[] = "threads";  // null: none (noop) or unknown
+inline constexpr char kThreads[] = "threads";         // null: none (noop) or unknown
+inline constexpr char kIdleSpread[] = "idle_spread";  // null without a baseline
+inline constexpr char kValidForEnergy[] = "valid_for_energy";
+inline constexpr char kGpuTemperature[] = "gpu_temperature_c";  // at the run's start; null: unknown
 // summary.json documents only (not a column of summary.csv).
 inline constexpr char kFormat[] = "format";
 // Added by aggregate_configurations() to its rows (one per configuration).
@@ -99,6 +102,19 @@ struct RunSummary {
   std::optional<double> capacity_rps;
   bool overloaded = false;
 
+  // How the session's idle baseline was taken (docs/energy.md, "Settling"): the seconds spent
+  // waiting for idle power to settle after warm-up, whether it did within the bound, and the
+  // relative spread ((max - min) / mean, the worst meter's) of the last settling windows' means,
+  // the baseline's own stability. Unset (and idle_settled moot) without a baseline or settling.
+  std::optional<double> idle_settle_s;
+  std::optional<double> idle_spread;
+  bool idle_settled = true;
+  // False when the run is too short to trust its energy (RunSettings::min_valid_*); the reason
+  // says which bound it missed. Its figures are kept either way.
+  bool valid_for_energy = true;
+  std::string invalid_reason;
+  std::optional<double> gpu_temperature_c;  // at the run's start, where a meter can read it
+
   EnergyAccount energy;
   // The paper's columns hold the device's energy: the GPU's on a GPU run, the CPU's on a CPU run
   // (energy.kind_j); the whole total where no domain of that kind was measured (a simulated run,
@@ -129,6 +145,11 @@ struct RunSummary {
 // as (PolicySpec's guarantee).
 RunSummary summarize(const RunSpec& spec, const RunTrace& trace, const EnergyAccount& energy,
                      const std::vector<PowerSample>& samples);
+
+// Marks `s` not valid for energy, with the reason, when it served fewer than `min_requests` or its
+// window (time_s) is shorter than `min_duration` (0: no minimum): MLPerf's rule that a run must
+// be long enough for its power figures to mean anything (docs/energy.md, "Validity").
+void judge_validity(RunSummary& s, std::size_t min_requests, Nanos min_duration);
 
 // One flat row: paper columns first, then ours. Numbers stay numbers; missing values are null.
 nlohmann::ordered_json summary_row(const RunSummary& s);

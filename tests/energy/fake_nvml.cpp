@@ -25,6 +25,8 @@
 //   uuids=U,U,...   each index's UUID (default GPU-00000000-fake-000N)
 //   bus_ids=B,B,... each index's PCI bus id (default 00000000:0N:00.0)
 //   limit=W         enforced power limit (default 350)
+//   temperature=C   the GPU sensor's reading in whole degrees (default 45); a negative C reports
+//                   NOT_SUPPORTED, as a GPU without the sensor does
 //   init=fail       nvmlInit returns DRIVER_NOT_LOADED
 //   stall_ms=M;stall_every=S
 //                   the first counter read in each S seconds first sleeps M ms: the caller's thread
@@ -61,6 +63,7 @@ struct Script {
   unsigned gpus = 1;
   std::vector<std::string> uuids, bus_ids;
   double limit = 350;
+  double temperature = 45;
   double stall_ms = 0, stall_every = 0;
 };
 
@@ -155,6 +158,7 @@ void parse_script() {
     if (key == "uuids") script.uuids = split_list(value);
     if (key == "bus_ids") script.bus_ids = split_list(value);
     if (key == "limit") script.limit = v;
+    if (key == "temperature") script.temperature = v;
     if (key == "init") script.init_fails = value == "fail";
     if (key == "stall_ms") script.stall_ms = v;
     if (key == "stall_every") script.stall_every = v;
@@ -277,6 +281,14 @@ Return nvmlDeviceGetName(gb::nvml::Device, char* name, unsigned length) {
 Return nvmlDeviceGetEnforcedPowerLimit(gb::nvml::Device, unsigned* milliwatts) {
   if (lost()) return gb::nvml::kErrorGpuIsLost;
   *milliwatts = static_cast<unsigned>(script.limit * 1000);
+  return gb::nvml::kSuccess;
+}
+
+Return nvmlDeviceGetTemperature(gb::nvml::Device, int sensor, unsigned* celsius) {
+  if (lost()) return gb::nvml::kErrorGpuIsLost;
+  if (sensor != gb::nvml::kTemperatureGpu) return gb::nvml::kErrorInvalidArgument;
+  if (script.temperature < 0) return gb::nvml::kErrorNotSupported;
+  *celsius = static_cast<unsigned>(std::lround(script.temperature));
   return gb::nvml::kSuccess;
 }
 

@@ -71,7 +71,7 @@ TEST_F(NvmlCli, DevicesWithoutADriverSaysSo) {
 
 TEST_F(NvmlCli, RunMeasuresTheGpuWithItsCounterAndIdleBaseline) {
   const fs::path out = dir_ / "out";
-  const Result r = greenbatch(fake("power=120"),
+  const Result r = greenbatch(fake("power=120;temperature=58"),
                               "run --model noop --rate 200 --requests 200 --policy fixed:10 "
                               "--meter nvml --idle-seconds 0.5 --out " +
                                   out.string());
@@ -87,6 +87,10 @@ TEST_F(NvmlCli, RunMeasuresTheGpuWithItsCounterAndIdleBaseline) {
               120.0, 120.0 * 0.02);
   EXPECT_NEAR(doc["idle_power_w"].get<double>(), 120.0, 1.2);
   EXPECT_NEAR(doc["energy_dynamic_j"].get<double>(), 0.0, 0.02 * doc["Energy(J)"].get<double>());
+  // A constant draw settles at once; the GPU's temperature is read at the run's start.
+  EXPECT_EQ(doc["idle_baseline"]["settled"], true);
+  EXPECT_EQ(doc["gpu_temperature_c"], 58.0);
+  EXPECT_EQ(doc["valid_for_energy"], true);
 }
 
 // --device cuda:0 on a machine whose CUDA driver (the fake, named by GB_LIBCUDA) puts NVML's GPU 1

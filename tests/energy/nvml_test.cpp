@@ -157,6 +157,20 @@ TEST(FakeNvml, WithoutCounterOrFieldPowerUsageIsIntegrated) {
   EXPECT_NEAR(m.account.gross_j(), m.truth_j, 0.01 * m.truth_j);
 }
 
+TEST(FakeNvml, TemperatureIsTheGpuSensorsAndUnknownWithoutIt) {
+  MeterOptions o;
+  o.kind = "nvml";
+  setenv("GB_FAKE_NVML", "temperature=67", 1);
+  auto meters = open_meters(o);
+  ASSERT_EQ(meters.size(), 1u);
+  EXPECT_EQ(meters[0]->temperature_c(), std::optional<double>(67.0));
+  meters.clear();  // NVML re-reads the script at its next init
+  setenv("GB_FAKE_NVML", "temperature=-1", 1);
+  meters = open_meters(o);
+  ASSERT_EQ(meters.size(), 1u);
+  EXPECT_EQ(meters[0]->temperature_c(), std::nullopt);  // no sensor: unknown, not an error
+}
+
 TEST(FakeNvml, LostGpuStopsSamplingWithAClearError) {
   setenv("GB_FAKE_NVML", "power=150;lost_after=0.2", 1);
   MeterOptions o;

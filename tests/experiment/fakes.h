@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -62,14 +63,42 @@ class FakeMeter final : public PowerMeter {
     if (!counter_) return std::nullopt;
     return watts_ * to_seconds(SteadyClock::now() - opened_);
   }
+  // As a stepped counter (NVML's) would declare; the counter itself stays exact.
+  std::optional<Nanos> counter_update_period() const override { return update_period_; }
+  std::optional<double> temperature_c() override { return temperature_; }
+  void set_update_period(Nanos period) { update_period_ = period; }
+  void set_temperature(double celsius) { temperature_ = celsius; }
 
  private:
+  std::optional<Nanos> update_period_;
+  std::optional<double> temperature_;
   std::string domain_;
   double watts_;
   bool counter_;
   int fail_after_;
   std::atomic<int> samples_{0};
   SteadyClock::time_point opened_;
+};
+
+// Draws power(seconds since its first sample), without a counter: the session integrates its
+// samples. Its clock starts at the first sample, not when it is made, so that a test's profile
+// starts with the measurement however late a loaded machine gets there.
+class ProfileMeter final : public PowerMeter {
+ public:
+  explicit ProfileMeter(std::function<double(double)> power) : power_(std::move(power)) {}
+  std::string domain() const override { return "profile"; }
+  EnergyMethod method() const override { return EnergyMethod::kRapl; }
+  std::string description() const override { return "fake, power by profile"; }
+  double sample_power_w() override {
+    const auto now = SteadyClock::now();
+    if (!first_) first_ = now;
+    return power_(to_seconds(now - *first_));
+  }
+  std::optional<double> energy_j() override { return std::nullopt; }
+
+ private:
+  std::function<double(double)> power_;
+  std::optional<SteadyClock::time_point> first_;
 };
 
 }  // namespace gb::testing

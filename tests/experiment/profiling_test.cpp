@@ -143,6 +143,7 @@ TEST(Profiling, AMeterThatFailsWhileProfilingThrowsRunError) {
   const ProfilePlan plan = make_profile_plan(o);
   RunSpec base;
   base.sample_interval = milliseconds(1);
+  base.idle_settle = Nanos(0);  // settling would spend the meter's 20 samples before profiling
   SessionParts parts;
   parts.executor = std::make_unique<FakeExecutor>(milliseconds(1));
   parts.meters.push_back(std::make_unique<FakeMeter>("gpu", 50.0, true, /*fail_after=*/20));

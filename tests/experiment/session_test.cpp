@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -15,6 +16,7 @@ namespace {
 using std::chrono::milliseconds;
 using testing::FakeExecutor;
 using testing::FakeMeter;
+using testing::ProfileMeter;
 
 RunSpec fake_spec() {
   RunSpec spec;
@@ -25,6 +27,7 @@ RunSpec fake_spec() {
   spec.requests = 40;
   spec.sample_interval = milliseconds(1);
   spec.idle_duration = milliseconds(100);
+  spec.idle_settle = Nanos(0);  // constant fakes need no settling; the tests of it set their own
   return spec;
 }
 
@@ -126,6 +129,122 @@ TEST(Session, AMeterThatFailsMidRunGivesAnIncompleteRunWithTheReason) {
   EXPECT_EQ(out.summary.requests, 200u);
   EXPECT_FALSE(out.samples.empty());
   EXPECT_LT(out.summary.energy.seconds, out.summary.time_s);
+}
+
+// A session on one ProfileMeter drawing `power`; its log lines go to `log`.
+ExperimentSession profile_session(const RunSpec& spec, std::function<double(double)> power,
+                                  std::vector<std::string>& log) {
+  SessionParts parts;
+  parts.executor = std::make_unique<FakeExecutor>(milliseconds(2));
+  parts.meters.push_back(std::make_unique<ProfileMeter>(std::move(power)));
+  return ExperimentSession(spec, std::move(parts), [&](const std::string& m) { log.push_back(m); });
+}
+
+bool logged(const std::vector<std::string>& log, const std::string& text) {
+  for (const std::string& line : log) {
+    if (line.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The thread pools' spin-down after warm-up, shortened: 30 W falling linearly to a 10 W floor
+// over the first 300 ms.
+double decaying(double t) { return t < 0.3 ? 30 - 20 * t / 0.3 : 10; }
+
+TEST(Session, IdleBaselineWaitsForPowerToSettleAndMeasuresTheFloor) {
+  std::vector<std::string> log;
+  RunSpec spec = fake_spec();
+  spec.idle_duration = milliseconds(200);
+  spec.idle_settle = std::chrono::seconds(3);
+  ExperimentSession session = profile_session(spec, decaying, log);
+  ASSERT_EQ(session.idle_power_w().size(), 1u);
+  // The floor, not the ~23 W that the decay's first 200 ms average to.
+  EXPECT_NEAR(session.idle_power_w()[0], 10.0, 0.3);
+  EXPECT_TRUE(logged(log, "settled after")) << log.front();
+  EXPECT_FALSE(logged(log, "did not settle"));
+
+  const RunSummary s = session.run(spec).summary;
+  ASSERT_TRUE(s.idle_settle_s.has_value());
+  EXPECT_GE(*s.idle_settle_s, 0.5);  // three 250 ms windows past the decay at least
+  EXPECT_LE(*s.idle_settle_s, 3.0);
+  EXPECT_TRUE(s.idle_settled);
+  ASSERT_TRUE(s.idle_spread.has_value());
+  EXPECT_LE(*s.idle_spread, 0.03);
+  EXPECT_EQ(summary_row(s)[columns::kIdleSpread], *s.idle_spread);
+  const auto doc = summary_document(s);
+  EXPECT_EQ(doc["idle_baseline"]["settled"], true);
+  EXPECT_EQ(doc["settings"]["idle_settle_seconds"], 3.0);
+
+  // Without settling, the same draw gives the baseline the decay: what the settling is for.
+  log.clear();
+  spec.idle_settle = Nanos(0);
+  const ExperimentSession at_once = profile_session(spec, decaying, log);
+  EXPECT_GT(at_once.idle_power_w()[0], 15.0);
+  EXPECT_FALSE(at_once.idle_power_w().empty());
+}
+
+TEST(Session, IdlePowerThatNeverSettlesIsWarnedAboutWithinTheBound) {
+  std::vector<std::string> log;
+  RunSpec spec = fake_spec();
+  spec.idle_settle = std::chrono::seconds(1);
+  const auto start = SteadyClock::now();
+  ExperimentSession session = profile_session(
+      spec, [](double t) { return 10 + 20 * t; }, log);
+  // The bound holds: 1 s of settling and 100 ms of baseline, with room for a loaded machine.
+  EXPECT_LT(to_seconds(SteadyClock::now() - start), 3.0);
+  EXPECT_TRUE(logged(log, "warning: idle power did not settle within 1s"));
+  const RunSummary s = session.run(spec).summary;
+  EXPECT_FALSE(s.idle_settled);
+  ASSERT_TRUE(s.idle_spread.has_value());
+  EXPECT_GT(*s.idle_spread, 0.03);
+  EXPECT_EQ(summary_document(s)["idle_baseline"]["settled"], false);
+}
+
+TEST(Session, ARunTooShortForItsMetersIsNotValidForEnergy) {
+  SessionParts parts;
+  parts.executor = std::make_unique<FakeExecutor>(milliseconds(2));
+  auto meter = std::make_unique<FakeMeter>("gpu0", 50.0, true);
+  meter->set_update_period(milliseconds(100));  // a stepped counter: 1 s is 10 of its updates
+  meter->set_temperature(61);
+  parts.meters.push_back(std::move(meter));
+  RunSpec spec = fake_spec();
+  ExperimentSession session(spec, std::move(parts));
+
+  // 40 requests, the default minimum 64; and 40 ms, under 1 s.
+  RunSummary s = session.run(spec).summary;
+  EXPECT_TRUE(s.complete);
+  EXPECT_FALSE(s.valid_for_energy);
+  EXPECT_NE(s.invalid_reason.find("40 requests < min_valid_requests 64"), std::string::npos)
+      << s.invalid_reason;
+  EXPECT_NE(s.invalid_reason.find("min_valid_seconds 1 s"), std::string::npos) << s.invalid_reason;
+  EXPECT_EQ(summary_row(s)[columns::kValidForEnergy], false);
+  EXPECT_EQ(summary_document(s)["invalid_reason"], s.invalid_reason);
+  // The temperature at the run's start, from the meter that has one.
+  EXPECT_EQ(s.gpu_temperature_c, std::optional<double>(61));
+  EXPECT_EQ(summary_row(s)[columns::kGpuTemperature], 61.0);
+
+  spec.min_valid_requests = 10;  // then only the duration is short
+  s = session.run(spec).summary;
+  EXPECT_FALSE(s.valid_for_energy);
+  EXPECT_EQ(s.invalid_reason.find("requests"), std::string::npos) << s.invalid_reason;
+
+  spec.min_valid_duration = milliseconds(10);
+  s = session.run(spec).summary;
+  EXPECT_TRUE(s.valid_for_energy) << s.invalid_reason;
+  EXPECT_EQ(summary_row(s)[columns::kValidForEnergy], true);
+  EXPECT_EQ(summary_document(s).count("invalid_reason"), 0u);
+}
+
+TEST(Session, WithoutAStepperOrATemperatureNeitherIsAssumed) {
+  FakeExecutor* ex = nullptr;
+  RunSpec spec = fake_spec();
+  spec.min_valid_requests = 10;
+  ExperimentSession session = fake_session(spec, &ex);
+  const RunSummary s = session.run(spec).summary;
+  EXPECT_TRUE(s.valid_for_energy) << s.invalid_reason;  // no stepped counter: no minimum time
+  EXPECT_EQ(s.gpu_temperature_c, std::nullopt);
+  EXPECT_TRUE(summary_row(s)[columns::kGpuTemperature].is_null());
+  EXPECT_FALSE(s.idle_spread.has_value());  // settling was off
 }
 
 TEST(Session, PartsWithoutAnExecutorAreAProgrammingError) {

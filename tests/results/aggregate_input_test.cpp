@@ -130,5 +130,14 @@ TEST(AggregateInput, AbsentOrNullOptionalColumnsStillPool) {
   EXPECT_EQ(aggregate_configurations(runs).size(), 1u);
 }
 
+TEST(AggregateInput, PooledRepetitionsAreValidForEnergyOnlyIfAllAre) {
+  auto runs = two_runs();
+  runs[0].summary[columns::kValidForEnergy] = true;
+  runs[1].summary[columns::kValidForEnergy] = false;
+  EXPECT_EQ(aggregate_configurations(runs)[0][columns::kValidForEnergy], false);
+  runs[1].summary.erase(columns::kValidForEnergy);  // a document from before the column: valid
+  EXPECT_EQ(aggregate_configurations(runs)[0][columns::kValidForEnergy], true);
+}
+
 }  // namespace
 }  // namespace gb

@@ -121,6 +121,7 @@ TEST(ExperimentFileIds, EverySettingThatChangesAResultChangesTheId) {
       {"threads", [](RunSpec& s) { s.threads = 2; }},
       {"idle", [](RunSpec& s) { s.idle_duration += Nanos(1); }},
       {"sample_interval", [](RunSpec& s) { s.sample_interval += Nanos(1); }},
+      {"idle_settle", [](RunSpec& s) { s.idle_settle = Nanos(0); }},
   };
   for (const auto& [name, change] : changes) {
     RunSpec s = base;
@@ -137,6 +138,8 @@ TEST(ExperimentFileIds, WhatDoesNotChangeAResultKeepsTheId) {
   s.gpu_index = 3;
   s.powercap_root = "/elsewhere";
   s.profile = "p.json";
+  s.min_valid_requests = 1;  // labels only
+  s.min_valid_duration = Nanos(0);
   s.policy = PolicySpec::parse("greedy");  // not canonical: the key holds canonical_policy()
   RunSpec canonical = base;
   canonical.policy = PolicySpec::parse("greedy:128");

@@ -58,6 +58,14 @@ TEST(InputRanges, ExperimentFileNumbersNameTheKeyTheLineAndTheRange) {
        "t.toml:2: 'experiment.requests': '1000000000000' is out of range (1 to 100000000)"},
       {file("warmup_batch_size = 100000"),
        "t.toml:2: 'experiment.warmup_batch_size': '100000' is out of range (1 to 65536)"},
+      {file("idle_settle_seconds = -1"),
+       "t.toml:2: 'experiment.idle_settle_seconds': '-1' is out of range (0 to 30 days)"},
+      {file("min_valid_seconds = nan"),
+       "t.toml:2: 'experiment.min_valid_seconds': 'nan' is out of range (0 to 30 days)"},
+      {file("min_valid_requests = -1"),
+       "t.toml:2: 'experiment.min_valid_requests': '-1' is out of range (0 to 100000000)"},
+      {file("cooldown = \"1e30s\""),
+       "t.toml:2: 'experiment.cooldown': '1e30s' is out of range (0 to 30 days)"},
       {file("name = \"x\"", "[16, inf]"),
        "t.toml:5: 'grid.rates': 'inf' is out of range (0 to 1e+09 requests/s)"},
       {file("name = \"x\"", "[2e9]"),
@@ -86,6 +94,19 @@ TEST(InputRanges, ExperimentFileAcceptsTheEdgesOfTheRanges) {
                        "t.toml");
   EXPECT_EQ(f.base.idle_duration, std::chrono::hours(24 * 30));
   EXPECT_EQ(f.base.sample_interval, std::chrono::hours(24 * 30));
+  // The settling, validity and cooldown keys: defaults, then values and their edges.
+  EXPECT_EQ(f.base.idle_settle, std::chrono::seconds(5));
+  EXPECT_EQ(f.base.min_valid_requests, 64u);
+  EXPECT_EQ(f.base.min_valid_duration, std::nullopt);  // from the meters' counters
+  EXPECT_EQ(f.cooldown, Nanos(0));
+  const ExperimentFile g = parse_experiment(
+      file("idle_settle_seconds = 0\nmin_valid_requests = 0\nmin_valid_seconds = 2.5\n"
+           "cooldown = \"5s\""),
+      "t.toml");
+  EXPECT_EQ(g.base.idle_settle, Nanos(0));
+  EXPECT_EQ(g.base.min_valid_requests, 0u);
+  EXPECT_EQ(g.base.min_valid_duration, std::optional<Nanos>(std::chrono::milliseconds(2500)));
+  EXPECT_EQ(g.cooldown, std::chrono::seconds(5));
   // An offline grid ignores the rates, so they need not fit the requests into 30 days.
   EXPECT_NO_THROW(parse_experiment(file("name = \"x\"", "[1e-9]", "[\"offline\"]"), "t.toml"));
 }

@@ -126,6 +126,14 @@ TEST_F(StoreSafety, ACommentIsNoChangeButASettingIsNamed) {
       usage_error([&] { ResultStore store(path("results.sqlite"), changed, false); });
   EXPECT_NE(why.find("different experiment file"), std::string::npos) << why;
   EXPECT_NE(why.find("experiment.requests is '64' there and '65' here"), std::string::npos) << why;
+  // The settings added later are compared too, though they are in no configuration's id.
+  const ExperimentFile cooled = parse_experiment(
+      replaced(testing::kSmallSweep, "requests = 64", "requests = 64\ncooldown = \"5s\""), "t");
+  const std::string cooled_why =
+      usage_error([&] { ResultStore store(path("results.sqlite"), cooled, false); });
+  EXPECT_NE(cooled_why.find("experiment.cooldown is '0ns' there and '5000000000ns' here"),
+            std::string::npos)
+      << cooled_why;
 }
 
 TEST_F(StoreSafety, AGrownGridExtendsTheStoreAndASmallerOneIsRefused) {

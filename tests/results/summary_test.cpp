@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace gb {
 namespace {
 
@@ -116,6 +118,42 @@ TEST(Summary, AStreamServedSlowerThanItArrivesIsOverloaded) {
   RunTrace offline = four_requests();
   offline.scheduled.assign(4, Nanos(0));
   EXPECT_FALSE(summarize(on("cpu"), offline, EnergyAccount{}, {}).offered_rps.has_value());
+}
+
+TEST(Summary, ARunUnderEitherMinimumIsNotValidForEnergyAndSaysWhich) {
+  RunSummary s = summarize(on("cpu"), four_requests(), EnergyAccount{}, {});  // 4 requests, 5 s
+  judge_validity(s, 4, seconds(5));
+  EXPECT_TRUE(s.valid_for_energy) << s.invalid_reason;  // the bounds themselves are enough
+  EXPECT_EQ(s.invalid_reason, "");
+  judge_validity(s, 64, seconds(10));
+  EXPECT_FALSE(s.valid_for_energy);
+  EXPECT_EQ(s.invalid_reason, "4 requests < min_valid_requests 64; 5 s < min_valid_seconds 10 s");
+  judge_validity(s, 0, Nanos(0));
+  EXPECT_TRUE(s.valid_for_energy);
+}
+
+TEST(Summary, NewColumnsComeLastAndUnknownsAreNull) {
+  RunSummary s = summarize(on("cpu"), four_requests(), EnergyAccount{}, {});
+  const auto row = summary_row(s);
+  std::vector<std::string> keys;
+  for (auto it = row.begin(); it != row.end(); ++it) keys.push_back(it.key());
+  const auto at = [&](const char* key) {
+    return std::find(keys.begin(), keys.end(), key) - keys.begin();
+  };
+  // After what existing files hold (overloaded was last), so that old summary.csv headers are a
+  // prefix of the new one.
+  EXPECT_GT(at(columns::kIdleSpread), at(columns::kOverloaded));
+  EXPECT_GT(at(columns::kValidForEnergy), at(columns::kIdleSpread));
+  EXPECT_GT(at(columns::kGpuTemperature), at(columns::kValidForEnergy));
+  EXPECT_LT(at(columns::kGpuTemperature), static_cast<long>(keys.size()));
+  EXPECT_TRUE(row[columns::kIdleSpread].is_null());
+  EXPECT_EQ(row[columns::kValidForEnergy], true);
+  EXPECT_TRUE(row[columns::kGpuTemperature].is_null());
+  const auto doc = summary_document(s);
+  EXPECT_TRUE(doc["idle_baseline"]["settle_s"].is_null());
+  EXPECT_TRUE(doc["idle_baseline"]["settled"].is_null());       // nothing was checked
+  EXPECT_TRUE(doc["settings"]["min_valid_seconds"].is_null());  // from the meters
+  EXPECT_EQ(doc["settings"]["min_valid_requests"], 64);
 }
 
 }  // namespace

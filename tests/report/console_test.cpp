@@ -1,0 +1,49 @@
+// The terminal's summary of a run command: a run too short for its energy is said to be, in one
+// line naming the policy and the reason.
+#include "report/console.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace gb {
+namespace {
+
+RunSummary run_of(const char* policy, std::size_t requests) {
+  RunSummary s;
+  s.spec.policy = PolicySpec::parse(policy);
+  s.policy = s.spec.policy.canonical();
+  s.requests = requests;
+  s.batches = 1;
+  s.time_s = 1;
+  return s;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(Console, RunsTooShortForEnergyAreNamedInOneLine) {
+  std::vector<RunSummary> runs = {run_of("fixed:4", 8), run_of("greedy", 1000),
+                                  run_of("fixed:8", 8)};
+  judge_validity(runs[0], 64, Nanos(0));
+  judge_validity(runs[1], 64, Nanos(0));
+  judge_validity(runs[2], 64, Nanos(0));
+  const std::string text = run_results_text(runs, "out");
+  EXPECT_EQ(count(text, "NOT valid for energy"), 1u) << text;
+  EXPECT_NE(text.find("fixed:4 (8 requests < min_valid_requests 64); fixed:8 (8 requests"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("greedy:128 ("), std::string::npos) << text;
+
+  const std::string valid = run_results_text({runs[1]}, "out");
+  EXPECT_EQ(valid.find("valid for energy"), std::string::npos) << valid;
+}
+
+}  // namespace
+}  // namespace gb
