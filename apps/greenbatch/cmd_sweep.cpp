@@ -12,6 +12,7 @@
 #include "experiment/campaign.h"
 #include "experiment/preflight.h"
 #include "experiment/sinks.h"
+#include "options.h"
 #include "progress.h"
 #include "results/attach_profiles.h"
 #include "results/experiment_file.h"
@@ -32,15 +33,6 @@ void on_interrupt(int) {
   _exit(130);
 }
 
-std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos) throw UsageError("--shard must look like i/N, e.g. 0/4");
-  const int64_t i = parse_int(text.substr(0, slash), "--shard index");
-  const int64_t n = parse_int(text.substr(slash + 1), "--shard count");
-  if (n < 1 || i < 0 || i >= n) throw UsageError("--shard " + text + ": need 0 <= i < N");
-  return {static_cast<std::size_t>(i), static_cast<std::size_t>(n)};
-}
-
 struct SweepArgs {
   std::string file;
   std::string out = "results";
@@ -48,6 +40,7 @@ struct SweepArgs {
   bool fresh = false;
   bool yes = false;
   bool wait = false;
+  bool dry_run = false;
   std::vector<std::string> profiles;
 };
 
@@ -66,8 +59,17 @@ int sweep_command(const SweepArgs& a) {
                      "'; add --yes to confirm");
   }
   preflight(configs);
-  fs::create_directories(a.out);
   const std::string store_path = (fs::path(a.out) / store_name).string();
+  if (a.dry_run) {
+    const bool stored = !a.fresh && fs::exists(store_path);
+    std::fputs(
+        sweep_plan_text(experiment.name, configs,
+                        stored ? ResultStore(store_path).completed() : std::set<std::string>{})
+            .c_str(),
+        stdout);
+    return 0;
+  }
+  fs::create_directories(a.out);
   check_folder_experiment(store_path, experiment);  // the shards' stores of one folder agree
   ResultStore store(store_path, experiment, a.fresh, a.wait);
   store.add_machine(describe_machine(experiment.base.powercap_root));
@@ -108,6 +110,7 @@ Command register_sweep(CLI::App& app) {
   cmd->add_option("--profile,-p", a->profiles,
                   "profile of a model (greenbatch profile), for its slo:T and offline:T policies");
   cmd->add_flag("--fresh", a->fresh, "discard stored results and start over (needs --yes)");
+  cmd->add_flag("--dry-run", a->dry_run, "print the plan (runs, requests, time) and exit");
   cmd->add_flag("--yes", a->yes, "confirm --fresh");
   cmd->add_flag("--wait", a->wait,
                 "wait for another sweep or merge writing the same store, instead of exiting");

@@ -52,6 +52,15 @@ std::string option_hint(CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) throw UsageError("--shard must look like i/N, e.g. 0/4");
+  const int64_t i = parse_int(text.substr(0, slash), "--shard index");
+  const int64_t n = parse_int(text.substr(slash + 1), "--shard count");
+  if (n < 1 || i < 0 || i >= n) throw UsageError("--shard " + text + ": need 0 <= i < N");
+  return {static_cast<std::size_t>(i), static_cast<std::size_t>(n)};
+}
+
 double parse_rate_option(const std::string& text) {
   try {
     return parse_double(text, "--rate");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <utility>
 
 #include "results/run_spec.h"
 
@@ -24,6 +25,9 @@ CLI::Option* add_parsed_option(CLI::App* cmd, const std::string& name, T& value,
 // " (did you mean '--policy'?)" for the first --option of argv that the subcommand named in argv
 // does not have, or "".
 std::string option_hint(CLI::App& app, int argc, char** argv);
+
+// --shard "i/N" as (i, N), 0 <= i < N; UsageError naming the form otherwise.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
 
 // A --rate value: a number of requests per second ("32"; a unit or a list is refused, naming the
 // form that works). Its range is the arrival's to check.

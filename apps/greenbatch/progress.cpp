@@ -40,6 +40,40 @@ double nominal_seconds(const RunSpec& s) {
   return static_cast<double>(s.requests) / s.rate_hz;
 }
 
+std::string sweep_plan_text(const std::string& name, const std::vector<Configuration>& configs,
+                            const std::set<std::string>& stored) {
+  std::set<std::string> groups;
+  std::size_t repetitions = 0, requests = 0, todo = 0;
+  double nominal = 0;
+  std::vector<std::pair<std::string, std::size_t>> per_model;  // in run order
+  for (const Configuration& c : configs) {
+    groups.insert(c.group_id);
+    repetitions = std::max(repetitions, c.repetition + 1);
+    if (per_model.empty() || per_model.back().first != c.spec.model.name) {
+      per_model.emplace_back(c.spec.model.name, 0);
+    }
+    ++per_model.back().second;
+    if (stored.count(c.id)) continue;
+    ++todo;
+    requests += c.spec.requests;
+    nominal += nominal_seconds(c.spec);
+  }
+  std::string models;
+  for (const auto& [model, runs] : per_model) {
+    models += fmt::format("{}{} ({} runs)", models.empty() ? "" : ", ", model, runs);
+  }
+  return fmt::format(
+      "sweep '{}' (dry run): {} configurations x {} repetition{} = {} runs; {} stored already, {} "
+      "to run ({} requests)\n  models, each loaded once: {}\n  the arrivals to run span {}, "
+      "plus each model's loading, warm-up and idle baseline\nnothing was run or written "
+      "(--dry-run)\n",
+      name, groups.size(), repetitions, repetitions == 1 ? "" : "s", configs.size(),
+      configs.size() - todo, todo, requests, models,
+      nominal < 120    ? fmt::format("{:.0f} s", nominal)
+      : nominal < 7200 ? fmt::format("{:.1f} min", nominal / 60)
+                       : fmt::format("{:.1f} h", nominal / 3600));
+}
+
 CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds,
                                  Nanos cooldown) {
   auto pace = std::make_shared<Pace>();

@@ -3,6 +3,7 @@
 // done and the campaign's ETA, and plain lines in logs (stderr not a TTY).
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,11 @@ std::string rate_label(const RunSpec& spec);
 
 // Nominal wall-clock seconds of a configuration: its arrival span (what dominates a paced run).
 double nominal_seconds(const RunSpec& spec);
+
+// What a sweep will do, for `sweep --dry-run`: configurations x repetitions = runs, requests,
+// what is stored already, per model, and the nominal time of the arrivals still to run.
+std::string sweep_plan_text(const std::string& name, const std::vector<Configuration>& configs,
+                            const std::set<std::string>& stored);
 
 // CampaignOptions whose callbacks show progress for `configs` on stderr. The returned options
 // refer to state shared with the callbacks, kept alive by the options themselves. `cooldown` is

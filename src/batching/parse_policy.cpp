@@ -185,6 +185,24 @@ std::string PolicySpec::batch_size_label() const {
   return kind == Kind::kFixed && !timeout ? std::to_string(size) : canonical_;
 }
 
+const char* PolicySpec::kind_name() const {
+  switch (kind) {
+    case Kind::kFixed:
+      return "fixed";
+    case Kind::kGreedy:
+      return "greedy";
+    case Kind::kTriton:
+      return "triton";
+    case Kind::kAimd:
+      return "aimd";
+    case Kind::kSlo:
+      return "slo";
+    case Kind::kOffline:
+      return "offline";
+  }
+  return "fixed";
+}
+
 std::unique_ptr<BatchingPolicy> parse_policy(std::string_view text,
                                              std::shared_ptr<const BatchCosts> costs) {
   return PolicySpec::parse(text).build(std::move(costs));

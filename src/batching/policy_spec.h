@@ -45,6 +45,8 @@ struct PolicySpec {
   bool needs_costs() const { return kind == Kind::kSlo || kind == Kind::kOffline; }
   // The paper's "Batch Size" column: N for a plain fixed:N, else the canonical string.
   std::string batch_size_label() const;
+  // "fixed", "greedy", "triton", "aimd", "slo", "offline": a column a dataframe groups by.
+  const char* kind_name() const;
 
   bool operator==(const PolicySpec& o) const { return canonical_ == o.canonical_; }
   bool operator!=(const PolicySpec& o) const { return !(*this == o); }

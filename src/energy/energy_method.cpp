@@ -51,7 +51,7 @@ std::string estimate_note(const EnergyMethods& m) {
     return " (partly estimated: the estimated domains are a model, so the total is NOT wholly a "
            "measurement)";
   }
-  return m.has_estimate() ? " (an estimate, NOT a measurement)" : "";
+  return m.has_estimate() ? " (NOT a measurement)" : "";
 }
 
 void EnergyMethods::merge(const EnergyMethods& other) {

@@ -60,8 +60,8 @@ struct EnergyMethods {
 EnergyMethods parse_energy_methods(std::string_view label);
 
 // What to say after a label of `methods` wherever a figure is shown: "" for measurements only,
-// " (partly estimated: ... NOT wholly a measurement)" for a mix, " (an estimate, NOT a
-// measurement)" otherwise.
+// " (partly estimated: ... NOT wholly a measurement)" for a mix, " (NOT a measurement)"
+// otherwise (the label itself says estimate).
 std::string estimate_note(const EnergyMethods& methods);
 
 }  // namespace gb

@@ -146,6 +146,13 @@ ExperimentSession::ExperimentSession(const SessionSpec& base, std::size_t max_ba
     // Before the model exists: torch sizes its pools at the first parallel region.
     at::set_num_threads(base.threads > 0 ? base.threads : static_cast<int>(default_threads()));
     threads_ = at::get_num_threads();
+    if (base.threads > 0 && static_cast<std::size_t>(base.threads) > usable_cpus()) {
+      if (log) {
+        log("warning: " + std::to_string(base.threads) +
+            " threads exceed the CPUs this process may use, " + cpu_limits().describe() +
+            ": they take turns, and service times grow");
+      }
+    }
     s.device = torch_device(base.device);
     s.images = std::make_unique<ImageSet>(base.images.empty() ? ImageSet::builtin()
                                                               : ImageSet::from_folder(base.images));
@@ -179,7 +186,8 @@ void ExperimentSession::prepare(const LogFn& log_fn) {
   Impl& s = *impl_;
   const SessionSpec& base = s.base;
   if (s.model_executor && base.warmup_batches > 0) {
-    log("warming up: " + std::to_string(base.warmup_batches) + " batches of " +
+    log("warming up: " + std::to_string(base.warmup_batches) +
+        (base.warmup_batches == 1 ? " batch of " : " batches of ") +
         std::to_string(base.warmup_batch_size));
     s.model_executor->warm_up(base.warmup_batches, base.warmup_batch_size);
   }

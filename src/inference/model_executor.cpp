@@ -29,7 +29,10 @@ torch::Device torch_device(const Device& d) {
 }
 
 std::string describe_device(const torch::Device& device) {
-  if (device.is_cpu()) return "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
+  if (device.is_cpu()) {
+    const int n = at::get_num_threads();
+    return "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
+  }
   return "cuda:" + std::to_string(device.index());
 }
 

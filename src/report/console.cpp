@@ -111,8 +111,11 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
         "dynamic/img\n",
         *first.energy.idle_power_w());
   }
+  // "results/" once, whether the folder was given with its slash or without.
+  std::string folder = out_dir;
+  while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
   out += fmt::format("response time = scheduled arrival -> end of its batch; results in {}/\n",
-                     out_dir);
+                     folder);
   return out;
 }
 

@@ -50,7 +50,10 @@ std::string seconds(double s) {
 }
 
 std::string percent(const std::optional<double>& f) {
-  return f ? fmt::format("{:+.0f} %", -100 * *f) : "—";
+  if (!f) return "—";
+  // A change that rounds to zero has no sign: greedy recommended against itself is "0 %".
+  const double pct = -100 * *f;
+  return std::fabs(pct) < 0.5 ? std::string("0 %") : fmt::format("{:+.0f} %", pct);
 }
 
 std::string batch_cell(const BatchGroup& g) {

@@ -176,6 +176,10 @@ std::vector<ordered_json> aggregate_configurations(const std::vector<StoredRun>&
 
 void write_csv(const std::string& path, const std::vector<ordered_json>& rows) {
   // A folder that is missing or not writable is the user's to fix (exit 2), not a failed run.
+  if (std::filesystem::is_directory(path)) {
+    throw UsageError("'" + path + "' is a folder: name the CSV file to write (e.g. " +
+                     (std::filesystem::path(path) / "results.csv").string() + ")");
+  }
   const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
   if (!std::filesystem::is_directory(folder) || ::access(folder.c_str(), W_OK) != 0) {
     throw UsageError("cannot write '" + path + "'");

@@ -107,7 +107,7 @@ struct Reader {
     return out;
   }
 
-  void reject_unknown(std::initializer_list<std::string_view> known) const {
+  void reject_unknown(const std::vector<std::string>& known) const {
     for (const auto& [key, node] : table) {
       if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
         fail(origin, node, "unknown key '" + key_name(std::string(key.str())) + "'");
@@ -203,10 +203,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   f.text = text;
   f.hash = fnv1a(text);
   Reader e{origin, *exp, "experiment"};
-  e.reject_unknown({"name", "requests", "warmup_batches", "warmup_batch_size", "repetitions",
-                    "idle_settle_seconds", "min_valid_requests", "min_valid_seconds", "cooldown",
-                    "seed", "device", "meter", "idle_seconds", "sample_interval", "images",
-                    "shuffle", "peak_threshold_w", "weights", "threads"});
+  e.reject_unknown(experiment_keys().experiment);
   if (!e.get("name", f.name, "a string")) f.name = "experiment";
   RunSpec& b = f.base;
   b.requests = e.count("requests", 8192, 1, kMaxRequests);
@@ -242,10 +239,16 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   }
 
   Reader g{origin, *grid, "grid"};
-  g.reject_unknown({"models", "rates", "arrival", "policies"});
+  g.reject_unknown(experiment_keys().grid);
+  // `arrivals`, plural like the other lists; `arrival` as first documented keeps working.
+  const char* arrival_key = grid->contains("arrivals") ? "arrivals" : "arrival";
+  if (grid->contains("arrivals") && grid->contains("arrival")) {
+    fail(origin, *grid->get("arrival"),
+         "'grid.arrival' and 'grid.arrivals' are one list: give one");
+  }
   f.models = g.list<std::string>("models", "strings");
   f.rates = g.list<double>("rates", "numbers");
-  f.arrivals = g.list<std::string>("arrival", "strings");
+  f.arrivals = g.list<std::string>(arrival_key, "strings");
   f.policies = g.list<std::string>("policies", "strings");
   const auto where = [&](const char* key) -> const toml::node& { return *grid->get(key); };
   // Every rate-driven run must fit its requests into kMaxDuration; offline and trace runs ignore
@@ -274,7 +277,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
     try {
       parse_arrival(a, 1);
     } catch (const UsageError& err) {
-      fail(origin, where("arrival"), err.what());
+      fail(origin, where(arrival_key), err.what());
     }
   }
   std::set<std::string> canonical;
@@ -302,7 +305,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   };
   no_repeats("models", f.models);
   no_repeats("rates", f.rates);
-  no_repeats("arrival", f.arrivals);
+  no_repeats(arrival_key, f.arrivals);
   // The grid's size before expand() builds it: every factor is at least 1, so the product is
   // checked factor by factor without overflow.
   std::size_t configurations = f.repetitions;
@@ -322,6 +325,16 @@ ExperimentFile load_experiment(const std::string& path) {
   if (!std::ifstream(path)) throw UsageError("experiment file '" + path + "' cannot be read");
   // An experiment file is a few lines; a megabyte is a wrong path (a trace, a device, a FIFO).
   return parse_experiment(read_bounded_file(path, 1 << 20), path);
+}
+
+const ExperimentKeys& experiment_keys() {
+  static const ExperimentKeys keys{
+      {"name", "requests", "warmup_batches", "warmup_batch_size", "repetitions",
+       "idle_settle_seconds", "min_valid_requests", "min_valid_seconds", "cooldown", "seed",
+       "device", "meter", "idle_seconds", "sample_interval", "images", "shuffle",
+       "peak_threshold_w", "weights", "threads"},
+      {"models", "rates", "arrival", "arrivals", "policies"}};
+  return keys;
 }
 
 std::vector<Configuration> expand(const ExperimentFile& f) {

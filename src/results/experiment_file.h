@@ -68,6 +68,13 @@ std::string configuration_group_id(const RunSpec& spec, std::size_t repetition);
 ExperimentFile parse_experiment(const std::string& text, const std::string& origin_name);
 ExperimentFile load_experiment(const std::string& path);
 
+// The keys each section accepts (anything else is refused): docs/experiments.md documents each,
+// which a test checks.
+struct ExperimentKeys {
+  std::vector<std::string> experiment, grid;
+};
+const ExperimentKeys& experiment_keys();
+
 // Every configuration in run order: models outer (each model loaded once); within a model the
 // canonical order, or a seeded shuffle when `shuffle = true` (guards against drift).
 std::vector<Configuration> expand(const ExperimentFile& experiment);

@@ -194,6 +194,11 @@ ordered_json summary_row(const RunSummary& s) {
   r[columns::kIdleSpread] = optional_number(s.idle_spread);
   r[columns::kValidForEnergy] = s.valid_for_energy;
   r[columns::kGpuTemperature] = optional_number(s.gpu_temperature_c);
+  // The paper's Batch Size mixes numbers and policies; these two group cleanly in a dataframe.
+  r["policy_kind"] = s.spec.policy.kind_name();
+  r["batch_size"] = s.spec.policy.kind == PolicySpec::Kind::kFixed
+                        ? ordered_json(s.spec.policy.size)
+                        : ordered_json(nullptr);
   return r;
 }
 

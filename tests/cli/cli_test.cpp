@@ -195,6 +195,23 @@ TEST_F(Sweep, SigkillMidwayThenRerunGivesEveryConfigurationExactlyOnce) {
   EXPECT_EQ(rows, 6);
 }
 
+TEST_F(Sweep, DryRunPrintsThePlanAndWritesNothing) {
+  const Result plan = greenbatch("sweep " + file_ + " --out " + out_ + " --dry-run");
+  ASSERT_EQ(plan.code, 0) << plan.output;
+  EXPECT_NE(plan.output.find("(dry run): 6 configurations x 1 repetition = 6 runs; 0 stored "
+                             "already, 6 to run"),
+            std::string::npos)
+      << plan.output;
+  EXPECT_NE(plan.output.find("nothing was run or written"), std::string::npos) << plan.output;
+  EXPECT_FALSE(fs::exists(out_));
+  ASSERT_EQ(greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/2").code, 0);
+  const std::size_t stored = gb::ResultStore(out_ + "/results-shard-0-of-2.sqlite").runs().size();
+  const Result resumed = greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/2 --dry-run");
+  EXPECT_NE(resumed.output.find(std::to_string(stored) + " stored already, 0 to run"),
+            std::string::npos)
+      << resumed.output;
+}
+
 TEST_F(Sweep, ThreeShardsMergeIntoTheWholeSweep) {
   for (int i = 0; i < 3; ++i) {
     const Result r =

@@ -45,5 +45,12 @@ TEST(Console, RunsTooShortForEnergyAreNamedInOneLine) {
   EXPECT_EQ(valid.find("valid for energy"), std::string::npos) << valid;
 }
 
+TEST(Console, TheResultFolderIsNamedWithOneSlash) {
+  for (const char* out : {"results", "results/", "results//"}) {
+    const std::string text = run_results_text({run_of("fixed:4", 100)}, out);
+    EXPECT_NE(text.find("results in results/\n"), std::string::npos) << out << ":\n" << text;
+  }
+}
+
 }  // namespace
 }  // namespace gb

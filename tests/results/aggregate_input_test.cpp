@@ -2,6 +2,7 @@
 // a UsageError naming the run and the field, never a crash or a message about types alone.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -137,6 +138,24 @@ TEST(AggregateInput, PooledRepetitionsAreValidForEnergyOnlyIfAllAre) {
   EXPECT_EQ(aggregate_configurations(runs)[0][columns::kValidForEnergy], false);
   runs[1].summary.erase(columns::kValidForEnergy);  // a document from before the column: valid
   EXPECT_EQ(aggregate_configurations(runs)[0][columns::kValidForEnergy], true);
+}
+
+}  // namespace
+}  // namespace gb
+
+namespace gb {
+namespace {
+
+TEST(WriteCsv, AFolderGivenAsTheFileIsNamedWithTheFix) {
+  const auto dir = std::filesystem::temp_directory_path();
+  try {
+    write_csv(dir.string(), {});
+    ADD_FAILURE() << "wrote a CSV over a folder";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a folder: name the CSV file to write"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

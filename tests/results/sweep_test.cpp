@@ -4,6 +4,8 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -327,6 +329,35 @@ TEST(GroupByModel, ConsecutiveRunsOfOneModelWithTheirLargestBatch) {
   EXPECT_EQ(groups[2].end, 4u);
   EXPECT_EQ(groups[2].max_batch, 16u);
   EXPECT_TRUE(group_by_session({}).empty());
+}
+
+}  // namespace
+}  // namespace gb
+
+namespace gb {
+namespace {
+
+// Later keys cannot skip the docs: every key the parser accepts appears in docs/experiments.md.
+TEST(ExperimentFileDocs, EveryAcceptedKeyIsDocumented) {
+  std::ifstream in(std::string(GB_TEST_SOURCE_DIR) + "/docs/experiments.md");
+  ASSERT_TRUE(in) << "docs/experiments.md";
+  const std::string docs((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const ExperimentKeys& keys = experiment_keys();
+  for (const auto* section : {&keys.experiment, &keys.grid}) {
+    for (const std::string& key : *section) {
+      EXPECT_NE(docs.find("`" + key + "`"), std::string::npos) << key;
+    }
+  }
+}
+
+TEST(ExperimentFile, ArrivalsIsTheGridsArrivalListUnderItsPluralName) {
+  std::string plural = testing::kSmallSweep;
+  plural.replace(plural.find("arrival ="), 9, "arrivals =");
+  EXPECT_EQ(expand(parse_experiment(plural, "t.toml")).size(),
+            expand(parse_experiment(testing::kSmallSweep, "t.toml")).size());
+  std::string both = testing::kSmallSweep;
+  both.replace(both.find("arrival ="), 9, "arrivals = [\"constant\"]\narrival =");
+  EXPECT_THROW(parse_experiment(both, "t.toml"), UsageError);
 }
 
 }  // namespace

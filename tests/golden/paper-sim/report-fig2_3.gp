@@ -3,7 +3,7 @@ set terminal svg size 900,600 noenhanced font 'sans,12' background rgb 'white'
 set output 'fig2_3.svg'
 set datafile missing 'NaN'
 set title 'shufflenet_v2_x0_5: energy per image vs max response time'
-set xlabel 'energy per image (J), estimate (an estimate, NOT a measurement)'
+set xlabel 'energy per image (J), estimate (NOT a measurement)'
 set ylabel 'max response time (s), scheduled arrival to end of batch'
 set grid
 set key outside right top

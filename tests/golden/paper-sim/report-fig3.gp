@@ -3,7 +3,7 @@ set terminal svg size 1000,600 noenhanced font 'sans,12' background rgb 'white'
 set output 'fig3.svg'
 set datafile missing 'NaN'
 set title 'Mean energy per image per model, averaged over batching policies'
-set ylabel 'energy per image (J), estimate (an estimate, NOT a measurement)'
+set ylabel 'energy per image (J), estimate (NOT a measurement)'
 set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
