@@ -61,12 +61,9 @@ int sweep_command(const SweepArgs& a) {
   preflight(configs);
   const std::string store_path = (fs::path(a.out) / store_name).string();
   if (a.dry_run) {
-    const bool stored = !a.fresh && fs::exists(store_path);
-    std::fputs(
-        sweep_plan_text(experiment.name, configs,
-                        stored ? ResultStore(store_path).completed() : std::set<std::string>{})
-            .c_str(),
-        stdout);
+    std::set<std::string> stored;
+    if (!a.fresh && fs::exists(store_path)) stored = ResultStore(store_path).completed();
+    std::fputs(sweep_plan_text(experiment.name, configs, stored).c_str(), stdout);
     return 0;
   }
   fs::create_directories(a.out);

@@ -1,8 +1,9 @@
 // ValidationSink: what validate prints as the real energy method is the real runs' own, not the
 // profile's the predictions came from.
+#include "experiment/sinks.h"
+
 #include <gtest/gtest.h>
 
-#include "experiment/sinks.h"
 #include "experiment/fakes.h"
 #include "profile/profile_fixture.h"
 
