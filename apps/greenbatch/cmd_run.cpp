@@ -1,18 +1,17 @@
 // greenbatch run: one model, one device, and the product of the given rates x policies, each run
 // against a fresh arrival schedule from the same seed. The model is loaded and warmed up once.
-#include "batching/policy.h"
 #include "commands.h"
 #include "common/errors.h"
 #include "common/parse.h"
 #include "experiment/campaign.h"
 #include "experiment/preflight.h"
 #include "experiment/sinks.h"
-#include "models/model_info.h"
 #include "options.h"
 #include "profile/profile.h"
 #include "progress.h"
 #include "report/console.h"
 #include "results/machine.h"
+#include "terminal.h"
 #include "workload/arrivals.h"
 
 namespace gb::cli {
@@ -64,6 +63,7 @@ int run_command(RunArgs& a) {
   ResultFolder folder(a.out);
   folder.add_machine(describe_machine(a.base.powercap_root));
   FolderSink sink(folder, !a.no_traces);
+  on_interrupt_say("finished runs are in " + a.out + "/ (summary.csv); the last is discarded");
   run_campaign(configs, sink, progress_options(configs, false, a.cooldown));
   std::fputs(run_results_text(sink.summaries(), a.out).c_str(), stdout);
   return 0;

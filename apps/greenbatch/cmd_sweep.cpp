@@ -1,9 +1,7 @@
 // greenbatch sweep: a declarative experiment, run configuration by configuration into a
 // crash-safe store, resumable by rerunning the same command; shards for clusters.
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <csignal>
 #include <filesystem>
 
 #include "commands.h"
@@ -23,15 +21,6 @@
 namespace gb::cli {
 namespace fs = std::filesystem;
 namespace {
-
-void on_interrupt(int) {
-  static const char msg[] =
-      "\ngreenbatch: interrupted; completed configurations are saved, the one in progress is "
-      "discarded. Rerun the same command to resume.\n";
-  ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
-  (void)ignored;
-  _exit(130);
-}
 
 struct SweepArgs {
   std::string file;
@@ -82,8 +71,9 @@ int sweep_command(const SweepArgs& a) {
   status(fmt::format("sweep '{}': {} configurations, {} already done, {} to run -> {}/{}{}",
                      experiment.name, configs.size(), configs.size() - todo.size(), todo.size(),
                      a.out, store_name, grown));
-  std::signal(SIGINT, on_interrupt);
-  std::signal(SIGTERM, on_interrupt);
+  on_interrupt_say(
+      "completed configurations are saved, the one in progress is discarded. Rerun the same "
+      "command to resume.");
   const auto start = SteadyClock::now();
   StoreSink sink(store, (fs::path(a.out) / "incomplete").string());
   run_campaign(todo, sink, progress_options(todo, false, experiment.cooldown));

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
 
 namespace gb::cli {
 
@@ -18,7 +20,24 @@ std::string printable(std::string line) {
   return line;
 }
 
+char interrupt_message[1024];
+std::size_t interrupt_length = 0;
+
+void say_and_exit(int) {
+  ssize_t ignored = ::write(STDERR_FILENO, interrupt_message, interrupt_length);
+  (void)ignored;
+  _exit(130);
+}
+
 }  // namespace
+
+void on_interrupt_say(const std::string& message) {
+  const std::string text = "\ngreenbatch: interrupted; " + printable(message) + "\n";
+  interrupt_length = std::min(text.size(), sizeof interrupt_message);
+  std::memcpy(interrupt_message, text.data(), interrupt_length);
+  std::signal(SIGINT, say_and_exit);
+  std::signal(SIGTERM, say_and_exit);
+}
 
 bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
 

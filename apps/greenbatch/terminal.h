@@ -14,5 +14,8 @@ void show_progress(const std::string& line);
 void finish_progress();
 // A status message on stderr, on its own line.
 void status(const std::string& line);
+// From now on, SIGINT and SIGTERM print `message` (what is saved, how to go on) and exit 130.
+// The text is fixed when this is called: a signal handler may only write().
+void on_interrupt_say(const std::string& message);
 
 }  // namespace gb::cli

@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <sstream>
 
@@ -139,6 +141,33 @@ std::size_t completed(const std::string& db) {
   } catch (const std::exception&) {
     return 0;  // being created
   }
+}
+
+// Ctrl-C during a run says what was saved and exits 130 (it exited without a word).
+TEST_F(Cli, AnInterruptedRunSaysWhatWasSaved) {
+  const std::string err = (dir_ / "err.txt").string();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string bin = gb::testing::build_dir() + "/greenbatch";
+    if (!std::freopen(err.c_str(), "w", stderr)) _exit(126);
+    execl(bin.c_str(), bin.c_str(), "run", "--model", "noop", "--requests", "100000", "--rate",
+          "100", "--idle-seconds", "0", "--out", out_.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Interrupt once the run has started measuring (its output folder exists).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!fs::exists(out_) && std::chrono::steady_clock::now() < deadline) usleep(20000);
+  usleep(200000);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  std::ifstream in(err);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("greenbatch: interrupted; finished runs are in " + out_ + "/"),
+            std::string::npos)
+      << text;
 }
 
 class Sweep : public Cli {
