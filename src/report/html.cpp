@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -283,6 +284,18 @@ std::string render_html(const ReportContent& c) {
       "<p>Each model's configurations split at the median of their mean batch sizes. Peak power "
       "is the mean of the power samples above the peak threshold (65 W by default, the paper's); "
       "— where no sample exceeded it.</p>\n";
+  const bool no_peak = std::none_of(c.points.begin(), c.points.end(), [](const ConfigPoint& p) {
+    return p.peak_power_w.has_value();
+  });
+  if (no_peak && !c.points.empty()) {
+    html +=
+        "<p class=warning><b>Why the peak columns are empty.</b> No power sample of any "
+        "configuration exceeded the threshold: the paper's 65 W suits its GTX 1080, not a CPU "
+        "package or greenbatch's estimate (which stays near its idle power), and simulated "
+        "configurations have no samples. The column keeps the paper's definition; "
+        "<code>peak_threshold_w</code> in the experiment file (or <code>--peak-threshold</code>) "
+        "sets another threshold.</p>\n";
+  }
   html += peak_power_table(c);
 
   html += "<h2 id=configurations>All configurations</h2>\n<p>Click a column to sort.</p>\n";

@@ -157,3 +157,17 @@ TEST(RenderHtml, PrefixedFiguresHaveUniqueIdsAndResolvingReferences) {
 
 }  // namespace
 }  // namespace gb
+
+namespace gb {
+namespace {
+
+TEST(RenderHtml, EmptyPeakColumnsAreExplainedAndOnlyThen) {
+  ReportContent c = content();
+  c.points[1].peak_power_w = 70.5;  // one sample above the threshold somewhere: nothing to explain
+  EXPECT_EQ(render_html(c).find("Why the peak columns are empty"), std::string::npos);
+  for (ConfigPoint& p : c.points) p.peak_power_w.reset();
+  EXPECT_NE(render_html(c).find("Why the peak columns are empty"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gb
