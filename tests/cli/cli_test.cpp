@@ -283,3 +283,26 @@ TEST_F(Sweep, ShippedConfigsParse) {
 
 }  // namespace sweep
 }  // namespace
+
+namespace {
+
+// Every column of a real run's files is documented in docs/results.md, so the docs and the files
+// cannot drift apart unnoticed (the README once named requests.csv's columns without their _s).
+TEST_F(Cli, ResultColumnsOfARealRunAreDocumented) {
+  const Result r =
+      greenbatch("run --model noop --requests 64 --rate 1000 --idle-seconds 0 --out " + out_);
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream doc(gb::testing::source_dir() + "/docs/results.md");
+  const std::string docs((std::istreambuf_iterator<char>(doc)), std::istreambuf_iterator<char>());
+  for (const char* file : {"summary.csv", "requests.csv", "power.csv"}) {
+    std::ifstream in(fs::path(out_) / file);
+    std::string header;
+    ASSERT_TRUE(std::getline(in, header)) << file;
+    std::stringstream columns(header);
+    for (std::string column; std::getline(columns, column, ',');) {
+      EXPECT_NE(docs.find("`" + column + "`"), std::string::npos) << file << ": " << column;
+    }
+  }
+}
+
+}  // namespace
