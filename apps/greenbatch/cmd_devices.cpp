@@ -1,29 +1,38 @@
 // greenbatch devices: compute devices and energy meters on this machine, and for each meter whether
 // it can be used and, if not, why.
-#include <ATen/Parallel.h>
 #include <fmt/format.h>
 #include <torch/cuda.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "commands.h"
+#include "common/cpus.h"
 #include "energy/meters.h"
 #include "terminal.h"
 
 namespace gb::cli {
 
+struct DevicesArgs {
+  MeterOptions meters;
+  bool json = false;
+};
+
 Command register_devices(CLI::App& app) {
-  auto options = std::make_shared<MeterOptions>();
+  auto a = std::make_shared<DevicesArgs>();
   CLI::App* cmd =
       app.add_subcommand("devices", "List compute devices and energy meters, and which are usable");
-  cmd->add_option("--powercap-root", options->powercap_root, "root of the powercap sysfs tree")
+  cmd->add_option("--powercap-root", a->meters.powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();
-  return [options] {
+  cmd->add_flag("--json", a->json, "print JSON (for scripts) instead of tables");
+  return [a] {
     Table dev;
     dev.header = {"device", "available", "detail"};
     dev.rows.push_back({"cpu", "yes",
-                        fmt::format("{} logical CPUs, torch uses {} threads",
-                                    std::thread::hardware_concurrency(), at::get_num_threads())});
+                        fmt::format("{} logical CPUs; sessions use {} thread{} by default "
+                                    "(usable CPUs: {})",
+                                    std::thread::hardware_concurrency(), default_threads(),
+                                    default_threads() == 1 ? "" : "s", cpu_limits().describe())});
     const auto gpus = torch::cuda::device_count();
     dev.rows.push_back(
         {"cuda", gpus > 0 ? "yes" : "no",
@@ -31,12 +40,29 @@ Command register_devices(CLI::App& app) {
                   : std::string(torch::cuda::is_available()
                                     ? "no device"
                                     : "this libtorch has no CUDA, or no GPU is visible")});
+    const std::vector<MeterStatus> probed = probe_meters(a->meters);
+    if (a->json) {
+      nlohmann::ordered_json out = {{"devices", nlohmann::ordered_json::array()},
+                                    {"meters", nlohmann::ordered_json::array()}};
+      for (const auto& r : dev.rows) {
+        out["devices"].push_back(
+            {{"device", r[0]}, {"available", r[1] == "yes"}, {"detail", r[2]}});
+      }
+      for (const MeterStatus& s : probed) {
+        out["meters"].push_back({{"meter", s.name},
+                                 {"available", s.available},
+                                 {"method", s.method},
+                                 {"detail", s.detail}});
+      }
+      std::puts(out.dump(2).c_str());
+      return 0;
+    }
     std::fputs("Compute devices\n", stdout);
     std::fputs(dev.render().c_str(), stdout);
 
     Table meters;
     meters.header = {"meter", "available", "method", "detail"};
-    for (const MeterStatus& s : probe_meters(*options)) {
+    for (const MeterStatus& s : probed) {
       meters.rows.push_back({s.name, s.available ? "yes" : "no", s.method, s.detail});
     }
     std::fputs("\nEnergy meters (--meter auto picks the best available for --device)\n", stdout);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "command_runner.h"
+#include "models/model_info.h"
 #include "results/experiment_file.h"
 #include "results/result_store.h"
 #include "test_paths.h"
@@ -303,6 +304,26 @@ TEST_F(Cli, ResultColumnsOfARealRunAreDocumented) {
       EXPECT_NE(docs.find("`" + column + "`"), std::string::npos) << file << ": " << column;
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// --json for scripts: the same facts as the tables, as JSON that parses.
+TEST_F(Cli, ModelsAndDevicesSpeakJson) {
+  const Result models = greenbatch("models --json");
+  ASSERT_EQ(models.code, 0) << models.output;
+  const auto m = nlohmann::json::parse(models.output);
+  ASSERT_TRUE(m.is_array());
+  EXPECT_EQ(m.size(), gb::builtin_models().size());
+  EXPECT_EQ(m[0]["name"], gb::builtin_models()[0].name);
+  const Result devices = greenbatch("devices --json");
+  ASSERT_EQ(devices.code, 0) << devices.output;
+  const auto d = nlohmann::json::parse(devices.output);
+  EXPECT_EQ(d["devices"][0]["device"], "cpu");
+  EXPECT_TRUE(d["meters"].is_array());
+  EXPECT_FALSE(d["meters"].empty());
 }
 
 }  // namespace
