@@ -23,13 +23,12 @@ struct RunArgs {
   std::vector<std::string> rates{"64"};
   std::vector<std::string> policies{"fixed:16"};
   int64_t requests = 512;
-  int64_t warmup_batches = 8;
-  int64_t warmup_batch_size = 32;
+  int64_t warmup_batches = 8, warmup_batch_size = 32;
   std::string sample_interval = "10ms";
   std::string idle_seconds = "5";
   Nanos cooldown{0};
   std::string out = "results";
-  bool no_traces = false;
+  bool no_traces = false, json = false;
 };
 
 // The command line as an experiment grid: one model and one arrival, rates x policies, expanded
@@ -65,7 +64,8 @@ int run_command(RunArgs& a) {
   FolderSink sink(folder, !a.no_traces);
   on_interrupt_say("finished runs are in " + a.out + "/ (summary.csv); the last is discarded");
   run_campaign(configs, sink, progress_options(configs, false, a.cooldown));
-  std::fputs(run_results_text(sink.summaries(), a.out).c_str(), stdout);
+  const auto& runs = sink.summaries();
+  std::fputs((a.json ? run_results_json(runs) : run_results_text(runs, a.out)).c_str(), stdout);
   return 0;
 }
 
@@ -113,6 +113,7 @@ Command register_run(CLI::App& app) {
   add_cooldown_option(run, a.cooldown);
   run->add_option("--out,-o", a.out, "result folder (appended to)")->capture_default_str();
   run->add_flag("--no-traces", a.no_traces, "skip requests.csv and power.csv (for very long runs)");
+  run->add_flag("--json", a.json, "print the runs' summary rows as JSON instead of the table");
   return [args] { return run_command(*args); };
 }
 

@@ -29,7 +29,7 @@ struct SweepArgs {
   bool fresh = false;
   bool yes = false;
   bool wait = false;
-  bool dry_run = false;
+  bool dry_run = false, json = false;
   std::vector<std::string> profiles;
 };
 
@@ -52,7 +52,7 @@ int sweep_command(const SweepArgs& a) {
   if (a.dry_run) {
     std::set<std::string> stored;
     if (!a.fresh && fs::exists(store_path)) stored = ResultStore(store_path).completed();
-    std::fputs(sweep_plan_text(experiment.name, configs, stored).c_str(), stdout);
+    std::fputs(sweep_plan_text(experiment.name, configs, stored, a.json).c_str(), stdout);
     return 0;
   }
   fs::create_directories(a.out);
@@ -98,6 +98,7 @@ Command register_sweep(CLI::App& app) {
                   "profile of a model (greenbatch profile), for its slo:T and offline:T policies");
   cmd->add_flag("--fresh", a->fresh, "discard stored results and start over (needs --yes)");
   cmd->add_flag("--dry-run", a->dry_run, "print the plan (runs, requests, time) and exit");
+  cmd->add_flag("--json", a->json, "with --dry-run: the plan as JSON");
   cmd->add_flag("--yes", a->yes, "confirm --fresh");
   cmd->add_flag("--wait", a->wait,
                 "wait for another sweep or merge writing the same store, instead of exiting");

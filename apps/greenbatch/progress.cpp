@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "terminal.h"
 #include "workload/arrivals.h"
@@ -41,7 +42,7 @@ double nominal_seconds(const RunSpec& s) {
 }
 
 std::string sweep_plan_text(const std::string& name, const std::vector<Configuration>& configs,
-                            const std::set<std::string>& stored) {
+                            const std::set<std::string>& stored, bool json) {
   std::set<std::string> groups;
   std::size_t repetitions = 0, requests = 0, todo = 0;
   double nominal = 0;
@@ -57,6 +58,21 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
     ++todo;
     requests += c.spec.requests;
     nominal += nominal_seconds(c.spec);
+  }
+  if (json) {
+    nlohmann::ordered_json plan = {{"experiment", name},
+                                   {"configurations", groups.size()},
+                                   {"repetitions", repetitions},
+                                   {"runs", configs.size()},
+                                   {"stored", configs.size() - todo},
+                                   {"to_run", todo},
+                                   {"requests_to_run", requests},
+                                   {"arrival_span_s", nominal},
+                                   {"runs_per_model", nlohmann::ordered_json::array()}};
+    for (const auto& [model, runs] : per_model) {
+      plan["runs_per_model"].push_back({{"model", model}, {"runs", runs}});
+    }
+    return plan.dump(2) + "\n";
   }
   std::string models;
   for (const auto& [model, runs] : per_model) {

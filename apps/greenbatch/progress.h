@@ -19,8 +19,9 @@ double nominal_seconds(const RunSpec& spec);
 
 // What a sweep will do, for `sweep --dry-run`: configurations x repetitions = runs, requests,
 // what is stored already, per model, and the nominal time of the arrivals still to run.
+// With `json`, the same as one JSON object (for scripts).
 std::string sweep_plan_text(const std::string& name, const std::vector<Configuration>& configs,
-                            const std::set<std::string>& stored);
+                            const std::set<std::string>& stored, bool json = false);
 
 // CampaignOptions whose callbacks show progress for `configs` on stderr. The returned options
 // refer to state shared with the callbacks, kept alive by the options themselves. `cooldown` is

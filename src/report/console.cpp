@@ -119,6 +119,12 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   return out;
 }
 
+std::string run_results_json(const std::vector<RunSummary>& results) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const RunSummary& s : results) out.push_back(summary_row(s));
+  return out.dump(2) + "\n";
+}
+
 std::string simulated_results_text(const std::vector<RunSummary>& runs) {
   Table t;
   t.header = {"model",    "arrival",  "rate/s",     "policy",    "energy/img (J)",

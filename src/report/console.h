@@ -15,6 +15,8 @@ namespace gb {
 // `run`'s table of complete runs (all of one model, device and arrival), its energy method, the
 // idle baseline, and where the results are. "" for no runs.
 std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir);
+// The same runs for scripts: a JSON array of their summary rows (results/summary.h's columns).
+std::string run_results_json(const std::vector<RunSummary>& results);
 
 // `simulate`'s table: one row per simulated configuration.
 std::string simulated_results_text(const std::vector<RunSummary>& runs);

@@ -327,3 +327,30 @@ TEST_F(Cli, ModelsAndDevicesSpeakJson) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, RunAndTheSweepPlanSpeakJson) {
+  // stdout alone: the progress lines go to stderr.
+  const std::string bin = gb::testing::build_dir() + "/greenbatch ";
+  const Result run = gb::testing::run_shell(
+      bin + "run --model noop --requests 32 --rate 1000 --idle-seconds 0 --json --out " + out_,
+      false);
+  ASSERT_EQ(run.code, 0) << run.output;
+  const auto runs = nlohmann::json::parse(run.output);
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0]["policy"], "fixed:16");
+  EXPECT_EQ(runs[0]["requests"], 32);
+  const std::string file = (dir_ / "plan.toml").string();
+  std::ofstream(file) << "[experiment]\nname = \"p\"\nrequests = 8\n[grid]\nmodels = [\"noop\"]\n"
+                         "rates = [10, 20]\narrivals = [\"constant\"]\npolicies = [\"greedy\"]\n";
+  const Result plan = gb::testing::run_shell(
+      bin + "sweep " + file + " --out " + out_ + "/s --dry-run --json", false);
+  ASSERT_EQ(plan.code, 0) << plan.output;
+  const auto p = nlohmann::json::parse(plan.output);
+  EXPECT_EQ(p["configurations"], 2);
+  EXPECT_EQ(p["to_run"], 2);
+  EXPECT_EQ(p["runs_per_model"][0]["model"], "noop");
+}
+
+}  // namespace
