@@ -21,10 +21,12 @@ std::string printable(std::string line) {
 }
 
 char interrupt_message[1024];
-std::size_t interrupt_length = 0;
+// Written before and after the message, read by the handler: 0 while the text is being replaced.
+volatile std::sig_atomic_t interrupt_length = 0;
 
 void say_and_exit(int) {
-  ssize_t ignored = ::write(STDERR_FILENO, interrupt_message, interrupt_length);
+  ssize_t ignored =
+      ::write(STDERR_FILENO, interrupt_message, static_cast<std::size_t>(interrupt_length));
   (void)ignored;
   _exit(130);
 }
@@ -32,9 +34,11 @@ void say_and_exit(int) {
 }  // namespace
 
 void on_interrupt_say(const std::string& message) {
-  const std::string text = "\ngreenbatch: interrupted; " + printable(message) + "\n";
-  interrupt_length = std::min(text.size(), sizeof interrupt_message);
-  std::memcpy(interrupt_message, text.data(), interrupt_length);
+  std::string text = "\ngreenbatch: interrupted; " + printable(message);
+  text = text.substr(0, sizeof interrupt_message - 1) + "\n";
+  interrupt_length = 0;
+  std::memcpy(interrupt_message, text.data(), text.size());
+  interrupt_length = static_cast<std::sig_atomic_t>(text.size());
   std::signal(SIGINT, say_and_exit);
   std::signal(SIGTERM, say_and_exit);
 }

@@ -2,6 +2,7 @@
 
 #include <sched.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -10,11 +11,12 @@
 namespace gb {
 namespace {
 
-std::optional<std::size_t> positive_count(const std::string& text) {
+// A positive integer up to `max`; none for anything else.
+std::optional<std::size_t> positive_count(const std::string& text, long long max = kMaxThreads) {
   try {
     std::size_t used = 0;
     const long long v = std::stoll(text, &used);
-    if (used == text.size() && v > 0 && v < 1'000'000) return static_cast<std::size_t>(v);
+    if (used == text.size() && v > 0 && v <= max) return static_cast<std::size_t>(v);
   } catch (const std::exception&) {
   }
   return std::nullopt;
@@ -35,7 +37,9 @@ std::optional<std::size_t> cgroup_quota(const std::string& proc_self_cgroup,
     std::ifstream f(root + path + "/cpu.max");
     std::string quota, period;
     if (f >> quota >> period && quota != "max") {
-      const auto q = positive_count(quota), p = positive_count(period);
+      // Microseconds: a quota of many CPUs is a large number.
+      constexpr long long kMaxMicros = 1'000'000'000'000LL;
+      const auto q = positive_count(quota, kMaxMicros), p = positive_count(period, kMaxMicros);
       if (q && p) {
         const auto cpus =
             static_cast<std::size_t>(std::ceil(static_cast<double>(*q) / static_cast<double>(*p)));
@@ -71,9 +75,17 @@ std::string CpuLimits::describe() const {
 CpuLimits cpu_limits(const std::string& proc_self_cgroup, const std::string& cgroup_root,
                      const std::function<const char*(const char*)>& getenv) {
   CpuLimits l;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) l.affinity = CPU_COUNT(&set);
+  // Sized for the machine: a fixed cpu_set_t holds 1024 CPUs, and larger hosts exist.
+  for (int n = 1024; n <= (1 << 20) && l.affinity == 0; n *= 4) {
+    cpu_set_t* set = CPU_ALLOC(n);
+    if (!set) break;
+    const std::size_t size = CPU_ALLOC_SIZE(n);
+    CPU_ZERO_S(size, set);
+    const bool ok = sched_getaffinity(0, size, set) == 0;
+    if (ok) l.affinity = CPU_COUNT_S(size, set);
+    CPU_FREE(set);
+    if (!ok && errno != EINVAL) break;
+  }
   l.quota = cgroup_quota(proc_self_cgroup, cgroup_root);
   const char* slurm = getenv ? getenv("SLURM_CPUS_PER_TASK") : std::getenv("SLURM_CPUS_PER_TASK");
   if (slurm) l.slurm = positive_count(slurm);

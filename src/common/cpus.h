@@ -14,6 +14,10 @@
 
 namespace gb {
 
+// torch intra-op threads: no machine this runs on has more CPUs (OMP_NUM_THREADS, --threads and
+// experiment files are held to it).
+inline constexpr long long kMaxThreads = 4096;
+
 struct CpuLimits {
   std::size_t affinity = 0;          // CPUs in the affinity mask; 0 when unknown
   std::optional<std::size_t> quota;  // ceil(quota / period) of cpu.max; none when "max"

@@ -37,13 +37,19 @@ const char* domain_kind_label(DomainKind kind) {
 }
 
 namespace {
-bool in_total(const DomainEnergy& d) { return domain_kind(d.domain) != DomainKind::kPlatform; }
+// A platform domain holds the package: it is left out, unless it is all that was measured.
+bool in_total(const DomainEnergy& d, const std::vector<DomainEnergy>& all) {
+  if (domain_kind(d.domain) != DomainKind::kPlatform) return true;
+  return std::all_of(all.begin(), all.end(), [](const DomainEnergy& o) {
+    return domain_kind(o.domain) == DomainKind::kPlatform;
+  });
+}
 }  // namespace
 
 double EnergyAccount::gross_j() const {
   double sum = 0;
   for (const DomainEnergy& d : domains) {
-    if (in_total(d)) sum += d.joules;
+    if (in_total(d, domains)) sum += d.joules;
   }
   return sum;
 }
@@ -60,7 +66,7 @@ std::optional<double> EnergyAccount::idle_power_w() const {
   if (domains.empty()) return std::nullopt;
   double sum = 0;
   for (const DomainEnergy& d : domains) {
-    if (!in_total(d)) continue;
+    if (!in_total(d, domains)) continue;
     if (!d.idle_power_w) return std::nullopt;
     sum += *d.idle_power_w;
   }

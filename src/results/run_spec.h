@@ -17,6 +17,7 @@
 #include <string>
 
 #include "batching/policy_spec.h"
+#include "common/cpus.h"
 #include "common/device.h"
 #include "common/time.h"
 #include "energy/meters.h"
@@ -30,8 +31,6 @@ namespace gb {
 inline constexpr int64_t kMaxRequests = 100'000'000;
 // The largest batch a policy may form (parse_policy.cpp): a bigger warm-up batch warms nothing.
 inline constexpr int64_t kMaxWarmupBatch = 65536;
-// torch intra-op threads: no machine this runs on has more CPUs.
-inline constexpr int64_t kMaxThreads = 4096;
 // Repetitions of one configuration: statistics settle within tens; more is a typo.
 inline constexpr int64_t kMaxRepetitions = 1000;
 // Configurations in one grid: each is expanded in memory before anything runs, and a grid this

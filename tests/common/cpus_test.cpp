@@ -40,6 +40,8 @@ class Cpus : public ::testing::Test {
 TEST_F(Cpus, AQuotaRoundsUpAndTheSmallestAncestorsWins) {
   quota("job/step", "150000 100000");  // 1.5 CPUs: 2 threads keep it busy
   EXPECT_EQ(limits().quota, 2u);
+  quota("job", "1600000 100000");  // 16 CPUs: microseconds run into millions
+  EXPECT_EQ(limits().quota, 2u);
   quota("job", "100000 100000");  // the parent allows one
   EXPECT_EQ(limits().quota, 1u);
   EXPECT_EQ(limits().usable(), 1u);
@@ -72,6 +74,8 @@ TEST_F(Cpus, TheAffinityMaskIsRead) {
 TEST(DefaultThreads, OmpNumThreadsWins) {
   ::setenv("OMP_NUM_THREADS", "3", 1);
   EXPECT_EQ(default_threads(), 3u);
+  ::setenv("OMP_NUM_THREADS", "100000", 1);  // beyond kMaxThreads: not a thread count
+  EXPECT_EQ(default_threads(), usable_cpus());
   ::setenv("OMP_NUM_THREADS", "none", 1);
   EXPECT_EQ(default_threads(), usable_cpus());
   ::unsetenv("OMP_NUM_THREADS");

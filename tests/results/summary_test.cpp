@@ -63,6 +63,12 @@ TEST(Summary, PaperColumnsHoldTheGpuOnAGpuAndTheTotalAddsCpuAndDramButNotPlatfor
   EXPECT_DOUBLE_EQ(cpu[columns::kTotalEnergy].get<double>(), 60);
 }
 
+TEST(Summary, APlatformDomainAloneIsTheTotal) {
+  EnergyAccount e;
+  e.domains = {domain("platform", EnergyMethod::kRapl, 30)};
+  EXPECT_DOUBLE_EQ(e.gross_j(), 30);  // nothing else was measured: it is not on top of anything
+}
+
 TEST(Summary, PeakPowerIsThePaperDomainsNotMeterZeros) {
   EnergyAccount e;
   e.seconds = 5;
