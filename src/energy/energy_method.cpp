@@ -54,6 +54,17 @@ std::string estimate_note(const EnergyMethods& m) {
   return m.has_estimate() ? " (NOT a measurement)" : "";
 }
 
+std::string EnergyMethods::label(std::string_view separator) const {
+  std::string out;
+  const auto add = [&](std::string_view part) {
+    if (!out.empty()) out += separator;
+    out += part;
+  };
+  for (EnergyMethod m : known) add(method_label(m));
+  for (const std::string& u : unknown) add(u);
+  return out;
+}
+
 void EnergyMethods::merge(const EnergyMethods& other) {
   for (EnergyMethod m : other.known) {
     if (std::find(known.begin(), known.end(), m) == known.end()) known.push_back(m);

@@ -52,6 +52,9 @@ struct EnergyMethods {
   bool partly_estimated() const;
   // Adds the methods and unknown parts of `other` not here yet, after these.
   void merge(const EnergyMethods& other);
+  // The known methods' labels, then the unknown parts, joined by `separator` ("+" within one
+  // account, ", " across several); "" when there are none.
+  std::string label(std::string_view separator) const;
   bool operator==(const EnergyMethods& o) const { return known == o.known && unknown == o.unknown; }
 };
 

@@ -50,10 +50,7 @@ ValidationSink::ValidationSink(const std::map<std::string, ServiceProfile>& prof
       pairs_((configurations + settings_.repetitions - 1) / settings_.repetitions) {}
 
 std::string ValidationSink::energy_methods() const {
-  std::string label;
-  for (EnergyMethod m : methods_.known)
-    label += (label.empty() ? "" : ", ") + std::string(method_label(m));
-  for (const std::string& u : methods_.unknown) label += (label.empty() ? "" : ", ") + u;
+  const std::string label = methods_.label(", ");
   return (label.empty() ? std::string(kNoMethodLabel) : label) + estimate_note(methods_);
 }
 

@@ -84,9 +84,7 @@ std::optional<double> EnergyAccount::dynamic_j() const {
 }
 
 std::string EnergyAccount::method() const {
-  std::string label;
-  for (EnergyMethod m : methods())
-    label += (label.empty() ? "" : "+") + std::string(method_label(m));
+  const std::string label = EnergyMethods{methods(), {}}.label("+");
   return label.empty() ? std::string(kNoMethodLabel) : label;
 }
 

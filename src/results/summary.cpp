@@ -33,13 +33,10 @@ void steady_state(RunSummary& s, const RunTrace& trace, const std::vector<PowerS
     joules += trapezoid_energy(samples, i, from, to);
     const EnergyMethod m =
         d.method == EnergyMethod::kNvmlEnergy ? EnergyMethod::kNvmlPower : d.method;
-    methods.merge(parse_energy_methods(method_label(m)));
+    methods.merge({{m}, {}});
   }
-  std::string label;
-  for (EnergyMethod m : methods.known)
-    label += (label.empty() ? "" : "+") + std::string(method_label(m));
   s.steady_energy_per_image_j = joules / static_cast<double>(n - 2 * edge);
-  s.steady_energy_method = label;
+  s.steady_energy_method = methods.label("+");
 }
 
 }  // namespace
