@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common/cpus.h"
 #include "energy/meters.h"
+#include "options.h"
 #include "terminal.h"
 
 namespace gb::cli {
@@ -22,12 +23,14 @@ Command register_devices(CLI::App& app) {
   auto a = std::make_shared<DevicesArgs>();
   CLI::App* cmd =
       app.add_subcommand("devices", "List compute devices and energy meters, and which are usable");
+  add_wide_flag(cmd);
   cmd->add_option("--powercap-root", a->meters.powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();
   cmd->add_flag("--json", a->json, "print JSON (for scripts) instead of tables");
   return [a] {
     Table dev;
     dev.header = {"device", "available", "detail"};
+    dev.wrap = {false, false, true};
     dev.rows.push_back({"cpu", "yes",
                         fmt::format("{} logical CPUs; sessions use {} thread{} by default "
                                     "(usable CPUs: {})",
@@ -58,15 +61,16 @@ Command register_devices(CLI::App& app) {
       return 0;
     }
     std::fputs("Compute devices\n", stdout);
-    std::fputs(dev.render().c_str(), stdout);
+    std::fputs(dev.render(output_width()).c_str(), stdout);
 
     Table meters;
     meters.header = {"meter", "available", "method", "detail"};
+    meters.wrap = {false, false, false, true};
     for (const MeterStatus& s : probed) {
       meters.rows.push_back({s.name, s.available ? "yes" : "no", s.method, s.detail});
     }
     std::fputs("\nEnergy meters (--meter auto picks the best available for --device)\n", stdout);
-    std::fputs(meters.render().c_str(), stdout);
+    std::fputs(meters.render(output_width()).c_str(), stdout);
     return 0;
   };
 }

@@ -7,10 +7,10 @@
 
 #include "commands.h"
 #include "common/errors.h"
-#include "energy/energy_method.h"
 #include "experiment/preflight.h"
 #include "experiment/profiling.h"
 #include "options.h"
+#include "report/console.h"
 #include "terminal.h"
 
 namespace gb::cli {
@@ -22,27 +22,6 @@ struct ProfileArgs {
   std::string out;
 };
 
-Table profile_table(const ServiceProfile& p) {
-  Table t;
-  t.header.assign({"batch", "batches", "service mean (ms)", "p99 (ms)", "energy/batch (J)",
-                   "dynamic/batch (J)", "energy/img (J)", "dynamic/img (J)",
-                   "isolated: service (ms)", "dynamic/img (J)", "short gap: service (ms)"});
-  t.numeric.assign(t.header.size(), true);
-  const auto ms = [](double s) { return fmt::format("{:.2f}", s * 1e3); };
-  const auto joules = [](double j) { return fmt::format("{:.4g}", j); };
-  for (const ProfiledBatch& b : p.batches) {
-    const double n = static_cast<double>(b.size);
-    const bool iso = b.has_isolated();
-    t.rows.push_back({std::to_string(b.size), std::to_string(b.batches), ms(b.service_mean_s),
-                      ms(b.service_p99_s), joules(b.energy_j), joules(b.dynamic_j),
-                      joules(b.energy_j / n), joules(b.dynamic_j / n),
-                      iso ? ms(b.service_isolated_mean_s) : "-",
-                      iso ? joules(b.dynamic_isolated_j / n) : "-",
-                      b.has_short_gap() ? ms(b.service_short_gap_mean_s) : "-"});
-  }
-  return t;
-}
-
 int profile_command(const ProfileArgs& a) {
   const ProfilePlan plan = make_profile_plan(a.options);
   if (plan.rounds < 2) status("note: one window per size gives no confidence interval");
@@ -51,21 +30,25 @@ int profile_command(const ProfileArgs& a) {
   if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path())) {
     throw UsageError("folder '" + out.parent_path().string() + "' of --out does not exist");
   }
-  status(fmt::format("greenbatch profile: {} on {}, batch sizes {}", a.base.model.name,
-                     a.base.device.text, a.options.sizes));
+  status(fmt::format("greenbatch profile: {} on {}, batch sizes {}{}", a.base.model.name,
+                     a.base.device.text, a.options.sizes, a.options.quick ? " (--quick)" : ""));
   const ServiceProfile p = profile_model(
       a.base, plan, [](const std::string& m) { status("  " + m); },
-      [](std::size_t round, std::size_t rounds, std::size_t size) {
-        show_progress(fmt::format("  round {}/{}: batch size {} ...", round + 1, rounds, size));
+      [](const ProfileStep& s) {
+        if (s.turn == 0) {
+          status(
+              fmt::format("  {} sizes x {} round{} = {} turns, about {} (from one batch per size)",
+                          s.turns / s.rounds, s.rounds, s.rounds == 1 ? "" : "s", s.turns,
+                          duration_words(s.left_s)));
+        }
+        const std::string line = fmt::format(
+            "  [{}/{}] round {}/{}, batch size {}  {} elapsed, ETA {}", s.turn + 1, s.turns,
+            s.round + 1, s.rounds, s.size, duration_words(s.elapsed_s), duration_words(s.left_s));
+        stderr_is_tty() ? show_progress(line) : status(line);
       });
   finish_progress();
   p.save(a.out);
-  const bool estimate = parse_energy_methods(p.energy_method).has_estimate();
-  fmt::print("\ngreenbatch profile | {} on {} | idle {:.2f} W | energy: {}{}\n\n", p.model,
-             p.device_name, p.idle_power_w, p.energy_method,
-             estimate ? " (a CPU-utilisation model, NOT a measurement)" : "");
-  std::fputs(profile_table(p).render().c_str(), stdout);
-  fmt::print("\nprofile written to {}\n", a.out);
+  std::fputs(profile_text(p, a.out, output_width()).c_str(), stdout);
   return 0;
 }
 
@@ -76,6 +59,7 @@ Command register_profile(CLI::App& app) {
   ProfileArgs& a = *args;
   CLI::App* cmd = app.add_subcommand(
       "profile", "Measure service time and energy per batch size, for simulate and slo:T");
+  add_wide_flag(cmd);
   const auto defaulted = [cmd](const std::string& name, auto& value, const std::string& help) {
     cmd->add_option(name, value, help)->capture_default_str();
   };
@@ -93,6 +77,10 @@ Command register_profile(CLI::App& app) {
   add_session_options(cmd, a.base);
   defaulted("--window", a.options.window, "minimum length of one energy window");
   defaulted("--windows", a.options.windows, "energy windows per batch size");
+  cmd->add_flag("--quick", a.options.quick,
+                "a first look in about a third of the time: 2 windows of 1s, 500ms settling, 30 "
+                "isolated and 100 short-gap batches per size (options given beside it win); the "
+                "table states the precision reached");
   defaulted("--gap", a.options.gap,
             "idle gap around isolated batches (sparse traffic: thread pools wake and spin down); "
             "0 skips them");
@@ -105,7 +93,15 @@ Command register_profile(CLI::App& app) {
   defaulted("--min-batches", a.options.min_batches, "minimum batches per window");
   defaulted("--idle-seconds", a.options.idle_seconds, "idle baseline, model loaded");
   defaulted("--warmup-batches", a.options.warmup_batches, "warm-up batches of 32");
-  return [args] { return profile_command(*args); };
+  return [args, cmd] {
+    if (args->options.quick) {
+      ProfileOptions& o = args->options;
+      if (!cmd->count("--windows")) o.windows = kQuickWindows;
+      if (!cmd->count("--window")) o.window = kQuickWindow;
+      if (!cmd->count("--settle")) o.settle = kQuickSettle;
+    }
+    return profile_command(*args);
+  };
 }
 
 }  // namespace gb::cli

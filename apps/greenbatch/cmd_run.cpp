@@ -65,7 +65,9 @@ int run_command(RunArgs& a) {
   on_interrupt_say("finished runs are in " + a.out + "/ (summary.csv); the last is discarded");
   run_campaign(configs, sink, progress_options(configs, false, a.cooldown));
   const auto& runs = sink.summaries();
-  std::fputs((a.json ? run_results_json(runs) : run_results_text(runs, a.out)).c_str(), stdout);
+  std::fputs(
+      (a.json ? run_results_json(runs) : run_results_text(runs, a.out, output_width())).c_str(),
+      stdout);
   return 0;
 }
 
@@ -76,6 +78,7 @@ Command register_run(CLI::App& app) {
   RunArgs& a = *args;
   CLI::App* run = app.add_subcommand(
       "run", "Run a model against a stream of requests under one or more batching policies");
+  add_wide_flag(run);
   run->footer(
       "\nExamples:\n"
       "  greenbatch run --model shufflenet_v2_x0_5 --rate 64 --policy fixed:16 --requests 256\n"

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "experiment/simulation.h"
+#include "options.h"
 #include "report/console.h"
 #include "results/attach_profiles.h"
 #include "results/experiment_file.h"
@@ -25,7 +26,7 @@ int simulate_command(SimulateArgs& a) {
   const SimulatedExperiment sim =
       simulate_experiment(experiment, configs, profiles, a.out, a.mean_service);
   for (const std::string& w : sim.warnings) status("warning: " + w);
-  std::fputs(simulated_results_text(sim.runs).c_str(), stdout);
+  std::fputs(simulated_results_text(sim.runs, output_width()).c_str(), stdout);
   std::fputs(fmt::format("\nsimulated {} configurations ({} requests) in {:.0f} ms; with writing "
                          "{:.0f} ms -> {}\nenergy method: estimate (predicted from profiles, NOT "
                          "measured); service times {}\n",
@@ -43,6 +44,7 @@ Command register_simulate(CLI::App& app) {
   auto args = std::make_shared<SimulateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "simulate", "Predict an experiment file from profiles in virtual time (about a second)");
+  add_wide_flag(cmd);
   cmd->add_option("FILE", args->file, "experiment file (TOML), as for sweep")->required();
   cmd->add_option("--profile,-p", args->profiles, "profile of each model (greenbatch profile)")
       ->required();

@@ -8,6 +8,7 @@
 #include "experiment/campaign.h"
 #include "experiment/preflight.h"
 #include "experiment/sinks.h"
+#include "options.h"
 #include "progress.h"
 #include "report/console.h"
 #include "results/attach_profiles.h"
@@ -60,7 +61,7 @@ int validate_command(ValidateArgs& a) {
   text.energy_target_pct = a.energy_target;
   text.latency_target_pct = a.latency_target;
   text.energy_method = sink.energy_methods();
-  std::fputs(validation_text(configs, sink.pairs(), text).c_str(), stdout);
+  std::fputs(validation_text(configs, sink.pairs(), text, output_width()).c_str(), stdout);
   if (!a.csv.empty()) status(fmt::format("{} runs -> {}", configs.size(), a.csv));
   return 0;
 }
@@ -71,6 +72,7 @@ Command register_validate(CLI::App& app) {
   auto args = std::make_shared<ValidateArgs>();
   CLI::App* cmd = app.add_subcommand(
       "validate", "Run each configuration for real and simulated, and print the errors");
+  add_wide_flag(cmd);
   cmd->add_option("FILE", args->file, "experiment file (TOML)")->required();
   cmd->add_option("--profile,-p", args->profiles, "profile of each model")->required();
   cmd->add_flag("--mean-service", args->mean_service, "simulate with mean service times");

@@ -5,8 +5,20 @@
 #include "common/errors.h"
 #include "common/parse.h"
 #include "common/suggest.h"
+#include "common/text_table.h"
 
 namespace gb::cli {
+namespace {
+bool wide = false;  // set while the command line is parsed, read when the command prints
+}  // namespace
+
+void add_wide_flag(CLI::App* cmd) {
+  cmd->add_flag("--wide", wide,
+                "show every column of the tables, however wide (default: fit 100 columns, "
+                "naming the columns left out)");
+}
+
+std::size_t output_width() { return wide ? kUnlimitedWidth : kTerminalWidth; }
 
 void add_session_options(CLI::App* cmd, SessionSpec& s) {
   cmd->add_option("--weights", s.weights,

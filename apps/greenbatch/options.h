@@ -36,6 +36,10 @@ double parse_rate_option(const std::string& text);
 // --cooldown, a duration ("5s") parsed into `cooldown`: the pause between configurations.
 CLI::Option* add_cooldown_option(CLI::App* cmd, Nanos& cooldown);
 
+// --wide: tables show every column, however wide (output_width() says which width applies).
+void add_wide_flag(CLI::App* cmd);
+std::size_t output_width();
+
 // --model (-m), parsed into `model` by parse_model.
 CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help);
 

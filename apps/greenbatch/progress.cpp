@@ -6,17 +6,12 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "report/console.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
 
 namespace gb::cli {
 namespace {
-
-std::string fmt_eta(double seconds) {
-  if (seconds < 90) return fmt::format("{:.0f}s", seconds);
-  if (seconds < 5400) return fmt::format("{:.0f}min", seconds / 60);
-  return fmt::format("{:.1f}h", seconds / 3600);
-}
 
 // What the callbacks share: the nominal work left and how the machine keeps pace with it.
 struct Pace {
@@ -84,10 +79,7 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
       "plus each model's loading, warm-up and idle baseline\nnothing was run or written "
       "(--dry-run)\n",
       name, groups.size(), repetitions, repetitions == 1 ? "" : "s", configs.size(),
-      configs.size() - todo, todo, requests, models,
-      nominal < 120    ? fmt::format("{:.0f} s", nominal)
-      : nominal < 7200 ? fmt::format("{:.1f} min", nominal / 60)
-                       : fmt::format("{:.1f} h", nominal / 3600));
+      configs.size() - todo, todo, requests, models, duration_words(nominal));
 }
 
 CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds,
@@ -116,9 +108,9 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
   o.on_progress = [pace](const Configuration&, std::size_t done, std::size_t total, double sec) {
     const double nominal = pace->nominal;
     const double left = std::max(0.0, nominal * pace->factor() - sec);
-    show_progress(fmt::format("  {}  {}/{} requests  {:.1f}s  ETA {}", pace->label, done, total,
-                              sec,
-                              fmt_eta(left + (pace->nominal_left - nominal) * pace->factor())));
+    show_progress(
+        fmt::format("  {}  {}/{} requests  {:.1f}s  ETA {}", pace->label, done, total, sec,
+                    duration_words(left + (pace->nominal_left - nominal) * pace->factor())));
   };
   o.on_done = [pace](const Configuration&, double seconds) {
     finish_progress();

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 #include <utility>
 
@@ -47,15 +48,30 @@ RoundShare round_share(const ProfilePlan& plan) {
   const auto share = [&](std::size_t total) { return (total + rounds - 1) / rounds; };
   RoundShare r;
   // At least 100 isolated batches in all (a p99 needs 1-in-100 events), within eight windows'
-  // time and never fewer than --min-batches.
+  // time and never fewer than --min-batches (--quick: fewer, within four).
   r.isolated_min = share(plan.min_batches);
-  r.isolated_target = share(100);
+  r.isolated_target = share(plan.isolated_total);
   // Short-gap batches are cheap, and the max of a 128-request stream is a 1-in-128 event: a
   // single slow batch among 100 samples would stand for 1 %, so take 300.
-  r.short_gap_target = share(300);
+  r.short_gap_target = share(plan.short_gap_total);
   r.isolated_time = plan.window / static_cast<int64_t>(rounds);
-  r.isolated_limit = 8 * plan.window / static_cast<int64_t>(rounds);
+  r.isolated_limit =
+      static_cast<int64_t>(plan.paced_limit_windows) * plan.window / static_cast<int64_t>(rounds);
   return r;
+}
+
+// Seconds of `paced` (below) with batches of `service_s` after `pause` each, by the isolated-batch
+// counting rule: whole batches until the minimum is met and either the limit has passed or both
+// the target count and the time have been reached.
+double paced_seconds(const RoundShare& r, Nanos pause, std::size_t target, double service_s) {
+  const double each = to_seconds(pause) + service_s;
+  if (each <= 0) return 0;
+  const auto batches = [&](double seconds) { return std::ceil(seconds / each); };
+  const double by_target =
+      std::max(batches(to_seconds(r.isolated_time)), static_cast<double>(target));
+  const double n = std::max(static_cast<double>(r.isolated_min),
+                            std::min(by_target, batches(to_seconds(r.isolated_limit))));
+  return n * each;
 }
 
 // One size's turn in one round, added to `into`: settling, one energy window, then the isolated
@@ -127,8 +143,29 @@ void measure_turn(ExperimentSession& session, const ProfilePlan& plan, const Rou
 
 }  // namespace
 
+double estimate_turn_seconds(const ProfilePlan& plan, double service_s) {
+  const RoundShare r = round_share(plan);
+  const double settle = std::max(to_seconds(plan.settle), service_s);
+  const double window =
+      std::max(to_seconds(plan.window), static_cast<double>(plan.min_batches) * service_s) +
+      service_s;
+  double paced = 0;
+  if (plan.gap.count() > 0) {
+    paced += paced_seconds(r, plan.gap, r.isolated_target, service_s) + to_seconds(plan.gap);
+  }
+  if (plan.short_gap.count() > 0) {
+    paced += service_s + paced_seconds(r, plan.short_gap, r.short_gap_target, service_s);
+  }
+  return settle + window + paced;
+}
+
 ProfilePlan make_profile_plan(const ProfileOptions& o) {
   ProfilePlan plan;
+  if (o.quick) {
+    plan.isolated_total = 30;
+    plan.short_gap_total = 100;
+    plan.paced_limit_windows = 4;
+  }
   plan.sizes = parse_sizes(o.sizes);
   plan.window = parse_duration(o.window);
   if (plan.window.count() <= 0) throw UsageError("--window must be > 0");
@@ -178,11 +215,31 @@ ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& pl
   p.machine = describe_machine(spec.powercap_root);
 
   const RoundShare share = round_share(plan);
+  // One unmeasured batch per size: what the estimate of each turn starts from.
+  std::vector<double> turn_estimate;
+  for (std::size_t size : plan.sizes) {
+    const auto t = SteadyClock::now();
+    session.executor().execute(0, size);
+    turn_estimate.push_back(estimate_turn_seconds(plan, to_seconds(SteadyClock::now() - t)));
+  }
+  double estimate_left = 0;
+  for (double e : turn_estimate) estimate_left += e * static_cast<double>(plan.rounds);
+  double estimate_done = 0;
+  ProfileStep step;
+  step.rounds = plan.rounds;
+  step.turns = plan.rounds * plan.sizes.size();
   std::vector<ProfiledBatchBuilder> builders(plan.sizes.begin(), plan.sizes.end());
+  const auto start = SteadyClock::now();
   for (std::size_t r = 0; r < plan.rounds; ++r) {
-    for (std::size_t i = 0; i < plan.sizes.size(); ++i) {
-      if (on_step) on_step(r, plan.rounds, plan.sizes[i]);
+    for (std::size_t i = 0; i < plan.sizes.size(); ++i, ++step.turn) {
+      step.round = r;
+      step.size = plan.sizes[i];
+      step.elapsed_s = to_seconds(SteadyClock::now() - start);
+      step.left_s = estimate_left * (estimate_done > 0 ? step.elapsed_s / estimate_done : 1.0);
+      if (on_step) on_step(step);
       measure_turn(session, plan, share, plan.sizes[i], r == 0, p.idle_power_w, builders[i]);
+      estimate_done += turn_estimate[i];
+      estimate_left -= turn_estimate[i];
     }
   }
   for (const ProfiledBatchBuilder& builder : builders) p.batches.push_back(builder.build());

@@ -37,7 +37,13 @@ struct ProfileOptions {
   int64_t min_batches = 3;
   double idle_seconds = 5;
   int64_t warmup_batches = 4;
+  bool quick = false;  // fewer isolated and short-gap batches (kQuick*), for a first look
 };
+
+// What --quick changes beyond the targets below: the options it sets unless they are given.
+inline constexpr int64_t kQuickWindows = 2;
+inline constexpr const char* kQuickWindow = "1s";
+inline constexpr const char* kQuickSettle = "500ms";
 
 // The checked protocol.
 struct ProfilePlan {
@@ -50,6 +56,12 @@ struct ProfilePlan {
   Nanos settle{0};                 // unmeasured batches of a size before each of its windows
   Nanos idle{0};                   // > 0: the idle baseline (dynamic energy needs it)
   std::size_t warmup_batches = 4;
+  // Isolated and short-gap batches per size over all rounds (a p99 needs 1-in-100 events; --quick
+  // takes fewer and says so).
+  std::size_t isolated_total = 100;
+  std::size_t short_gap_total = 300;
+  // ... unless they take longer than this many windows' time in all (slow batches).
+  std::size_t paced_limit_windows = 8;
 };
 
 ProfilePlan make_profile_plan(const ProfileOptions& options);
@@ -58,8 +70,21 @@ ProfilePlan make_profile_plan(const ProfileOptions& options);
 // profiling session is opened with.
 RunSpec profiling_spec(const RunSpec& base, const ProfilePlan& plan);
 
-// Before each size's turn in a round: the round (0-based) of `rounds`, and the size.
-using ProfileStepFn = std::function<void(std::size_t round, std::size_t rounds, std::size_t size)>;
+// Seconds one size's turn in one round takes when a batch of that size takes `service_s`: the
+// protocol's own stopping rules applied to a constant service time (loading, warm-up and the idle
+// baseline are not part of it).
+double estimate_turn_seconds(const ProfilePlan& plan, double service_s);
+
+// Where a profile stands before each size's turn: the round (0-based) of `rounds`, the size, the
+// turn (0-based) of `turns` (rounds x sizes), seconds since the first turn began, and the seconds
+// left: estimate_turn_seconds of each turn still to run, from one probe batch per size, scaled by
+// how the turns run so far compared with their estimate. The call before turn 0 carries the
+// whole estimate.
+struct ProfileStep {
+  std::size_t round = 0, rounds = 0, size = 0, turn = 0, turns = 0;
+  double elapsed_s = 0, left_s = 0;
+};
+using ProfileStepFn = std::function<void(const ProfileStep&)>;
 
 // Runs the plan's rounds on an open session and returns its profile, stamped with the session's
 // model, device, meters, idle power (summed over the meters) and the machine.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <tuple>
 
 #include "common/text_table.h"
 #include "common/version.h"
@@ -13,13 +15,72 @@ namespace gb {
 
 namespace {
 
-std::string fmt_ms(double seconds) { return fmt::format("{:.1f}", seconds * 1e3); }
-std::string fmt_sig(double v) { return fmt::format("{:.4g}", v); }
+// A table built column by column: prose columns as they are, quantities scaled to one unit per
+// column (common/text_table.h's scale_column) with the unit in the header.
+class Columns {
+ public:
+  explicit Columns(std::size_t rows) : rows_(rows) {}
+  void text(const std::string& name, std::vector<std::string> cells, int drop = 0,
+            bool wrap = false) {
+    add(name, std::move(cells), false, drop, wrap);
+  }
+  void count(const std::string& name, std::vector<std::string> cells, int drop = 0) {
+    add(name, std::move(cells), true, drop, false);
+  }
+  // `marks[i]` is appended to row i's cell (a flag such as " !").
+  void quantity(const std::string& name, const std::vector<double>& values, const std::string& unit,
+                int drop = 0, const std::vector<std::string>& marks = {}) {
+    // Seconds stay seconds at most: "ks" reads as nothing people know.
+    ScaledColumn c = scale_column(values, unit, 3, unit == "s" ? 0 : 9);
+    for (std::size_t i = 0; i < marks.size() && i < c.cells.size(); ++i) c.cells[i] += marks[i];
+    add(name + " (" + c.unit + ")", std::move(c.cells), true, drop, false);
+  }
+  const Table& table() const { return t_; }
 
-// The capacity cell, marked when the run fell behind its arrivals (see overload_note).
-std::string capacity_cell(const RunSummary& s) {
-  if (!s.capacity_rps) return "-";
-  return fmt::format("{:.4g}{}", *s.capacity_rps, s.overloaded ? " !" : "");
+ private:
+  void add(const std::string& name, std::vector<std::string> cells, bool numeric, int drop,
+           bool wrap) {
+    t_.header.push_back(name);
+    t_.numeric.push_back(numeric);
+    t_.drop.push_back(drop);
+    t_.wrap.push_back(wrap);
+    t_.rows.resize(rows_);
+    for (std::size_t r = 0; r < rows_; ++r) t_.rows[r].push_back(r < cells.size() ? cells[r] : "");
+  }
+  std::size_t rows_;
+  Table t_;
+};
+
+template <typename F>
+std::vector<double> each(const std::vector<RunSummary>& runs, F f) {
+  std::vector<double> out;
+  for (const RunSummary& s : runs) out.push_back(f(s));
+  return out;
+}
+
+template <typename F>
+std::vector<std::string> cells(const std::vector<RunSummary>& runs, F f) {
+  std::vector<std::string> out;
+  for (const RunSummary& s : runs) out.push_back(f(s));
+  return out;
+}
+
+std::string rate_cell(const RunSummary& s) {
+  return s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : s.spec.arrival.name();
+}
+
+void add_capacity(Columns& c, const std::vector<RunSummary>& runs, int drop) {
+  c.quantity("capacity",
+             each(runs, [](const RunSummary& s) { return s.capacity_rps.value_or(std::nan("")); }),
+             "/s", drop);
+}
+
+// The max response, marked where the run fell behind its arrivals (see overload_note): that is
+// where a backlog shows, and the column is never left out.
+void add_max_response(Columns& c, const std::vector<RunSummary>& runs) {
+  c.quantity(
+      "max", each(runs, [](const RunSummary& s) { return s.response_s.max; }), "s", 0,
+      cells(runs, [](const RunSummary& s) { return std::string(s.overloaded ? " !" : ""); }));
 }
 
 // One line under a table with overloaded runs, so a backlog is never read as a policy's latency.
@@ -29,52 +90,54 @@ std::string overload_note(const std::vector<RunSummary>& runs) {
   if (n == 0) return "";
   return fmt::format(
       "! overloaded ({} of {}): capacity (requests per second of service) under 90 % of the "
-      "offered rate, so the queue grew all run and its response times measure the backlog\n",
+      "offered rate, so the queue grew all run and the response times measure the backlog\n",
       n, runs.size());
 }
 
 }  // namespace
 
-std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir) {
+std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir,
+                             std::size_t width) {
   if (results.empty()) return "";
   const RunSummary& first = results.front();
   const bool has_idle = first.energy.idle_power_w().has_value();
-  Table t;
-  t.header = {"policy", "rate/s", "batches", "mean batch", "energy/img (J)"};
+  const auto per_image = [](std::optional<double> j, const RunSummary& s) {
+    return j.value_or(0) / static_cast<double>(s.requests);
+  };
+  // Left out first when the table is too wide: the counts and splits a reader can do without.
+  Columns c(results.size());
+  c.text("policy", cells(results, [](const RunSummary& s) { return s.policy; }), 0, true);
+  c.count("rate (Hz)", cells(results, rate_cell));
+  c.count("batches", cells(results, [](const RunSummary& s) { return std::to_string(s.batches); }),
+          7);
+  c.count("mean batch", cells(results, [](const RunSummary& s) {
+            return fmt::format("{:.1f}", s.mean_batch_size);
+          }));
+  c.quantity("energy/img",
+             each(results, [](const RunSummary& s) { return s.energy_per_image_j(); }), "J");
   if (has_idle) {
-    t.header.push_back("idle/img (J)");
-    t.header.push_back("dynamic/img (J)");
+    c.quantity("idle/img",
+               each(results, [&](const RunSummary& s) { return per_image(s.energy.idle_j(), s); }),
+               "J", 5);
+    c.quantity(
+        "dynamic/img",
+        each(results, [&](const RunSummary& s) { return per_image(s.energy.dynamic_j(), s); }), "J",
+        3);
   }
-  for (const char* h :
-       {"avg power (W)", "p50 (ms)", "p99 (ms)", "max (ms)", "served/s", "capacity/s"}) {
-    t.header.push_back(h);
-  }
-  t.numeric.assign(t.header.size(), true);
-  t.numeric[0] = false;
-  for (const RunSummary& s : results) {
-    std::vector<std::string> row = {
-        s.policy,
-        s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : s.spec.arrival.name(),
-        std::to_string(s.batches), fmt::format("{:.1f}", s.mean_batch_size),
-        fmt_sig(s.energy_per_image_j())};
-    if (has_idle) {
-      row.push_back(fmt_sig(s.energy.idle_j().value_or(0) / s.requests));
-      row.push_back(fmt_sig(s.energy.dynamic_j().value_or(0) / s.requests));
-    }
-    for (const std::string& cell :
-         {fmt::format("{:.1f}", s.average_power_w()), fmt_ms(s.response_s.p50),
-          fmt_ms(s.response_s.p99), fmt_ms(s.response_s.max),
-          fmt::format("{:.1f}", s.throughput_rps), capacity_cell(s)}) {
-      row.push_back(cell);
-    }
-    t.rows.push_back(row);
-  }
+  c.quantity("avg power", each(results, [](const RunSummary& s) { return s.average_power_w(); }),
+             "W", 2);
+  c.quantity("p50", each(results, [](const RunSummary& s) { return s.response_s.p50; }), "s", 6);
+  c.quantity("p99", each(results, [](const RunSummary& s) { return s.response_s.p99; }), "s");
+  add_max_response(c, results);
+  c.quantity("throughput", each(results, [](const RunSummary& s) { return s.throughput_rps; }),
+             "/s");
+  add_capacity(c, results, 4);
   const std::string method = first.energy.method();
-  std::string out =
-      fmt::format("\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n",
+  const std::string head =
+      fmt::format("\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run\nimages: {}\n\n",
                   kVersion, first.spec.model.name, first.device_name, first.spec.arrival.name(),
                   first.requests, first.images_source);
-  out += t.render();
+  std::string out;
   const EnergyMethods methods = parse_energy_methods(method);
   out += fmt::format("\nenergy method: {}{}\n", method,
                      methods.has_estimate() && !methods.partly_estimated()
@@ -116,7 +179,7 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   while (folder.size() > 1 && folder.back() == '/') folder.pop_back();
   out += fmt::format("response time = scheduled arrival -> end of its batch; results in {}/\n",
                      folder);
-  return out;
+  return fold_lines(head, width) + c.table().render(width) + fold_lines(out, width);
 }
 
 std::string run_results_json(const std::vector<RunSummary>& results) {
@@ -125,39 +188,107 @@ std::string run_results_json(const std::vector<RunSummary>& results) {
   return out.dump(2) + "\n";
 }
 
-std::string simulated_results_text(const std::vector<RunSummary>& runs) {
-  Table t;
-  t.header = {"model",    "arrival",  "rate/s",     "policy",    "energy/img (J)",
-              "p99 (ms)", "max (ms)", "mean batch", "capacity/s"};
-  t.numeric = {false, false, true, false, true, true, true, true, true};
-  for (const RunSummary& s : runs) {
-    t.rows.push_back({s.spec.model.name, s.spec.arrival.name(),
-                      s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : "-",
-                      s.policy, fmt::format("{:.4g}", s.energy_per_image_j()),
-                      fmt::format("{:.1f}", s.response_s.p99 * 1e3),
-                      fmt::format("{:.1f}", s.response_s.max * 1e3),
-                      fmt::format("{:.1f}", s.mean_batch_size), capacity_cell(s)});
+std::string duration_words(double seconds) {
+  if (seconds < 90) return fmt::format("{:.0f} s", seconds);
+  if (seconds < 5400) return fmt::format("{:.1f} min", seconds / 60);
+  return fmt::format("{:.1f} h", seconds / 3600);
+}
+
+std::string profile_text(const ServiceProfile& p, const std::string& path, std::size_t width) {
+  const std::vector<ProfiledBatch>& bs = p.batches;
+  const auto per = [&](auto f) {
+    std::vector<double> out;
+    for (const ProfiledBatch& b : bs) out.push_back(f(b));
+    return out;
+  };
+  const double none = std::nan("");
+  Columns c(bs.size());
+  std::vector<std::string> sizes, batches;
+  for (const ProfiledBatch& b : bs) {
+    sizes.push_back(std::to_string(b.size));
+    batches.push_back(std::to_string(b.batches));
   }
-  return t.render() + overload_note(runs);
+  c.count("batch", sizes);
+  c.count("batches", batches, 6);
+  c.quantity("service", per([](const ProfiledBatch& b) { return b.service_mean_s; }), "s");
+  c.quantity("p99", per([](const ProfiledBatch& b) { return b.service_p99_s; }), "s", 5);
+  c.quantity("energy/batch", per([](const ProfiledBatch& b) { return b.energy_j; }), "J", 4);
+  c.quantity("energy/img", per([](const ProfiledBatch& b) { return b.energy_j / b.size; }), "J");
+  c.quantity("dynamic/img", per([](const ProfiledBatch& b) { return b.dynamic_j / b.size; }), "J");
+  c.quantity("isolated", per([&](const ProfiledBatch& b) {
+               return b.has_isolated() ? b.service_isolated_mean_s : none;
+             }),
+             "s", 3);
+  c.quantity("isolated dyn/img", per([&](const ProfiledBatch& b) {
+               return b.has_isolated() ? b.dynamic_isolated_j / b.size : none;
+             }),
+             "J", 2);
+  c.quantity("short gap", per([&](const ProfiledBatch& b) {
+               return b.has_short_gap() ? b.service_short_gap_mean_s : none;
+             }),
+             "s", 1);
+  double worst_ci = 0;
+  std::size_t worst_size = 0, fewest_isolated = SIZE_MAX;
+  for (const ProfiledBatch& b : bs) {
+    const bool iso = b.has_isolated();
+    if (b.dynamic_ci95_j && b.dynamic_j > 0 && *b.dynamic_ci95_j / b.dynamic_j > worst_ci) {
+      worst_ci = *b.dynamic_ci95_j / b.dynamic_j;
+      worst_size = b.size;
+    }
+    if (iso) fewest_isolated = std::min(fewest_isolated, b.isolated_batches);
+  }
+  const bool estimate = parse_energy_methods(p.energy_method).has_estimate();
+  std::string out =
+      fmt::format("\ngreenbatch profile | {} on {} | idle {:.2f} W | energy: {}{}\n\n", p.model,
+                  p.device_name, p.idle_power_w, p.energy_method,
+                  estimate ? " (a CPU-utilisation model, NOT a measurement)" : "");
+  out += c.table().render(width) + "\n";
+  const std::size_t windows = p.batches.empty() ? 0 : p.batches.front().windows;
+  out += windows < 2 ? std::string("precision: one energy window per size, no confidence interval")
+                     : fmt::format(
+                           "precision: dynamic energy per batch within ±{:.1f} % (95 % confidence "
+                           "over {} windows; the widest, at batch {})",
+                           worst_ci * 100, windows, worst_size);
+  if (fewest_isolated != SIZE_MAX) {
+    out += fmt::format("; isolated p99 from {} batches or more{}", fewest_isolated,
+                       fewest_isolated < 100 ? " (under 100: a rough tail)" : "");
+  }
+  out += fmt::format("\nprofile written to {}\n", path);
+  return out;
+}
+
+std::string simulated_results_text(const std::vector<RunSummary>& runs, std::size_t width) {
+  Columns c(runs.size());
+  c.text("model", cells(runs, [](const RunSummary& s) { return s.spec.model.name; }));
+  c.text("arrival", cells(runs, [](const RunSummary& s) { return s.spec.arrival.name(); }), 2);
+  c.count("rate (Hz)", cells(runs, [](const RunSummary& s) {
+            return s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : "-";
+          }));
+  c.text("policy", cells(runs, [](const RunSummary& s) { return s.policy; }), 0, true);
+  c.quantity("energy/img", each(runs, [](const RunSummary& s) { return s.energy_per_image_j(); }),
+             "J");
+  c.quantity("p99", each(runs, [](const RunSummary& s) { return s.response_s.p99; }), "s");
+  add_max_response(c, runs);
+  c.count("mean batch", cells(runs, [](const RunSummary& s) {
+            return fmt::format("{:.1f}", s.mean_batch_size);
+          }));
+  add_capacity(c, runs, 1);
+  return c.table().render(width) + fold_lines(overload_note(runs), width);
 }
 
 std::string validation_text(const std::vector<Configuration>& configs,
                             const std::vector<std::vector<ValidationPair>>& pairs,
-                            const ValidationText& o) {
+                            const ValidationText& o, std::size_t width) {
   const std::size_t reps = o.repetitions;
 
-  Table t;
-  t.header = {"model", "arrival", "rate/s",        "policy", "speed", "energy/img real",
-              "sim",   "err",     "p99 real (ms)", "sim",    "err",   "max real (ms)",
-              "sim",   "err",     "spread (max)"};
-  t.numeric = {false, false, true, false, true, true, true, true,
-               true,  true,  true, true,  true, true, true};
   double slowest = 0, fastest = INFINITY;  // over every run
   ValidationFigures worst_error, worst_spread;
   std::size_t within = 0;
+  std::vector<ValidationScore> scores;
+  std::vector<std::string> model, arrival, rate, policy;
   for (std::size_t c = 0; c < pairs.size(); ++c) {
     const RunSpec& spec = configs[c * reps].spec;
-    const ValidationScore v = score_repetitions(pairs[c]);
+    const ValidationScore& v = scores.emplace_back(score_repetitions(pairs[c]));
     for (const ValidationPair& p : pairs[c]) {
       slowest = std::max(slowest, p.speed);
       fastest = std::min(fastest, p.speed);
@@ -167,19 +298,43 @@ std::string validation_text(const std::vector<Configuration>& configs,
       worst_spread.*f = std::max(worst_spread.*f, v.spread_pct.*f);
     }
     within += v.within(o.energy_target_pct, o.latency_target_pct);
-    t.rows.push_back(
-        {spec.model.name, spec.arrival.name(),
-         spec.arrival.needs_rate() ? fmt::format("{:g}", spec.rate_hz) : "-",
-         spec.policy.canonical(), fmt::format("{:.2f}", v.speed),
-         fmt::format("{:.4g}", v.real.energy_per_image_j),
-         fmt::format("{:.4g}", v.simulated.energy_per_image_j),
-         fmt::format("{:+.1f} %", v.error_pct.energy_per_image_j),
-         fmt::format("{:.1f}", v.real.p99_s * 1e3), fmt::format("{:.1f}", v.simulated.p99_s * 1e3),
-         fmt::format("{:+.1f} %", v.error_pct.p99_s), fmt::format("{:.1f}", v.real.max_s * 1e3),
-         fmt::format("{:.1f}", v.simulated.max_s * 1e3),
-         fmt::format("{:+.1f} %", v.error_pct.max_s),
-         reps > 1 ? fmt::format("{:.0f} %", v.spread_pct.max_s) : "-"});
+    model.push_back(spec.model.name);
+    arrival.push_back(spec.arrival.name());
+    rate.push_back(spec.arrival.needs_rate() ? fmt::format("{:g}", spec.rate_hz) : "-");
+    policy.push_back(spec.policy.canonical());
   }
+  Columns t(scores.size());
+  t.text("model", model);
+  t.text("arrival", arrival, 3);
+  t.count("rate (Hz)", rate);
+  t.text("policy", policy, 0, true);
+  const auto figures = [&](auto get) {
+    std::vector<std::string> out;
+    for (const ValidationScore& v : scores) out.push_back(get(v));
+    return out;
+  };
+  t.count("speed", figures([](const ValidationScore& v) { return fmt::format("{:.2f}", v.speed); }),
+          2);
+  for (const auto& [name, field, unit] :
+       {std::tuple{"energy/img", &ValidationFigures::energy_per_image_j, "J"},
+        std::tuple{"p99", &ValidationFigures::p99_s, "s"},
+        std::tuple{"max", &ValidationFigures::max_s, "s"}}) {
+    const auto f = field;
+    std::vector<double> both;  // one unit for the real and the simulated column
+    for (const ValidationScore& v : scores) both.push_back(v.real.*f);
+    for (const ValidationScore& v : scores) both.push_back(v.simulated.*f);
+    const ScaledColumn scaled = scale_column(both, unit, 3, 0);
+    t.count(fmt::format("{} real ({})", name, scaled.unit),
+            {scaled.cells.begin(), scaled.cells.begin() + static_cast<long>(scores.size())});
+    t.count("sim", {scaled.cells.begin() + static_cast<long>(scores.size()), scaled.cells.end()});
+    t.count("err", figures([f](const ValidationScore& v) {
+              return fmt::format("{:+.1f} %", v.error_pct.*f);
+            }));
+  }
+  t.count("spread (max)", figures([reps](const ValidationScore& v) {
+            return reps > 1 ? fmt::format("{:.0f} %", v.spread_pct.max_s) : "-";
+          }),
+          1);
   // With one run there is no spread to report, and 0 % would read as runs that agreed.
   const std::string spread_line =
       reps == 1 ? ""
@@ -187,7 +342,7 @@ std::string validation_text(const std::vector<Configuration>& configs,
                       "real runs' own spread ((max - min) / median): energy/img up to {:.0f} %, "
                       "p99 {:.0f} %, max {:.0f} %\n",
                       worst_spread.energy_per_image_j, worst_spread.p99_s, worst_spread.max_s);
-  return "\n" + t.render() +
+  return "\n" + t.table().render(width) +
          fmt::format(
              "\nworst |error|: energy/img {:.1f} % (target {:g} %), p99 {:.1f} %, max {:.1f} % "
              "(target {:g} %); {}/{} configurations within all targets\n"

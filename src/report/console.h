@@ -1,11 +1,15 @@
 // The text a measuring command prints on stdout when it is done: the results table of `run`, the
-// predictions of `simulate` and the scores of `validate`. Pure: figures in, text out, so the
-// commands only print and the wording is tested without running anything.
+// profile of `profile`, the predictions of `simulate` and the scores of `validate`. Pure: figures
+// in, text out, so the commands only print and the wording is tested without running anything.
+// Tables are fitted to `width` columns (common/text_table.h: secondary columns left out, named in a
+// last line).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "common/text_table.h"
+#include "profile/profile.h"
 #include "results/experiment_file.h"
 #include "results/summary.h"
 #include "sim/validation.h"
@@ -14,12 +18,21 @@ namespace gb {
 
 // `run`'s table of complete runs (all of one model, device and arrival), its energy method, the
 // idle baseline, and where the results are. "" for no runs.
-std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir);
+std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir,
+                             std::size_t width = kTerminalWidth);
 // The same runs for scripts: a JSON array of their summary rows (results/summary.h's columns).
 std::string run_results_json(const std::vector<RunSummary>& results);
 
+// `profile`'s table: one row per batch size, then the precision the windows give.
+std::string profile_text(const ServiceProfile& profile, const std::string& path,
+                         std::size_t width = kTerminalWidth);
+
+// "45 s", "5.4 min", "2.1 h": a duration estimate as people read one.
+std::string duration_words(double seconds);
+
 // `simulate`'s table: one row per simulated configuration.
-std::string simulated_results_text(const std::vector<RunSummary>& runs);
+std::string simulated_results_text(const std::vector<RunSummary>& runs,
+                                   std::size_t width = kTerminalWidth);
 
 struct ValidationText {
   std::size_t repetitions = 1;
@@ -33,6 +46,6 @@ struct ValidationText {
 // repetitions] names it) with their predictions.
 std::string validation_text(const std::vector<Configuration>& configs,
                             const std::vector<std::vector<ValidationPair>>& pairs,
-                            const ValidationText& options);
+                            const ValidationText& options, std::size_t width = kTerminalWidth);
 
 }  // namespace gb

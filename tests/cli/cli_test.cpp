@@ -112,8 +112,14 @@ TEST_F(Cli, RealModelOnAnImageFolderWithSeveralPolicies) {
 TEST_F(Cli, ModelsAndDevicesExplainThemselves) {
   Result r = greenbatch("models");
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("61100840"), std::string::npos) << r.output;  // alexnet, as torchvision
-  EXPECT_NE(r.output.find("1366792"), std::string::npos) << r.output;   // shufflenet_v2_x0_5
+  // Parameters in millions, as torchvision counts them (alexnet 61100840, shufflenet 1366792).
+  EXPECT_NE(r.output.find("parameters (M)"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" 61.10 "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(" 1.37 "), std::string::npos) << r.output;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 100u) << line;
+  EXPECT_NE(greenbatch("models --wide").output.find("Convolutional Neural Networks"),
+            std::string::npos);
   r = greenbatch("devices --powercap-root " + (dir_ / "no-powercap").string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("no RAPL zones"), std::string::npos) << r.output;

@@ -98,14 +98,28 @@ TEST(Profiling, RoundsOnAFakeSessionGiveTheExpectedProfile) {
   ExperimentSession session(profiling_spec(base, plan), std::move(parts));
 
   std::vector<std::pair<std::size_t, std::size_t>> steps;
-  const ServiceProfile p =
-      profile_session(session, plan, [&](std::size_t round, std::size_t rounds, std::size_t size) {
-        EXPECT_EQ(rounds, 2u);
-        steps.emplace_back(round, size);
-      });
+  std::vector<ProfileStep> progress;
+  const auto t0 = SteadyClock::now();
+  const ServiceProfile p = profile_session(session, plan, [&](const ProfileStep& s) {
+    EXPECT_EQ(s.rounds, 2u);
+    EXPECT_EQ(s.turns, 4u);
+    EXPECT_EQ(s.turn, steps.size());
+    steps.emplace_back(s.round, s.size);
+    progress.push_back(s);
+  });
+  const double took = to_seconds(SteadyClock::now() - t0);
   // The sizes take turns, round by round.
   EXPECT_EQ(steps,
             (std::vector<std::pair<std::size_t, std::size_t>>{{0, 1}, {0, 4}, {1, 1}, {1, 4}}));
+  // The estimate given before the first turn is the protocol's own arithmetic on the probe
+  // batches, so it is close to what the turns took (the fake's sleeps oversleep a little).
+  EXPECT_LT(progress.front().elapsed_s, 0.01);
+  EXPECT_GT(progress.front().left_s, 0.5 * took);
+  EXPECT_LT(progress.front().left_s, 1.5 * took);
+  for (std::size_t i = 1; i < progress.size(); ++i) {
+    EXPECT_GT(progress[i].elapsed_s, progress[i - 1].elapsed_s);
+    EXPECT_LT(progress[i].left_s, progress[i - 1].left_s);
+  }
   EXPECT_EQ(p.model, "fake");
   EXPECT_EQ(p.device_name, "injected");
   EXPECT_EQ(p.energy_method, "rapl");
@@ -129,6 +143,38 @@ TEST(Profiling, RoundsOnAFakeSessionGiveTheExpectedProfile) {
   }
   // Every batch the protocol ran was of a profiled size.
   for (const auto& [first, count] : ex.batches()) EXPECT_TRUE(count == 1 || count == 4) << count;
+}
+
+TEST(ProfilePlan, EstimatesATurnByTheProtocolsStoppingRules) {
+  ProfileOptions o;
+  o.windows = 2;
+  o.window = "2s";
+  o.settle = "1s";
+  o.gap = "100ms";
+  o.short_gap = "5ms";
+  o.min_batches = 3;
+  const ProfilePlan plan = make_profile_plan(o);
+  // A fast batch (10 ms): settle 1 s + window 2 s (+ the batch that crosses it) + this round's
+  // 50 isolated batches of 110 ms (5.5 s, under the 8 s limit) + the closing gap + one batch +
+  // 150 short-gap batches of 15 ms.
+  EXPECT_NEAR(estimate_turn_seconds(plan, 0.010), 1 + 2.01 + 5.5 + 0.1 + 0.01 + 2.25, 1e-9);
+  // A slow batch (1 s): the window needs its 3 batches, and the isolated ones stop at the 8 s
+  // limit (8 x 1.1 s, rounded up to whole batches), as do the short-gap ones (8 x 1.005 s).
+  EXPECT_NEAR(estimate_turn_seconds(plan, 1.0), 1 + 4 + 8 * 1.1 + 0.1 + 1 + 8 * 1.005, 1e-9);
+  // --quick, with the options it sets, takes about a third of the default protocol's time.
+  const ProfilePlan usual = make_profile_plan(ProfileOptions{});
+  ProfileOptions q;
+  q.quick = true;
+  q.windows = kQuickWindows;
+  q.window = kQuickWindow;
+  q.settle = kQuickSettle;
+  const ProfilePlan quick = make_profile_plan(q);
+  for (double service : {0.001, 0.01, 0.1, 1.0}) {
+    const double ratio = estimate_turn_seconds(quick, service) * quick.rounds /
+                         (estimate_turn_seconds(usual, service) * usual.rounds);
+    EXPECT_GT(ratio, 0.2) << service;
+    EXPECT_LT(ratio, 0.5) << service;
+  }
 }
 
 TEST(Profiling, AMeterThatFailsWhileProfilingThrowsRunError) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,7 @@ TEST(Console, RunsTooShortForEnergyAreNamedInOneLine) {
   judge_validity(runs[0], 64, Nanos(0));
   judge_validity(runs[1], 64, Nanos(0));
   judge_validity(runs[2], 64, Nanos(0));
-  const std::string text = run_results_text(runs, "out");
+  const std::string text = run_results_text(runs, "out", kUnlimitedWidth);
   EXPECT_EQ(count(text, "NOT valid for energy"), 1u) << text;
   EXPECT_NE(text.find("fixed:4 (8 requests < min_valid_requests 64); fixed:8 (8 requests"),
             std::string::npos)
@@ -43,6 +44,22 @@ TEST(Console, RunsTooShortForEnergyAreNamedInOneLine) {
 
   const std::string valid = run_results_text({runs[1]}, "out");
   EXPECT_EQ(valid.find("valid for energy"), std::string::npos) << valid;
+}
+
+TEST(Console, TheRunTableFitsTheTerminalUnlessWide) {
+  const std::vector<RunSummary> runs = {run_of("triton:max=16,preferred=4|8,delay=5ms", 1000),
+                                        run_of("greedy", 1000)};
+  const std::string fitted = run_results_text(runs, "out");
+  std::istringstream lines(fitted);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(display_width(line), kTerminalWidth) << line;
+  }
+  EXPECT_NE(fitted.find("--wide shows them"), std::string::npos) << fitted;
+  const std::string wide = run_results_text(runs, "out", kUnlimitedWidth);
+  EXPECT_EQ(wide.find("--wide"), std::string::npos) << wide;
+  for (const char* column : {"batches", "p50 (", "capacity (", "throughput ("}) {
+    EXPECT_NE(wide.find(column), std::string::npos) << column;
+  }
 }
 
 TEST(Console, TheResultFolderIsNamedWithOneSlash) {

@@ -105,7 +105,7 @@ TEST_F(SimCli, ProfileSimulateReportAndValidate) {
   std::istringstream lines(val.output);
   std::size_t rows = 0;
   for (std::string line; std::getline(lines, line);) {
-    rows += line.find("poisson") != std::string::npos && line.find(" %") != std::string::npos;
+    rows += line.rfind(" noop ", 0) == 0 && line.find(" %") != std::string::npos;
   }
   EXPECT_EQ(rows, 3u) << val.output;
   // The CSV holds every run: a header and 3 configurations x 2 repetitions.
