@@ -5,14 +5,13 @@
 #include "common/parse.h"
 #include "experiment/campaign.h"
 #include "experiment/preflight.h"
+#include "experiment/run_grid.h"
 #include "experiment/sinks.h"
 #include "options.h"
-#include "profile/profile.h"
 #include "progress.h"
 #include "report/console.h"
 #include "results/machine.h"
 #include "terminal.h"
-#include "workload/arrivals.h"
 
 namespace gb::cli {
 namespace {
@@ -22,7 +21,7 @@ struct RunArgs {
   std::string arrival = "paper";
   std::vector<std::string> rates{"64"};
   std::vector<std::string> policies{"fixed:16"};
-  int64_t requests = 512;
+  int64_t requests = 0;  // kDefaultRunRequests, or a trace's length
   int64_t warmup_batches = 8, warmup_batch_size = 32;
   std::string sample_interval = "10ms";
   std::string idle_seconds = "5";
@@ -31,29 +30,18 @@ struct RunArgs {
   bool no_traces = false, json = false;
 };
 
-// The command line as an experiment grid: one model and one arrival, rates x policies, expanded
-// by the same rule as an experiment file (so the order and the canonical policies agree).
 std::vector<Configuration> configurations(RunArgs& a) {
-  RunSpec& b = a.base;
-  b.requests = check_count(a.requests, "--requests", 1, kMaxRequests);
+  RunGrid g{a.base, a.arrival, {}, a.policies};
+  RunSpec& b = g.base;
+  b.requests = a.requests == 0 ? 0 : check_count(a.requests, "--requests", 1, kMaxRequests);
   b.warmup_batches = check_count(a.warmup_batches, "--warmup-batches", 0);
   b.warmup_batch_size = check_count(a.warmup_batch_size, "--warmup-batch-size", 1, kMaxWarmupBatch);
   b.sample_interval = parse_duration(a.sample_interval, "--sample-interval");
   if (b.sample_interval.count() <= 0) throw UsageError("--sample-interval must be > 0");
   b.idle_duration = parse_seconds_or_duration(a.idle_seconds, "--idle-seconds");
   b.model_seed = b.seed;
-  ExperimentFile grid;
-  for (const std::string& r : a.rates) grid.rates.push_back(parse_rate_option(r));
-  for (double rate : grid.rates) parse_arrival(a.arrival, rate);
-  grid.base = b;
-  grid.models = {b.model.name};
-  grid.arrivals = {a.arrival};
-  grid.policies = a.policies;
-  std::vector<Configuration> configs = expand(grid);
-  // slo and offline need the profile's costs: checked here, before anything runs.
-  const auto costs = load_costs(b.profile, b.model.name);
-  for (const Configuration& c : configs) c.spec.policy.build(costs);
-  return configs;
+  for (const std::string& r : a.rates) g.rates.push_back(parse_rate_option(r));
+  return expand_run_grid(g);
 }
 
 int run_command(RunArgs& a) {
@@ -98,7 +86,8 @@ Command register_run(CLI::App& app) {
       ->capture_default_str();
   run->add_option("--rate,-r", a.rates, "requests per second (repeatable)")->capture_default_str();
   run->add_option("--policy,-p", a.policies, "batching policy (repeatable)")->capture_default_str();
-  run->add_option("--requests,-n", a.requests, "requests per run")->capture_default_str();
+  run->add_option("--requests,-n", a.requests,
+                  "requests per run (default 512; a trace's length for --arrival trace:FILE)");
   run->add_option("--warmup-batches", a.warmup_batches, "warm-up batches before measuring")
       ->capture_default_str();
   run->add_option("--warmup-batch-size", a.warmup_batch_size, "size of each warm-up batch")

@@ -194,7 +194,8 @@ std::vector<Nanos> generate_schedule(const ArrivalSpec& spec, std::size_t count,
     const std::vector<Nanos>& trace = *spec.trace;
     if (count > trace.size()) {
       throw UsageError("trace '" + spec.trace_path + "' has " + std::to_string(trace.size()) +
-                       " arrivals; " + std::to_string(count) + " requests asked for");
+                       " arrivals; " + std::to_string(count) +
+                       " requests asked for: ask for at most " + std::to_string(trace.size()));
     }
     return std::vector<Nanos>(trace.begin(), trace.begin() + count);
   }

@@ -129,3 +129,23 @@ TEST_F(Preflight, RunOnAnUnknownDeviceWritesNothing) {
 }
 
 }  // namespace
+
+namespace {
+
+// A trace shorter than --requests is refused before the model is loaded (it used to fail after
+// loading and warming up); without --requests a run takes the trace's length.
+TEST_F(Preflight, ATraceSetsTheRequestsAndAShortOneIsRefusedBeforeLoading) {
+  std::ofstream(dir_ / "t.txt") << "0\n0.01\n0.02\n0.03\n0.05\n";
+  const CommandResult short_trace =
+      greenbatch_here("run --model shufflenet_v2_x0_5 --arrival trace:t.txt --requests 6 --out " +
+                      out_.string() + " 2>&1");
+  expect_one_line_error(short_trace, "has 5 arrivals; 6 requests asked for: ask for at most 5");
+  expect_nothing_written();
+  const CommandResult whole = greenbatch_here(
+      "run --model noop --arrival trace:t.txt --idle-seconds 0 --warmup-batches 0 --json --out " +
+      out_.string() + " 2>/dev/null");
+  ASSERT_EQ(whole.code, 0) << whole.output;
+  EXPECT_NE(whole.output.find("\"requests\": 5,"), std::string::npos) << whole.output;
+}
+
+}  // namespace

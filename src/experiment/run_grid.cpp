@@ -1,0 +1,31 @@
+#include "experiment/run_grid.h"
+
+#include "common/errors.h"
+#include "batching/policy.h"
+#include "profile/profile.h"
+#include "workload/arrivals.h"
+
+namespace gb {
+
+std::vector<Configuration> expand_run_grid(const RunGrid& g) {
+  ExperimentFile file;
+  file.base = g.base;
+  for (double rate : g.rates) {
+    const ArrivalSpec arrival = parse_arrival(g.arrival, rate);
+    if (file.base.requests == 0) {
+      file.base.requests = arrival.kind == ArrivalSpec::Kind::kTrace && arrival.trace
+                               ? arrival.trace->size()
+                               : kDefaultRunRequests;
+    }
+  }
+  file.rates = g.rates;
+  file.models = {g.base.model.name};
+  file.arrivals = {g.arrival};
+  file.policies = g.policies;
+  std::vector<Configuration> configs = expand(file);
+  const auto costs = load_costs(g.base.profile, g.base.model.name);
+  for (const Configuration& c : configs) c.spec.policy.build(costs);
+  return configs;
+}
+
+}  // namespace gb
