@@ -21,7 +21,8 @@ struct RunArgs {
   std::string arrival = "paper";
   std::vector<std::string> rates{"64"};
   std::vector<std::string> policies{"fixed:16"};
-  int64_t requests = 0;  // kDefaultRunRequests, or a trace's length
+  int64_t requests = 0;
+  bool requests_given = false;  // else kDefaultRunRequests, or a trace's length
   int64_t warmup_batches = 8, warmup_batch_size = 32;
   std::string sample_interval = "10ms";
   std::string idle_seconds = "5";
@@ -33,7 +34,7 @@ struct RunArgs {
 std::vector<Configuration> configurations(RunArgs& a) {
   RunGrid g{a.base, a.arrival, {}, a.policies};
   RunSpec& b = g.base;
-  b.requests = a.requests == 0 ? 0 : check_count(a.requests, "--requests", 1, kMaxRequests);
+  b.requests = a.requests_given ? check_count(a.requests, "--requests", 1, kMaxRequests) : 0;
   b.warmup_batches = check_count(a.warmup_batches, "--warmup-batches", 0);
   b.warmup_batch_size = check_count(a.warmup_batch_size, "--warmup-batch-size", 1, kMaxWarmupBatch);
   b.sample_interval = parse_duration(a.sample_interval, "--sample-interval");
@@ -86,8 +87,9 @@ Command register_run(CLI::App& app) {
       ->capture_default_str();
   run->add_option("--rate,-r", a.rates, "requests per second (repeatable)")->capture_default_str();
   run->add_option("--policy,-p", a.policies, "batching policy (repeatable)")->capture_default_str();
-  run->add_option("--requests,-n", a.requests,
-                  "requests per run (default 512; a trace's length for --arrival trace:FILE)");
+  CLI::Option* requests =
+      run->add_option("--requests,-n", a.requests,
+                      "requests per run (default 512; a trace's length for --arrival trace:FILE)");
   run->add_option("--warmup-batches", a.warmup_batches, "warm-up batches before measuring")
       ->capture_default_str();
   run->add_option("--warmup-batch-size", a.warmup_batch_size, "size of each warm-up batch")
@@ -106,7 +108,10 @@ Command register_run(CLI::App& app) {
   run->add_option("--out,-o", a.out, "result folder (appended to)")->capture_default_str();
   run->add_flag("--no-traces", a.no_traces, "skip requests.csv and power.csv (for very long runs)");
   run->add_flag("--json", a.json, "print the runs' summary rows as JSON instead of the table");
-  return [args] { return run_command(*args); };
+  return [args, requests] {
+    args->requests_given = requests->count() > 0;
+    return run_command(*args);
+  };
 }
 
 }  // namespace gb::cli

@@ -26,7 +26,7 @@ int simulate_command(SimulateArgs& a) {
   const SimulatedExperiment sim =
       simulate_experiment(experiment, configs, profiles, a.out, a.mean_service);
   for (const std::string& w : sim.warnings) status("warning: " + w);
-  std::fputs(simulated_results_text(sim.runs, output_width()).c_str(), stdout);
+  std::fputs(configurations_text(sim.runs, output_width()).c_str(), stdout);
   std::fputs(fmt::format("\nsimulated {} configurations ({} requests) in {:.0f} ms; with writing "
                          "{:.0f} ms -> {}\nenergy method: estimate (predicted from profiles, NOT "
                          "measured); service times {}\n",

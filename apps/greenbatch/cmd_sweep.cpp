@@ -9,9 +9,11 @@
 #include "common/parse.h"
 #include "experiment/campaign.h"
 #include "experiment/preflight.h"
+#include "experiment/simulation.h"
 #include "experiment/sinks.h"
 #include "options.h"
 #include "progress.h"
+#include "report/console.h"
 #include "results/attach_profiles.h"
 #include "results/experiment_file.h"
 #include "results/machine.h"
@@ -36,7 +38,7 @@ struct SweepArgs {
 int sweep_command(const SweepArgs& a) {
   const ExperimentFile experiment = load_experiment(a.file);
   std::vector<Configuration> configs = expand(experiment);
-  attach_profiles(configs, a.profiles, false);
+  const auto profiles = attach_profiles(configs, a.profiles, false);
   std::string store_name = "results.sqlite";
   if (!a.shard.empty()) {
     const auto [i, n] = parse_shard(a.shard);
@@ -49,10 +51,14 @@ int sweep_command(const SweepArgs& a) {
   }
   preflight(configs);
   const std::string store_path = (fs::path(a.out) / store_name).string();
+  const auto plan = [&](const std::set<std::string>& stored) {
+    return sweep_plan_text(experiment.name, configs, stored, a.dry_run, a.dry_run && a.json,
+                           predicted_seconds(configs, profiles));
+  };
   if (a.dry_run) {
-    std::set<std::string> stored;
-    if (!a.fresh && fs::exists(store_path)) stored = ResultStore(store_path).completed();
-    std::fputs(sweep_plan_text(experiment.name, configs, stored, a.json).c_str(), stdout);
+    const bool any = !a.fresh && fs::exists(store_path);
+    std::fputs(plan(any ? ResultStore(store_path).completed() : std::set<std::string>{}).c_str(),
+               stdout);
     return 0;
   }
   fs::create_directories(a.out);
@@ -64,22 +70,26 @@ int sweep_command(const SweepArgs& a) {
   for (const Configuration& c : configs) {
     if (!done.count(c.id)) todo.push_back(c);
   }
-  const std::string grown =
-      store.grown_by()
-          ? fmt::format(" (the grid grew by {} configurations; stored ones kept)", store.grown_by())
-          : "";
-  status(fmt::format("sweep '{}': {} configurations, {} already done, {} to run -> {}/{}{}",
-                     experiment.name, configs.size(), configs.size() - todo.size(), todo.size(),
-                     a.out, store_name, grown));
+  std::fputs(plan(done).c_str(), stderr);
+  const std::size_t grown = store.grown_by();
+  status(fmt::format("  -> {}/{}{}", a.out, store_name,
+                     grown ? fmt::format(" (the grid grew by {}; stored runs kept)", grown) : ""));
   on_interrupt_say(
       "completed configurations are saved, the one in progress is discarded. Rerun the same "
       "command to resume.");
   const auto start = SteadyClock::now();
   StoreSink sink(store, (fs::path(a.out) / "incomplete").string());
-  run_campaign(todo, sink, progress_options(todo, false, experiment.cooldown));
-  status(fmt::format("sweep '{}' complete: {} configurations in {}, {:.0f} s this session",
-                     experiment.name, configs.size(), a.out,
-                     to_seconds(SteadyClock::now() - start)));
+  std::vector<RunSummary> results;
+  run_campaign(todo, sink, progress_options(todo, false, experiment.cooldown, &results));
+  status(fmt::format("sweep '{}' complete: {} runs in {}/{}, {} of them this session in {}",
+                     experiment.name, configs.size(), a.out, store_name, todo.size(),
+                     duration_words(to_seconds(SteadyClock::now() - start))));
+  if (!results.empty()) {
+    std::fputs(("\n" + configurations_text(results, output_width()) +
+                fmt::format("\nall runs: greenbatch report {} (or export)\n", a.out))
+                   .c_str(),
+               stdout);
+  }
   return 0;
 }
 
@@ -89,6 +99,7 @@ Command register_sweep(CLI::App& app) {
   auto a = std::make_shared<SweepArgs>();
   CLI::App* cmd = app.add_subcommand(
       "sweep", "Run every configuration of an experiment file; rerun the same command to resume");
+  add_wide_flag(cmd);
   cmd->add_option("file", a->file, "experiment file (TOML), e.g. configs/quick.toml")->required();
   cmd->add_option("--out,-o", a->out, "result folder (DIR/results.sqlite)")->capture_default_str();
   cmd->add_option("--shard", a->shard,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -37,12 +38,14 @@ double nominal_seconds(const RunSpec& s) {
 }
 
 std::string sweep_plan_text(const std::string& name, const std::vector<Configuration>& configs,
-                            const std::set<std::string>& stored, bool json) {
+                            const std::set<std::string>& stored, bool dry_run, bool json,
+                            const std::vector<double>& predicted) {
   std::set<std::string> groups;
-  std::size_t repetitions = 0, requests = 0, todo = 0;
-  double nominal = 0;
+  std::size_t repetitions = 0, requests = 0, todo = 0, known = 0, longer = 0;
+  double nominal = 0, expected = 0;  // the arrivals' span; with the predictions where known
   std::vector<std::pair<std::string, std::size_t>> per_model;  // in run order
-  for (const Configuration& c : configs) {
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    const Configuration& c = configs[i];
     groups.insert(c.group_id);
     repetitions = std::max(repetitions, c.repetition + 1);
     if (per_model.empty() || per_model.back().first != c.spec.model.name) {
@@ -52,7 +55,12 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
     if (stored.count(c.id)) continue;
     ++todo;
     requests += c.spec.requests;
-    nominal += nominal_seconds(c.spec);
+    const double span = nominal_seconds(c.spec);
+    nominal += span;
+    const double p = i < predicted.size() ? predicted[i] : std::nan("");
+    known += std::isfinite(p);
+    longer += std::isfinite(p) && p > 1.1 * span;
+    expected += std::isfinite(p) ? std::max(p, span) : span;
   }
   if (json) {
     nlohmann::ordered_json plan = {{"experiment", name},
@@ -63,6 +71,8 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
                                    {"to_run", todo},
                                    {"requests_to_run", requests},
                                    {"arrival_span_s", nominal},
+                                   {"predicted_runs", known},
+                                   {"expected_s", expected},
                                    {"runs_per_model", nlohmann::ordered_json::array()}};
     for (const auto& [model, runs] : per_model) {
       plan["runs_per_model"].push_back({{"model", model}, {"runs", runs}});
@@ -73,17 +83,23 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
   for (const auto& [model, runs] : per_model) {
     models += fmt::format("{}{} ({} runs)", models.empty() ? "" : ", ", model, runs);
   }
+  const std::string time =
+      known == 0 ? fmt::format("the arrivals to run span {}", duration_words(nominal))
+                 : fmt::format(
+                       "about {} by the profiles ({} of {} runs predicted, {} of them overloaded "
+                       "and longer than their arrivals' {})",
+                       duration_words(expected), known, todo, longer, duration_words(nominal));
   return fmt::format(
-      "sweep '{}' (dry run): {} configurations x {} repetition{} = {} runs; {} stored already, {} "
-      "to run ({} requests)\n  models, each loaded once: {}\n  the arrivals to run span {}, "
-      "plus each model's loading, warm-up and idle baseline\nnothing was run or written "
-      "(--dry-run)\n",
-      name, groups.size(), repetitions, repetitions == 1 ? "" : "s", configs.size(),
-      configs.size() - todo, todo, requests, models, duration_words(nominal));
+      "sweep '{}'{}: {} configurations x {} repetition{} = {} runs; {} already done, {} to run "
+      "({} requests)\n  models, each loaded once: {}\n  time: {}, plus each model's loading, "
+      "warm-up and idle baseline\n{}",
+      name, dry_run ? " (dry run)" : "", groups.size(), repetitions, repetitions == 1 ? "" : "s",
+      configs.size(), configs.size() - todo, todo, requests, models, time,
+      dry_run ? "nothing was run or written (--dry-run)\n" : "");
 }
 
 CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds,
-                                 Nanos cooldown) {
+                                 Nanos cooldown, std::vector<RunSummary>* results) {
   auto pace = std::make_shared<Pace>();
   for (const Configuration& c : configs) {
     pace->nominal_left += nominal_seconds(c.spec);
@@ -103,7 +119,7 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
     if (pace->repetitions > 1) {
       pace->label += fmt::format(", rep {}/{}", c.repetition + 1, pace->repetitions);
     }
-    if (!stderr_is_tty()) status("  " + pace->label);
+    if (!stderr_is_tty()) status("  " + pace->label + " ...");
   };
   o.on_progress = [pace](const Configuration&, std::size_t done, std::size_t total, double sec) {
     const double nominal = pace->nominal;
@@ -112,12 +128,17 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
         fmt::format("  {}  {}/{} requests  {:.1f}s  ETA {}", pace->label, done, total, sec,
                     duration_words(left + (pace->nominal_left - nominal) * pace->factor())));
   };
-  o.on_done = [pace](const Configuration&, double seconds) {
+  o.on_done = [pace, results](const Configuration&, const RunSummary& run, double seconds) {
     finish_progress();
     const double nominal = pace->nominal;
     pace->nominal_done += nominal;
     pace->nominal_left -= nominal;
     pace->actual_done += seconds;
+    const double left = pace->nominal_left * pace->factor();
+    status(fmt::format("  {}: {}  ({}{})", pace->label, run_result_line(run),
+                       duration_words(seconds),
+                       pace->nominal_left > 0 ? ", ETA " + duration_words(left) : ""));
+    if (results) results->push_back(run);
   };
   return o;
 }

@@ -17,16 +17,23 @@ std::string rate_label(const RunSpec& spec);
 // Nominal wall-clock seconds of a configuration: its arrival span (what dominates a paced run).
 double nominal_seconds(const RunSpec& spec);
 
-// What a sweep will do, for `sweep --dry-run`: configurations x repetitions = runs, requests,
-// what is stored already, per model, and the nominal time of the arrivals still to run.
+// What a sweep will do, printed before it starts and by `sweep --dry-run`: configurations x
+// repetitions = runs, requests, what is stored already, per model, the time the arrivals still
+// to run span and, where `predicted` (seconds per configuration, NaN where unknown:
+// experiment/simulation.h's predicted_seconds) knows better, the time their runs will take.
 // With `json`, the same as one JSON object (for scripts).
 std::string sweep_plan_text(const std::string& name, const std::vector<Configuration>& configs,
-                            const std::set<std::string>& stored, bool json = false);
+                            const std::set<std::string>& stored, bool dry_run, bool json = false,
+                            const std::vector<double>& predicted = {});
 
-// CampaignOptions whose callbacks show progress for `configs` on stderr. The returned options
-// refer to state shared with the callbacks, kept alive by the options themselves. `cooldown` is
-// CampaignOptions::cooldown (the ETA leaves it out).
+// CampaignOptions whose callbacks show progress for `configs` on stderr: a line per run when it
+// starts (in logs) or redrawn while it runs (on a terminal), then its result in one line with the
+// time it took and the ETA of the rest. The returned options refer to state shared with the
+// callbacks, kept alive by the options themselves. `cooldown` is CampaignOptions::cooldown (the
+// ETA leaves it out). With `results`, each run's summary is appended there; REQUIRES: it outlives
+// the campaign.
 CampaignOptions progress_options(const std::vector<Configuration>& configs, bool rounds = false,
-                                 Nanos cooldown = Nanos(0));
+                                 Nanos cooldown = Nanos(0),
+                                 std::vector<RunSummary>* results = nullptr);
 
 }  // namespace gb::cli

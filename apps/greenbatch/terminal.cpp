@@ -1,5 +1,6 @@
 #include "terminal.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -47,7 +48,19 @@ bool stderr_is_tty() { return ::isatty(STDERR_FILENO) == 1; }
 
 void show_progress(const std::string& line) {
   if (!stderr_is_tty()) return;
-  std::fprintf(stderr, "\r\033[2K%s", printable(line).c_str());
+  // A line wider than the terminal would wrap, and "\r" returns only to the start of its last
+  // row: the redraw would leave the first rows behind.
+  std::string shown = printable(line);
+  winsize ws{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1) {
+    const std::size_t room = ws.ws_col - 1u;
+    std::size_t chars = 0, i = 0;
+    for (; i < shown.size(); ++i) {
+      if ((static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80 && chars++ == room) break;
+    }
+    shown.resize(i);
+  }
+  std::fprintf(stderr, "\r\033[2K%s", shown.c_str());
   std::fflush(stderr);
 }
 

@@ -154,8 +154,8 @@ std::string Table::render(std::size_t max_width) const {
     names += (left_out++ ? ", " : "") + header[c];
   }
   if (left_out > 0) {
-    out += fold_lines(fmt::format("({} more column{}: {}; --wide shows them)", left_out,
-                                  left_out == 1 ? "" : "s", names),
+    out += fold_lines(fmt::format("({} more column{}: {}; --wide shows {})", left_out,
+                                  left_out == 1 ? "" : "s", names, left_out == 1 ? "it" : "them"),
                       max_width) +
            "\n";
   }

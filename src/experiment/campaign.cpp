@@ -56,8 +56,11 @@ void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,
                         c.spec.model.name, c.spec.policy.canonical(),
                         outcome.summary.incomplete_reason, where));
       }
+      const double seconds = to_seconds(SteadyClock::now() - t0);
+      // A sink may take the summary over; the callback gets its own copy.
+      const RunSummary summary = o.on_done ? outcome.summary : RunSummary{};
       sink.record(c, outcome, session);
-      if (o.on_done) o.on_done(c, to_seconds(SteadyClock::now() - t0));
+      if (o.on_done) o.on_done(c, summary, seconds);
     }
   }
 }

@@ -52,8 +52,9 @@ struct CampaignOptions {
   std::function<void(const Configuration& config, std::size_t done, std::size_t total,
                      double elapsed_s)>
       on_progress;
-  // After each recorded run, with its wall-clock duration.
-  std::function<void(const Configuration& config, double seconds)> on_done;
+  // After each recorded run, with its summary (valid during the call) and wall-clock duration.
+  std::function<void(const Configuration& config, const RunSummary& summary, double seconds)>
+      on_done;
 };
 
 void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,

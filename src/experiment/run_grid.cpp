@@ -1,7 +1,7 @@
 #include "experiment/run_grid.h"
 
-#include "common/errors.h"
 #include "batching/policy.h"
+#include "common/errors.h"
 #include "profile/profile.h"
 #include "workload/arrivals.h"
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "common/errors.h"
@@ -89,6 +90,17 @@ SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
     store.save(configs[i], out.runs[i], RunTrace{}, {}, {"simulated"});
   }
   out.total_s = to_seconds(SteadyClock::now() - t0);
+  return out;
+}
+
+std::vector<double> predicted_seconds(const std::vector<Configuration>& configs,
+                                      const std::map<std::string, ServiceProfile>& profiles) {
+  std::vector<double> out;
+  for (const Configuration& c : configs) {
+    const auto p = profiles.find(c.spec.model.name);
+    out.push_back(p == profiles.end() ? std::nan("")
+                                      : simulate_run(c.spec, p->second, true).summary.time_s);
+  }
   return out;
 }
 

@@ -34,4 +34,11 @@ SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
                                         const std::map<std::string, ServiceProfile>& profiles,
                                         const std::string& out_dir, bool mean_service);
 
+// Seconds each configuration's run would take by its model's profile (the simulated run's window
+// at the profile's mean service times: longer than the arrivals when the run is overloaded); NaN
+// where `profiles` holds no profile of its model. Loading, warm-up and the idle baseline are not
+// part of it.
+std::vector<double> predicted_seconds(const std::vector<Configuration>& configs,
+                                      const std::map<std::string, ServiceProfile>& profiles);
+
 }  // namespace gb

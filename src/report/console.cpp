@@ -257,7 +257,19 @@ std::string profile_text(const ServiceProfile& p, const std::string& path, std::
   return out;
 }
 
-std::string simulated_results_text(const std::vector<RunSummary>& runs, std::size_t width) {
+std::string run_result_line(const RunSummary& s) {
+  const auto one = [](double v, const char* unit, int largest_prefix = 9) {
+    const ScaledColumn c = scale_column({v}, unit, 3, largest_prefix);
+    const std::string& cell = c.cells.front();
+    if (cell.find(' ') != std::string::npos) return cell;  // it named its own unit
+    return cell + (c.unit.front() == '/' ? "" : " ") + c.unit;
+  };
+  return fmt::format("{}/img, p99 {}, max {}{}, {}", one(s.energy_per_image_j(), "J"),
+                     one(s.response_s.p99, "s", 0), one(s.response_s.max, "s", 0),
+                     s.overloaded ? " (overloaded)" : "", one(s.throughput_rps, "/s"));
+}
+
+std::string configurations_text(const std::vector<RunSummary>& runs, std::size_t width) {
   Columns c(runs.size());
   c.text("model", cells(runs, [](const RunSummary& s) { return s.spec.model.name; }));
   c.text("arrival", cells(runs, [](const RunSummary& s) { return s.spec.arrival.name(); }), 2);

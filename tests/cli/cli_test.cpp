@@ -15,6 +15,7 @@
 
 #include "command_runner.h"
 #include "models/model_info.h"
+#include "profile/profile_fixture.h"
 #include "results/experiment_file.h"
 #include "results/result_store.h"
 #include "test_paths.h"
@@ -234,8 +235,8 @@ TEST_F(Sweep, SigkillMidwayThenRerunGivesEveryConfigurationExactlyOnce) {
 TEST_F(Sweep, DryRunPrintsThePlanAndWritesNothing) {
   const Result plan = greenbatch("sweep " + file_ + " --out " + out_ + " --dry-run");
   ASSERT_EQ(plan.code, 0) << plan.output;
-  EXPECT_NE(plan.output.find("(dry run): 6 configurations x 1 repetition = 6 runs; 0 stored "
-                             "already, 6 to run"),
+  EXPECT_NE(plan.output.find("(dry run): 6 configurations x 1 repetition = 6 runs; 0 already "
+                             "done, 6 to run"),
             std::string::npos)
       << plan.output;
   EXPECT_NE(plan.output.find("nothing was run or written"), std::string::npos) << plan.output;
@@ -243,9 +244,42 @@ TEST_F(Sweep, DryRunPrintsThePlanAndWritesNothing) {
   ASSERT_EQ(greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/2").code, 0);
   const std::size_t stored = gb::ResultStore(out_ + "/results-shard-0-of-2.sqlite").runs().size();
   const Result resumed = greenbatch("sweep " + file_ + " --out " + out_ + " --shard 0/2 --dry-run");
-  EXPECT_NE(resumed.output.find(std::to_string(stored) + " stored already, 0 to run"),
+  EXPECT_NE(resumed.output.find(std::to_string(stored) + " already done, 0 to run"),
             std::string::npos)
       << resumed.output;
+}
+
+TEST_F(Sweep, ShowsEachResultWithAnEtaThenTheTable) {
+  const Result r = greenbatch("sweep " + file_ + " --out " + out_);
+  ASSERT_EQ(r.code, 0) << r.output;
+  // The plan first, then per run its label, its result in one line and the ETA of the rest.
+  EXPECT_NE(r.output.find("sweep 'cli-sweep': 6 configurations x 1 repetition = 6 runs; 0 already "
+                          "done, 6 to run (900 requests)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("  [1/6] noop fixed:4 constant 200/s: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("/img, p99 "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find(", ETA "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("  [6/6] noop fixed:8,timeout=5ms constant 300/s: "), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(" model  rate (Hz)  policy"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("all runs: greenbatch report " + out_), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find('\r'), std::string::npos) << "a log holds no redrawn line";
+}
+
+TEST_F(Sweep, DryRunPredictsTheTimeFromAProfile) {
+  // 10 ms + 5 ms per image: fixed:4 serves at most 133/s, so at 200/s and 300/s those runs are
+  // overloaded and last longer than their arrivals.
+  const std::string profile = (dir_ / "noop.json").string();
+  gb::testing::linear_profile("noop").save(profile);
+  const Result plan = greenbatch("sweep " + file_ + " --out " + out_ + " --dry-run -p " + profile);
+  ASSERT_EQ(plan.code, 0) << plan.output;
+  EXPECT_NE(plan.output.find("by the profiles (6 of 6 runs predicted, "), std::string::npos)
+      << plan.output;
+  EXPECT_EQ(plan.output.find(" 0 of them overloaded"), std::string::npos) << plan.output;
+  const Result json =
+      greenbatch("sweep " + file_ + " --out " + out_ + " --dry-run --json -p " + profile);
+  EXPECT_NE(json.output.find("\"predicted_runs\": 6"), std::string::npos) << json.output;
 }
 
 TEST_F(Sweep, ThreeShardsMergeIntoTheWholeSweep) {

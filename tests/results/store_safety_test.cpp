@@ -444,7 +444,7 @@ TEST_F(StoreSafety, ASweepOnADiskThatFillsResumesToEveryConfigurationOnce) {
   ASSERT_EQ(disk.resize("16m"), "");
   const auto resumed = greenbatch("sweep " + file + " --out " + out);
   EXPECT_EQ(resumed.code, 0) << resumed.output;
-  const std::string skipped = std::to_string(grid.size()) + " configurations, " +
+  const std::string skipped = " = " + std::to_string(grid.size()) + " runs; " +
                               std::to_string(kept.size()) + " already done, " +
                               std::to_string(grid.size() - kept.size()) + " to run";
   EXPECT_NE(resumed.output.find(skipped), std::string::npos) << resumed.output;
