@@ -11,9 +11,10 @@ pkgs=(cmake make g++ pkg-config
   libsqlite3-dev libturbojpeg0-dev libpng-dev gnuplot-nox)
 # Tests and tools (the reference models and transforms come from Debian's torchvision).
 if [[ "${1:-}" == "--test" ]]; then
-  # chromium: only for the test that opens a report in a headless browser.
+  # chromium: only for the test that opens a report in a headless browser; slurm-wlm and munge:
+  # only for the test that runs a sharded sweep on real Slurm daemons (tests/cluster/).
   pkgs+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format python3-torchvision python3-pil
-    chromium)
+    chromium slurm-wlm munge)
 fi
 
 missing=()

@@ -25,10 +25,17 @@ Command register_report(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--compare-paper", args->options.compare_paper,
                 "overlay the paper's published GTX 1080 figures (marked as such)");
+  cmd->add_option("--export-configs", args->options.export_dir,
+                  "write each recommendation as Triton, TorchServe and greenbatch serve configs "
+                  "into this folder");
+  cmd->add_option("--profile,-p", args->options.profiles,
+                  "profile of a model (greenbatch profile), to simulate the cost of the closest "
+                  "equivalents (repeatable; with --export-configs)");
   cmd->footer(
       "\nExamples:\n"
       "  greenbatch report results/quick --slo 2s\n"
-      "  greenbatch report results/paper --slo 500ms --compare-paper\n");
+      "  greenbatch report results/paper --slo 500ms --compare-paper\n"
+      "  greenbatch report results/quick --slo 1s --export-configs deploy -p alexnet.json\n");
   return [args] {
     args->options.slo_s = to_seconds(parse_duration(args->slo));
     const ReportContent c = build_report(args->options);
@@ -66,6 +73,7 @@ Command register_report(CLI::App& app) {
             .c_str(),
         stdout);
     for (const std::string& n : c.notes) std::fputs(("note: " + n + "\n").c_str(), stdout);
+    for (const std::string& line : c.exported) std::fputs((line + "\n").c_str(), stdout);
     std::fputs(fmt::format("report: {}/report.html ({} figures, SVG and PNG beside it)\n",
                            c.options.out, c.figures.size())
                    .c_str(),

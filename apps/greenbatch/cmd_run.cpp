@@ -73,9 +73,9 @@ Command register_run(CLI::App& app) {
       "  greenbatch run --model shufflenet_v2_x0_5 --rate 64 --policy fixed:16 --requests 256\n"
       "  greenbatch run --model alexnet --rate 32 --policy fixed:8 --policy greedy\n"
       "  greenbatch run --model noop --arrival offline --requests 2000000 --policy greedy:128\n"
-      "Policies: fixed:N  fixed:N,timeout=250ms  greedy[:CAP]  "
-      "triton:max=M[,preferred=A|B][,delay=T]  aimd:slo=T\n"
-      "          slo:T and offline:T (need --profile P.json from greenbatch profile)");
+      "Policies: fixed:N  fixed:N,timeout=250ms  greedy[:CAP]  triton:max=M[,preferred=A|B]"
+      "[,delay=T]\n          torchserve:batch=N[,delay=T]  aimd:slo=T  slo:T and offline:T "
+      "(need --profile P.json)");
   add_model_option(run, a.base.model,
                    "built-in model (see `greenbatch models`), noop, or a TorchScript file");
   add_session_options(run, a.base);

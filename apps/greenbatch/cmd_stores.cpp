@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "common/errors.h"
 #include "results/aggregate.h"
 #include "results/result_store.h"
 #include "terminal.h"
@@ -32,18 +33,29 @@ Command register_export(CLI::App& app) {
 Command register_merge(CLI::App& app) {
   auto out = std::make_shared<std::string>();
   auto inputs = std::make_shared<std::vector<std::string>>();
+  auto mixed = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
       "merge", "Join the stores of sharded sweeps (of the same experiment file) into one");
   cmd->add_option("out", *out, "output folder (OUT/results.sqlite)")->required();
   cmd->add_option("inputs", *inputs, "shard result folders or .sqlite files")->required();
-  return [out, inputs] {
+  cmd->add_flag("--allow-mixed-hardware", *mixed,
+                "merge shards measured on different CPU or GPU models (refused otherwise); the "
+                "report then shows each configuration's hardware");
+  return [out, inputs, mixed] {
     std::vector<std::string> files;
     for (const std::string& in : *inputs) {
       for (const std::string& f : find_stores(in)) files.push_back(f);
     }
+    const bool existed = fs::exists(*out);
     fs::create_directories(*out);
     const std::string target = (fs::path(*out) / "results.sqlite").string();
-    ResultStore::merge(target, files);
+    try {
+      ResultStore::merge(target, files, *mixed);
+    } catch (const UsageError&) {
+      std::error_code ec;
+      if (!existed) fs::remove(*out, ec);  // refused before writing: leave nothing behind
+      throw;
+    }
     status(fmt::format("merged {} stores -> {} ({} configurations)", files.size(), target,
                        ResultStore(target).completed().size()));
     return 0;

@@ -2,8 +2,12 @@
 // crash-safe store, resumable by rerunning the same command; shards for clusters.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <iterator>
+#include <optional>
 
+#include "cluster/shard_progress.h"
 #include "commands.h"
 #include "common/errors.h"
 #include "common/parse.h"
@@ -28,9 +32,7 @@ struct SweepArgs {
   std::string file;
   std::string out = "results";
   std::string shard;
-  bool fresh = false;
-  bool yes = false;
-  bool wait = false;
+  bool fresh = false, yes = false, wait = false;
   bool dry_run = false, json = false;
   std::vector<std::string> profiles;
 };
@@ -40,14 +42,11 @@ int sweep_command(const SweepArgs& a) {
   std::vector<Configuration> configs = expand(experiment);
   const auto profiles = attach_profiles(configs, a.profiles, false);
   std::string store_name = "results.sqlite";
+  std::pair<std::size_t, std::size_t> part{0, 1};  // shard i of n
   if (!a.shard.empty()) {
-    const auto [i, n] = parse_shard(a.shard);
-    configs = shard(configs, i, n);
-    store_name = fmt::format("results-shard-{}-of-{}.sqlite", i, n);
-  }
-  if (a.fresh && !a.yes) {
-    throw UsageError("--fresh deletes every stored configuration in '" + a.out +
-                     "'; add --yes to confirm");
+    part = parse_shard(a.shard);
+    configs = shard(configs, part.first, part.second);
+    store_name = fmt::format("results-shard-{}-of-{}.sqlite", part.first, part.second);
   }
   preflight(configs);
   const std::string store_path = (fs::path(a.out) / store_name).string();
@@ -64,12 +63,11 @@ int sweep_command(const SweepArgs& a) {
   fs::create_directories(a.out);
   check_folder_experiment(store_path, experiment);  // the shards' stores of one folder agree
   ResultStore store(store_path, experiment, a.fresh, a.wait);
-  store.add_machine(describe_machine(experiment.base.powercap_root));
+  store.use_machine(describe_machine(experiment.base.powercap_root));
   const std::set<std::string> done = store.completed();
   std::vector<Configuration> todo;
-  for (const Configuration& c : configs) {
-    if (!done.count(c.id)) todo.push_back(c);
-  }
+  std::copy_if(configs.begin(), configs.end(), std::back_inserter(todo),
+               [&](const Configuration& c) { return !done.count(c.id); });
   std::fputs(plan(done).c_str(), stderr);
   const std::size_t grown = store.grown_by();
   status(fmt::format("  -> {}/{}{}", a.out, store_name,
@@ -80,16 +78,17 @@ int sweep_command(const SweepArgs& a) {
   const auto start = SteadyClock::now();
   StoreSink sink(store, (fs::path(a.out) / "incomplete").string());
   std::vector<RunSummary> results;
-  run_campaign(todo, sink, progress_options(todo, false, experiment.cooldown, &results));
-  status(fmt::format("sweep '{}' complete: {} runs in {}/{}, {} of them this session in {}",
-                     experiment.name, configs.size(), a.out, store_name, todo.size(),
-                     duration_words(to_seconds(SteadyClock::now() - start))));
-  if (!results.empty()) {
-    std::fputs(("\n" + configurations_text(results, output_width()) +
-                fmt::format("\nall runs: greenbatch report {} (or export)\n", a.out))
-                   .c_str(),
-               stdout);
-  }
+  CampaignOptions options = progress_options(todo, false, experiment.cooldown, &results);
+  std::optional<ProgressFile> progress;  // for greenbatch slurm status
+  const ShardProgress start_at{experiment.name, part.first, part.second,
+                               configs.size() - todo.size(), configs.size()};
+  if (!a.shard.empty()) progress.emplace(progress_path(store_path), start_at, options);
+  run_campaign(todo, sink, options);
+  if (progress) progress->finish();
+  std::fputs(sweep_done_text(experiment.name, configs.size(), a.out, store_name, results,
+                             to_seconds(SteadyClock::now() - start), output_width())
+                 .c_str(),
+             stdout);
   return 0;
 }
 
@@ -107,10 +106,11 @@ Command register_sweep(CLI::App& app) {
                   "docs/results.md) is i mod N, e.g. 0/4");
   cmd->add_option("--profile,-p", a->profiles,
                   "profile of a model (greenbatch profile), for its slo:T and offline:T policies");
-  cmd->add_flag("--fresh", a->fresh, "discard stored results and start over (needs --yes)");
+  CLI::Option* fresh =
+      cmd->add_flag("--fresh", a->fresh, "discard stored results and start over (needs --yes)");
   cmd->add_flag("--dry-run", a->dry_run, "print the plan (runs, requests, time) and exit");
   cmd->add_flag("--json", a->json, "with --dry-run: the plan as JSON");
-  cmd->add_flag("--yes", a->yes, "confirm --fresh");
+  fresh->needs(cmd->add_flag("--yes", a->yes, "confirm --fresh: it deletes the stored runs"));
   cmd->add_flag("--wait", a->wait,
                 "wait for another sweep or merge writing the same store, instead of exiting");
   cmd->footer("\nResuming is the default: completed configurations are skipped.");

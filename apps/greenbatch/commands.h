@@ -20,5 +20,6 @@ Command register_report(CLI::App& app);
 Command register_profile(CLI::App& app);
 Command register_simulate(CLI::App& app);
 Command register_validate(CLI::App& app);
+Command register_slurm(CLI::App& app);
 
 }  // namespace gb::cli

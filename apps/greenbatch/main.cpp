@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   add(gb::cli::register_simulate);
   add(gb::cli::register_validate);
   add(gb::cli::register_report);
+  add(gb::cli::register_slurm);
 
   // Every failure is one line: a message from a library may hold newlines (a JSON parser's
   // context, a path), and a name from a hostile file may hold terminal escape sequences.

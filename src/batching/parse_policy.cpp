@@ -13,6 +13,7 @@
 #include "batching/policy.h"
 #include "batching/policy_spec.h"
 #include "batching/slo_policy.h"
+#include "batching/torchserve_policy.h"
 #include "batching/triton_policy.h"
 #include "common/errors.h"
 #include "common/parse.h"
@@ -129,6 +130,26 @@ PolicySpec PolicySpec::parse(std::string_view text) {
     if (auto d = s.keys.find("delay"); d != s.keys.end()) {
       p.delay = duration(text, "delay", d->second);
     }
+  } else if (s.name == "torchserve") {
+    if (s.positional) {
+      bad(text, "torchserve takes KEY=VALUE options only, e.g. torchserve:batch=8,delay=50ms");
+    }
+    reject_unknown_keys(text, s, {"batch", "delay"});
+    auto it = s.keys.find("batch");
+    if (it == s.keys.end()) bad(text, "torchserve needs batch=N");
+    p.kind = Kind::kTorchServe;
+    p.size = batch_size(text, "batch", it->second);
+    p.delay = TorchServePolicy::kDefaultDelay;
+    if (auto d = s.keys.find("delay"); d != s.keys.end()) {
+      p.delay = duration(text, "delay", d->second);
+    }
+    // TorchServe's max_batch_delay is an integer number of milliseconds.
+    if (p.delay % std::chrono::milliseconds(1) != Nanos(0)) {
+      bad(text,
+          "delay must be a whole number of milliseconds (TorchServe's max_batch_delay is "
+          "in ms), got " +
+              format_duration(p.delay));
+    }
   } else if (s.name == "aimd") {
     if (s.positional) bad(text, "aimd takes KEY=VALUE options only, e.g. aimd:slo=250ms");
     reject_unknown_keys(text, s, {"slo", "step", "max"});
@@ -149,7 +170,8 @@ PolicySpec PolicySpec::parse(std::string_view text) {
   } else if (s.name.empty()) {
     bad(text, "empty policy");
   } else {
-    bad(text, "unknown policy '" + s.name + "' (known: fixed, greedy, triton, aimd, slo, offline)");
+    bad(text, "unknown policy '" + s.name +
+                  "' (known: fixed, greedy, triton, torchserve, aimd, slo, offline)");
   }
   // The policy's own describe() is the canonical form: one spelling, written in one place.
   static const auto placeholder =
@@ -166,6 +188,8 @@ std::unique_ptr<BatchingPolicy> PolicySpec::build(std::shared_ptr<const BatchCos
       return std::make_unique<GreedyPolicy>(size);
     case Kind::kTriton:
       return std::make_unique<TritonPolicy>(size, preferred, delay);
+    case Kind::kTorchServe:
+      return std::make_unique<TorchServePolicy>(size, delay);
     case Kind::kAimd:
       return std::make_unique<AimdPolicy>(budget, step, size);
     case Kind::kSlo:
@@ -193,6 +217,8 @@ const char* PolicySpec::kind_name() const {
       return "greedy";
     case Kind::kTriton:
       return "triton";
+    case Kind::kTorchServe:
+      return "torchserve";
     case Kind::kAimd:
       return "aimd";
     case Kind::kSlo:

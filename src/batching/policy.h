@@ -107,6 +107,8 @@ inline void check_decision(const BatchingPolicy& policy, const QueueView& queue,
 //   fixed:N,timeout=T                  ... or when the oldest has waited T
 //   greedy | greedy:CAP                everything queued, at most CAP (default 128), at once
 //   triton:max=M[,preferred=A|B][,delay=T]   Triton's dynamic batcher (design.md section 5)
+//   torchserve:batch=N[,delay=T]       TorchServe's batching: T (whole ms, default 100ms) from
+//                                      when the free worker took the first request
 //   aimd:slo=T[,step=S][,max=M]        Clipper's adaptive batch size
 //   slo:T[,max=M]                      greenbatch's latency-budget policy (needs `costs`)
 //   offline:T[,max=M]                  the offline optimum, a lower bound (needs `costs`)

@@ -23,12 +23,12 @@ class BatchCosts;
 class BatchingPolicy;
 
 struct PolicySpec {
-  enum class Kind { kFixed, kGreedy, kTriton, kAimd, kSlo, kOffline };
+  enum class Kind { kFixed, kGreedy, kTriton, kTorchServe, kAimd, kSlo, kOffline };
   Kind kind = Kind::kFixed;
-  std::size_t size = 16;               // fixed: N; greedy: its cap; the others: max
+  std::size_t size = 16;               // fixed: N; greedy: its cap; torchserve: batch; others: max
   std::optional<Nanos> timeout;        // fixed
   std::vector<std::size_t> preferred;  // triton, ascending and unique; empty = not given
-  Nanos delay{0};                      // triton
+  Nanos delay{0};                      // triton, torchserve
   Nanos budget{0};                     // aimd: slo=; slo and offline: the latency budget
   std::size_t step = 1;                // aimd
 
@@ -45,7 +45,8 @@ struct PolicySpec {
   bool needs_costs() const { return kind == Kind::kSlo || kind == Kind::kOffline; }
   // The paper's "Batch Size" column: N for a plain fixed:N, else the canonical string.
   std::string batch_size_label() const;
-  // "fixed", "greedy", "triton", "aimd", "slo", "offline": a column a dataframe groups by.
+  // "fixed", "greedy", "triton", "torchserve", "aimd", "slo", "offline": a column a dataframe
+  // groups by.
   const char* kind_name() const;
 
   bool operator==(const PolicySpec& o) const { return canonical_ == o.canonical_; }

@@ -54,11 +54,7 @@ std::uint64_t physical_memory_bytes() {
   return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page);
 }
 
-void preflight(const std::vector<Configuration>& configs) {
-  if (configs.empty()) return;
-  if (const std::uint64_t memory = physical_memory_bytes()) check_run_memory(configs, memory);
-  // Every schedule once, as the runs will draw it: a trace shorter than the requests, or random
-  // gaps that overshoot 30 days, fail here and not hours into a sweep.
+void check_schedules(const std::vector<Configuration>& configs) {
   std::set<std::string> schedules;
   for (const Configuration& c : configs) {
     const RunSettings& r = c.spec.settings();
@@ -69,6 +65,12 @@ void preflight(const std::vector<Configuration>& configs) {
       generate_schedule(r.arrival, r.requests, r.seed);
     }
   }
+}
+
+void preflight(const std::vector<Configuration>& configs) {
+  if (configs.empty()) return;
+  if (const std::uint64_t memory = physical_memory_bytes()) check_run_memory(configs, memory);
+  check_schedules(configs);
   std::set<std::string> checked;
   bool any_model = false;
   for (const Configuration& c : configs) {

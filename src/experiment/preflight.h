@@ -17,6 +17,12 @@ namespace gb {
 // Throws UsageError naming the problem.
 void preflight(const std::vector<Configuration>& configs);
 
+// The part of preflight() that holds on any machine: every schedule is drawn once, as the runs
+// will draw it, so that a trace shorter than the requests, or random gaps that overshoot 30 days,
+// fail at once and not hours into a sweep. For `greenbatch slurm submit`, whose login node has
+// neither the devices nor the meters of the nodes that run the shards.
+void check_schedules(const std::vector<Configuration>& configs);
+
 // What one run holds in memory: its schedule, timestamps and trace, about 47 bytes per request
 // (measured on a 10 M-request noop run; counted as 48), plus about 160 MB for the process, the
 // model and the images. Runs happen one after another, so a campaign needs its largest run's.

@@ -257,6 +257,19 @@ std::string profile_text(const ServiceProfile& p, const std::string& path, std::
   return out;
 }
 
+std::string sweep_done_text(const std::string& name, std::size_t runs, const std::string& out_dir,
+                            const std::string& store_name, const std::vector<RunSummary>& results,
+                            double seconds, std::size_t width) {
+  std::string out =
+      fmt::format("sweep '{}' complete: {} runs in {}/{}, {} of them this session in {}\n", name,
+                  runs, out_dir, store_name, results.size(), duration_words(seconds));
+  if (!results.empty()) {
+    out += "\n" + configurations_text(results, width) +
+           fmt::format("\nall runs: greenbatch report {} (or export)\n", out_dir);
+  }
+  return fold_lines(out, width);
+}
+
 std::string run_result_line(const RunSummary& s) {
   const auto one = [](double v, const char* unit, int largest_prefix = 9) {
     const ScaledColumn c = scale_column({v}, unit, 3, largest_prefix);

@@ -34,6 +34,12 @@ std::string duration_words(double seconds);
 std::string configurations_text(const std::vector<RunSummary>& runs,
                                 std::size_t width = kTerminalWidth);
 
+// The end of a sweep: how many runs the store holds, how many ran this session (`results`, in
+// `seconds`), their table, and where the rest is.
+std::string sweep_done_text(const std::string& name, std::size_t runs, const std::string& out_dir,
+                            const std::string& store_name, const std::vector<RunSummary>& results,
+                            double seconds, std::size_t width = kTerminalWidth);
+
 // One run's result in one short line: "0.52 J/img, p99 758 ms, max 788 ms !, 31.9/s".
 std::string run_result_line(const RunSummary& run);
 

@@ -18,7 +18,14 @@ struct ReportOptions {
   std::string out;             // default: <input folder>/report
   double slo_s = 1.0;          // the latency budget for recommendations
   bool compare_paper = false;  // overlay the paper's GTX 1080 figures
+  // --export-configs: where to write deployment configs (report/export_configs.h); empty: none.
+  std::string export_dir;
+  std::vector<std::string> profiles;  // profiles to simulate the closest equivalents with
 };
+
+// The column build_report adds to `rows` when the results come from more than one hardware
+// (results/machine.h's hardware_of): each configuration's, "unknown" where no store recorded it.
+inline constexpr char kHardwareColumn[] = "hardware";
 
 // The analysis (points, models, fronts, Table I, recommendations) with its provenance and figures.
 struct ReportContent : ReportAnalysis {
@@ -27,9 +34,11 @@ struct ReportContent : ReportAnalysis {
   std::string experiment_text;  // the experiment file as run (sweeps)
   std::vector<std::string> versions;
   nlohmann::ordered_json machines = nlohmann::ordered_json::array();
+  std::size_t hardware_kinds = 0;  // distinct hardware_of() among `machines`; > 1: rows say theirs
   std::vector<nlohmann::ordered_json> rows;  // aggregated configurations (export's columns)
   std::vector<Figure> figures;
-  std::vector<std::string> notes;  // figures not drawn and why, runs left out
+  std::vector<std::string> notes;     // figures not drawn and why, runs left out
+  std::vector<std::string> exported;  // export_summary()'s lines, when configs were exported
 };
 
 }  // namespace gb

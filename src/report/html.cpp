@@ -8,38 +8,14 @@
 #include <cmath>
 #include <filesystem>
 
+#include "report/escape.h"
 #include "results/summary.h"
 
 namespace gb {
 namespace {
 
-// For text and for attribute values in either quote: & < > " ' all escaped, so a name from the
-// results can neither open an element nor end an attribute, wherever it is put.
-std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+// For text and for attribute values in either quote (report/escape.h).
+std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string sig(double v, int digits = 4) {
   if (!std::isfinite(v)) return "";
@@ -79,6 +55,55 @@ std::string peak_power_table(const ReportContent& c) {
          rows + "</tbody></table>";
 }
 
+// Why peak power is empty where it is, by cause: the paper's column keeps the paper's definition
+// (the mean of the samples above a threshold meant for a GTX 1080), so on other hardware, under
+// the estimate or in a simulation it is often empty, and a reader should not guess why.
+std::string peak_power_note(const ReportContent& c) {
+  std::size_t empty = 0, simulated = 0, estimated = 0;
+  std::vector<ConfigPoint> measured;
+  for (const ConfigPoint& p : c.points) {
+    if (p.peak_power_w) continue;
+    ++empty;
+    if (p.simulated) {
+      ++simulated;
+    } else if (parse_methods({p}).has_estimate()) {
+      ++estimated;
+    } else {
+      measured.push_back(p);
+    }
+  }
+  if (empty == 0) return "";
+  std::string why;
+  if (simulated) {
+    why += fmt::format(
+        "<li>{} simulated configuration(s): a simulation predicts energy from a profile and "
+        "records no power samples.</li>",
+        simulated);
+  }
+  if (estimated) {
+    why += fmt::format(
+        "<li>{} configuration(s) under greenbatch's <code>estimate</code>: it models power as "
+        "P_idle + (P_max − P_idle) × CPU utilisation, with P_max = P_idle + 8 W per logical CPU "
+        "by default: 26 W on 2 CPUs, and 65 W only from 7 CPUs fully busy.</li>",
+        estimated);
+  }
+  if (!measured.empty()) {
+    why += fmt::format(
+        "<li>{} measured configuration(s) ({}): no sample of the paper's domain (the GPU's on a "
+        "GPU run, the CPU package's on a CPU run) exceeded the threshold.</li>",
+        measured.size(), esc(energy_methods(measured)));
+  }
+  return fmt::format(
+      "<div class=warning><b>Why {}.</b><ul>{}</ul>The column keeps the paper's definition (the "
+      "mean of the samples above 65 W by default, a threshold for its GTX 1080); "
+      "<code>peak_threshold_w</code> in the experiment file (or <code>--peak-threshold</code>) "
+      "sets another.</div>\n",
+      empty == c.points.size()
+          ? "the peak power columns are empty"
+          : fmt::format("{} of {} configurations have no peak power (—)", empty, c.points.size()),
+      why);
+}
+
 std::string recommendations_table(const ReportContent& c) {
   std::string rows;
   for (const Recommendation& r : c.recommendations) {
@@ -108,48 +133,68 @@ std::string recommendations_table(const ReportContent& c) {
          rows + "</tbody></table>";
 }
 
+// A cell of the configurations table: "" for a missing or null value.
+std::string config_cell(const nlohmann::ordered_json& row, const std::string& name) {
+  auto it = row.find(name);
+  if (it == row.end() || it->is_null()) return "<td></td>";
+  if (it->is_number()) return "<td class=num>" + sig(it->get<double>(), 5) + "</td>";
+  if (it->is_string()) return "<td>" + esc(it->get<std::string>()) + "</td>";
+  return "<td>" + esc(it->dump()) + "</td>";
+}
+
+// Every configuration, in a box that scrolls sideways rather than widening the page; a column
+// empty in every row is left out and named below the table.
 std::string configurations_table(const ReportContent& c) {
   if (c.rows.empty()) return "";
   // Some of the aggregated rows' columns (export's), named through summary.h as every reader
   // names them, so that a renamed column cannot turn into an empty one here unnoticed.
-  const std::string shown[] = {columns::kModel,
-                               columns::kDevice,
-                               columns::kArrival,
-                               columns::kRateHz,
-                               columns::kPolicy,
-                               columns::kRepetitions,
-                               columns::kMeanBatchSize,
-                               columns::kEnergyPerImage,
-                               columns::ci95(columns::kEnergyPerImage),
-                               columns::kEnergyDynamicPerImage,
-                               columns::kAveragePower,
-                               columns::kAveragePeakPower,
-                               columns::kP50Response,
-                               columns::kP99Response,
-                               columns::kMaxResponse,
-                               columns::kThroughput,
-                               columns::kOverloaded,
-                               columns::kEnergyMethod};
-  std::string out = "<table class=sortable><thead><tr>";
+  const std::string columns[] = {columns::kModel,
+                                 columns::kDevice,
+                                 columns::kArrival,
+                                 columns::kRateHz,
+                                 columns::kPolicy,
+                                 columns::kRepetitions,
+                                 columns::kMeanBatchSize,
+                                 columns::kEnergyPerImage,
+                                 columns::ci95(columns::kEnergyPerImage),
+                                 columns::kEnergyDynamicPerImage,
+                                 columns::kAveragePower,
+                                 columns::kAveragePeakPower,
+                                 columns::kP50Response,
+                                 columns::kP99Response,
+                                 columns::kMaxResponse,
+                                 columns::kThroughput,
+                                 columns::kOverloaded,
+                                 columns::kEnergyMethod};
+  std::vector<std::string> shown, empty;
+  for (const std::string& name : columns) {
+    const bool any = std::any_of(c.rows.begin(), c.rows.end(), [&](const auto& row) {
+      auto it = row.find(name);
+      return it != row.end() && !it->is_null();
+    });
+    (any ? shown : empty).push_back(name);
+  }
+  if (c.hardware_kinds > 1) shown.insert(shown.begin() + 1, kHardwareColumn);
+  std::string out = "<div class=scroll><table class=sortable><thead><tr>";
   for (const std::string& name : shown) out += "<th>" + esc(name) + "</th>";
   out += "</tr></thead><tbody>\n";
   for (const auto& row : c.rows) {
     out += "<tr>";
-    for (const std::string& name : shown) {
-      auto it = row.find(name);
-      if (it == row.end() || it->is_null()) {
-        out += "<td></td>";
-      } else if (it->is_number()) {
-        out += "<td class=num>" + sig(it->get<double>(), 5) + "</td>";
-      } else if (it->is_string()) {
-        out += "<td>" + esc(it->get<std::string>()) + "</td>";
-      } else {
-        out += "<td>" + esc(it->dump()) + "</td>";
-      }
-    }
+    for (const std::string& name : shown) out += config_cell(row, name);
     out += "</tr>\n";
   }
-  return out + "</tbody></table>";
+  out += "</tbody></table></div>\n";
+  if (!empty.empty()) {
+    std::string names;
+    for (const std::string& n : empty)
+      names += (names.empty() ? "" : ", ") + ("<code>" + esc(n) + "</code>");
+    out += "<p class=meta>Not shown, empty in every configuration: " + names +
+           (std::find(empty.begin(), empty.end(), columns::kAveragePeakPower) != empty.end()
+                ? " (why the peak power is empty: see the peak power section above)"
+                : "") +
+           ".</p>\n";
+  }
+  return out;
 }
 
 std::string machines_section(const ReportContent& c) {
@@ -192,6 +237,8 @@ table.sortable th { cursor: pointer; } table.sortable th:hover { background: #e6
 tr.none td { color: #a00; } table.kv th { width: 12em; }
 figure { margin: 2em 0; } figure svg { max-width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { color: #444; font-size: 0.9em; max-width: 60em; }
+.scroll { overflow-x: auto; max-width: 100%; } .scroll table { margin: 0; }
+svg .gb-hover circle:hover { fill-opacity: 0.2; }
 .warning { background: #fff3cd; border: 1px solid #e0c060; padding: 0.8em 1em; }
 .meta { color: #555; } pre { background: #f7f7f7; padding: 1em; overflow-x: auto; }
 )css";
@@ -256,6 +303,14 @@ std::string render_html(const ReportContent& c) {
         "the policy.</p>\n",
         c.overloaded);
   }
+  if (c.hardware_kinds > 1) {
+    html += fmt::format(
+        "<p class=warning><b>Mixed hardware.</b> These results were measured on {} kinds of "
+        "hardware (merged with <code>--allow-mixed-hardware</code>; column <code>hardware</code> "
+        "of the configurations, and the machines below): compare energy and response times only "
+        "between configurations of one.</p>\n",
+        c.hardware_kinds);
+  }
   if (c.simulated) {
     html +=
         "<p class=warning><b>Simulated configurations.</b> Rows marked simulated were predicted "
@@ -284,18 +339,7 @@ std::string render_html(const ReportContent& c) {
       "<p>Each model's configurations split at the median of their mean batch sizes. Peak power "
       "is the mean of the power samples above the peak threshold (65 W by default, the paper's); "
       "— where no sample exceeded it.</p>\n";
-  const bool no_peak = std::none_of(c.points.begin(), c.points.end(), [](const ConfigPoint& p) {
-    return p.peak_power_w.has_value();
-  });
-  if (no_peak && !c.points.empty()) {
-    html +=
-        "<p class=warning><b>Why the peak columns are empty.</b> No power sample of any "
-        "configuration exceeded the threshold: the paper's 65 W suits its GTX 1080, not a CPU "
-        "package or greenbatch's estimate (which stays near its idle power), and simulated "
-        "configurations have no samples. The column keeps the paper's definition; "
-        "<code>peak_threshold_w</code> in the experiment file (or <code>--peak-threshold</code>) "
-        "sets another threshold.</p>\n";
-  }
+  html += peak_power_note(c);
   html += peak_power_table(c);
 
   html += "<h2 id=configurations>All configurations</h2>\n<p>Click a column to sort.</p>\n";

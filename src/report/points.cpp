@@ -65,6 +65,14 @@ std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_js
     p.energy_method = text(r, c::kEnergyMethod);
     p.repetitions = static_cast<std::size_t>(num(r, c::kRepetitions));
     if (p.repetitions == 0) p.repetitions = 1;
+    // Numbers from a file: only counts and seeds a simulation can use are kept.
+    const double requests = num(r, c::kRequests);
+    if (requests >= 1 && requests <= 1e12) p.requests = static_cast<std::size_t>(requests);
+    if (auto seed = opt(r, c::kSeed); seed && *seed >= 0 && *seed <= 9007199254740992.0 &&
+                                      *seed == static_cast<double>(static_cast<uint64_t>(*seed))) {
+      p.seed = static_cast<uint64_t>(*seed);
+    }
+    p.max_queue_wait_s = opt(r, c::kMaxQueueWait);
     auto sim = r.find(c::kSimulated);
     p.simulated = sim != r.end() && sim->is_boolean() && sim->get<bool>();
     out.push_back(std::move(p));

@@ -2,6 +2,7 @@
 // aggregate_configurations), read from the aggregated rows of `greenbatch export`.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -32,6 +33,12 @@ struct ConfigPoint {
   std::string energy_method;
   std::size_t repetitions = 1;
   bool simulated = false;
+  // The workload as run, for what report/export_configs.h simulates: requests per run (0:
+  // unknown), the first repetition's seed (none: unknown or not an integer), the longest queue
+  // wait (none: not recorded).
+  std::size_t requests = 0;
+  std::optional<uint64_t> seed;
+  std::optional<double> max_queue_wait_s;
 
   // "16/s" or "offline": the workload, which a recommendation does not choose.
   std::string rate_label() const;

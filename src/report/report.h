@@ -9,16 +9,20 @@
 //
 // Contract: bad input (no results in the folder, an unreadable store, a store or summary.json of
 // a format this version does not read) is a UsageError before anything is written; report.html is
-// written last and atomically, so a report that exists is complete. The stores of a folder
-// (results*.sqlite: a sweep's and its shards') are read together, each configuration (by its
-// content id) once. Runs marked incomplete (a meter failed mid-run) are left out and listed.
+// written last of the report's files and atomically, so a report that exists is complete. The
+// stores of a folder (results*.sqlite: a sweep's and its shards') are read together, each
+// configuration (by its content id) once. Runs marked incomplete (a meter failed mid-run) are left
+// out and listed. With options.export_dir, the deployment configs (report/export_configs.h) are
+// planned and their folder, files and profiles checked before anything is written, and written
+// after the page.
 #pragma once
 
 #include "report/content.h"
 
 namespace gb {
 
-// Loads, aggregates, analyses and draws; writes <out>/report.html and the figures.
+// Loads, aggregates, analyses and draws; writes <out>/report.html and the figures (and the
+// deployment configs).
 ReportContent build_report(const ReportOptions& options);
 
 }  // namespace gb

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "common/version.h"
@@ -61,6 +62,30 @@ bool add_unique_machine(nlohmann::ordered_json& list, const nlohmann::ordered_js
   if (std::find(list.begin(), list.end(), machine) != list.end()) return false;
   list.push_back(machine);
   return true;
+}
+
+std::string hardware_of(const nlohmann::ordered_json& machine) {
+  const auto text = [](const nlohmann::ordered_json& v) {
+    return v.is_string() ? v.get<std::string>() : std::string("unknown");
+  };
+  const bool object = machine.is_object();
+  std::string out =
+      "CPU '" + (object && machine.contains("cpu") ? text(machine["cpu"]) : "unknown") + "'";
+  const nlohmann::ordered_json* gpus =
+      object && machine.contains("gpus") ? &machine["gpus"] : nullptr;
+  if (!gpus || !gpus->is_array()) return out + ", GPUs unknown";
+  if (gpus->empty()) return out + ", no GPU";
+  std::set<std::string> models;
+  for (const auto& g : *gpus) {
+    const std::string name = text(g);
+    models.insert(name.substr(0, name.find(", ")));
+  }
+  std::string sep = ", GPU ";
+  for (const std::string& m : models) {
+    out += sep + "'" + m + "'";
+    sep = ", ";
+  }
+  return out;
 }
 
 }  // namespace gb

@@ -71,6 +71,38 @@ void ResultStore::add_machine(const nlohmann::ordered_json& machine) const {
   if (add_unique_machine(list, machine)) set_meta("machines", list.dump());
 }
 
+void ResultStore::use_machine(const nlohmann::ordered_json& machine) {
+  add_machine(machine);
+  const nlohmann::ordered_json list = machines();
+  machine_ = static_cast<std::size_t>(std::find(list.begin(), list.end(), machine) - list.begin());
+}
+
+std::map<std::string, std::size_t> ResultStore::run_machines() const {
+  const std::size_t known = machines().size();
+  std::map<std::string, std::size_t> out;
+  const std::string text = meta("run_machines");
+  if (!text.empty()) {
+    const nlohmann::ordered_json doc = stored_json(text, path_ + " (its run machines)");
+    if (doc.is_object()) {
+      for (auto it = doc.begin(); it != doc.end(); ++it) {
+        if (it->is_number_unsigned() && it->get<std::size_t>() < known) {
+          out[it.key()] = it->get<std::size_t>();
+        }
+      }
+    }
+  }
+  if (known == 1) {
+    for (const std::string& id : completed()) out.emplace(id, 0);
+  }
+  return out;
+}
+
+void ResultStore::set_run_machines(const std::map<std::string, std::size_t>& ids) const {
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  for (const auto& [id, machine] : ids) doc[id] = machine;
+  set_meta("run_machines", doc.dump());
+}
+
 ResultStore::ResultStore(const std::string& path, const ExperimentFile& experiment, bool fresh,
                          bool wait)
     : path_(path) {
@@ -214,6 +246,11 @@ void ResultStore::save(const Configuration& config, const RunSummary& summary,
     int column = 5;
     for (const StoreColumn& c : kRunFigures) run.bind(column++, row.at(c.name));
     run.bind(column, summary_document(summary).dump()).run_and_reset();
+    if (machine_) {
+      std::map<std::string, std::size_t> ids = run_machines();
+      ids[config.id] = *machine_;
+      set_run_machines(ids);
+    }
     exec("COMMIT");
   } catch (...) {
     sqlite::rollback(db_.get());  // SQLite may have rolled back already (a full disk)
@@ -237,76 +274,6 @@ std::vector<StoredRun> ResultStore::runs() const {
     out.push_back(std::move(r));
   }
   return out;
-}
-
-namespace {
-
-// The experiment a store records, parsed (its text is data from anyone: the parser's checks apply).
-ExperimentFile stored_experiment(const ResultStore& store, const std::string& path) {
-  const std::string hash = store.meta("experiment_hash");
-  if (hash.empty()) throw UsageError("'" + path + "' is not a greenbatch result store");
-  return parse_experiment(store.meta("experiment_text"), "the experiment of '" + path + "'");
-}
-
-// Of two experiments, the one whose grid holds the other's (settings equal), or UsageError naming
-// the first difference: shards of a sweep whose grid grew between them merge into the larger.
-ExperimentFile& larger_experiment(ExperimentFile& a, const std::string& a_path, ExperimentFile& b,
-                                  const std::string& b_path) {
-  if (compare_experiments(b.text, std::to_string(b.hash), a).kind != Comparison::kDifferent) {
-    return a;
-  }
-  const Comparison c = compare_experiments(a.text, std::to_string(a.hash), b);
-  if (c.kind != Comparison::kDifferent) return b;
-  throw UsageError("'" + b_path + "' comes from a different experiment than '" + a_path + "' (" +
-                   c.why + "); refusing to merge");
-}
-
-}  // namespace
-
-void ResultStore::merge(const std::string& output, const std::vector<std::string>& inputs) {
-  if (inputs.empty()) throw UsageError("merge needs at least one input store");
-  // Every store is read (and refused if it cannot be) before anything is written.
-  ExperimentFile experiment = stored_experiment(ResultStore(inputs.front()), inputs.front());
-  std::string from = inputs.front();
-  for (const std::string& in : inputs) {
-    ExperimentFile e = stored_experiment(ResultStore(in), in);
-    ExperimentFile& larger = larger_experiment(experiment, from, e, in);
-    if (&larger == &e) {
-      experiment = std::move(e);
-      from = in;
-    }
-  }
-  if (std::filesystem::exists(output)) {
-    const ResultStore existing(output);
-    if (!existing.meta("experiment_hash").empty()) {
-      ExperimentFile e = stored_experiment(existing, output);
-      ExperimentFile& larger = larger_experiment(experiment, from, e, output);
-      if (&larger == &e) experiment = std::move(e);
-    }
-  }
-  ResultStore out(output, experiment, false);
-  for (const std::string& in : inputs) {
-    // Read-only: merging never changes an input.
-    Statement attach(out.db_.get(), "ATTACH DATABASE ? AS src");
-    attach.bind(1, sqlite::uri(std::filesystem::absolute(in).string(), "mode=ro")).run_and_reset();
-    try {
-      const int version = store_version(out.db_.get(), "src", in);
-      if (version == 1) map_v1_ids(out.db_.get(), "src", in);
-      const auto rows = [&](const char* table) { return rows_as_current(table, "src.", version); };
-      const std::string fresh = " WHERE config_id NOT IN (SELECT config_id FROM main.runs);";
-      out.exec(
-          "BEGIN IMMEDIATE;"
-          "INSERT INTO requests SELECT * FROM (" +
-          rows("requests") + ")" + fresh + "INSERT INTO power SELECT * FROM (" + rows("power") +
-          ")" + fresh + "INSERT OR IGNORE INTO runs " + rows("runs") + ";COMMIT;");
-    } catch (...) {
-      sqlite::rollback(out.db_.get());
-      sqlite3_exec(out.db_.get(), "DETACH DATABASE src", nullptr, nullptr, nullptr);
-      throw;
-    }
-    out.exec("DETACH DATABASE src");
-    for (const auto& m : ResultStore(in).machines()) out.add_machine(m);
-  }
 }
 
 void check_folder_experiment(const std::string& store, const ExperimentFile& experiment) {

@@ -27,14 +27,17 @@
 
 #include <sqlite3.h>
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "energy/sampler.h"
 #include "results/experiment_file.h"
+#include "results/run_timeline.h"
 #include "results/summary.h"
 #include "runtime/run_trace.h"
 
@@ -70,22 +73,38 @@ class ResultStore {
             const std::vector<PowerSample>& samples, const std::vector<std::string>& domains);
   // In grid order (index), then by id.
   std::vector<StoredRun> runs() const;
+  // The power samples (binned) and batches of one stored configuration, bounded as
+  // results/run_timeline.h says; empty for a simulated one. Defined in run_timeline.cpp.
+  RunTimeline timeline(const std::string& config_id) const;
   std::string meta(const std::string& key) const;  // "" when absent
   // The machines that produced the stored runs (describe_machine() of each; a merged store has
   // every shard's). add_machine() ignores a description already present.
   nlohmann::ordered_json machines() const;
   void add_machine(const nlohmann::ordered_json& machine) const;
+  // add_machine(), and from now on every save() records `machine` as the one its configuration
+  // ran on (run_machines()): a sweep calls it once, with the machine it measures.
+  void use_machine(const nlohmann::ordered_json& machine);
+  // Which machine ran each stored configuration: id -> index into machines(). Recorded by save()
+  // after use_machine() and carried over by merge(); a configuration without a record (saved by
+  // an older greenbatch) is given the store's machine when it has exactly one, else left out.
+  // Indices are checked against machines(); a record from a file that does not fit is ignored.
+  std::map<std::string, std::size_t> run_machines() const;
   // How many configurations the experiment file given to the writing constructor adds to the one
   // the store held (a grown grid); 0 when it is the same experiment or the store is new.
   std::size_t grown_by() const { return grown_by_; }
 
   // Joins the stores in `inputs` into a new store at `output`; all must come from the same
   // experiment file (UsageError otherwise). A configuration (id) present in several is kept once.
-  static void merge(const std::string& output, const std::vector<std::string>& inputs);
+  // The stores' machines (and `output`'s, if it exists) must be of one hardware (hardware_of()),
+  // or it is a UsageError naming two that differ, unless `allow_mixed_hardware`; either way every
+  // merged configuration keeps its machine (run_machines()). Nothing is written before the checks.
+  static void merge(const std::string& output, const std::vector<std::string>& inputs,
+                    bool allow_mixed_hardware = false);
 
  private:
   void exec(const std::string& sql) const;
   void set_meta(const std::string& key, const std::string& value) const;
+  void set_run_machines(const std::map<std::string, std::size_t>& ids) const;
   // The runs table in the current layout's columns, whatever the file's version.
   std::string runs_table() const;
 
@@ -98,6 +117,7 @@ class ResultStore {
   int version_ = 0;   // of the file as opened: 1 only for a reader of a version 1 store
   int lock_fd_ = -1;  // the writer's flock on PATH.lock
   std::size_t grown_by_ = 0;
+  std::optional<std::size_t> machine_;  // use_machine()'s, as an index into machines()
 };
 
 // Refuses (UsageError) to write `store` for `experiment` when another results*.sqlite in its folder

@@ -140,7 +140,7 @@ ordered_json summary_row(const RunSummary& s) {
   r[columns::kRateHz] =
       s.spec.arrival.needs_rate() ? ordered_json(s.spec.rate_hz) : ordered_json(nullptr);
   r[columns::kPolicy] = s.policy;
-  r["requests"] = s.requests;
+  r[columns::kRequests] = s.requests;
   r["batches"] = s.batches;
   r[columns::kMeanBatchSize] = s.mean_batch_size;
   r[columns::kEnergyPerImage] = s.energy_per_image_j();
@@ -158,7 +158,7 @@ ordered_json summary_row(const RunSummary& s) {
   r[columns::kP99Response] = s.response_s.p99;
   r[columns::kMaxResponse] = s.response_s.max;
   r["mean_queue_wait_s"] = s.queue_wait_s.mean;
-  r["max_queue_wait_s"] = s.queue_wait_s.max;
+  r[columns::kMaxQueueWait] = s.queue_wait_s.max;
   r["mean_service_s"] = s.service_s.mean;
   r["max_service_s"] = s.service_s.max;
   r[columns::kThroughput] = s.throughput_rps;

@@ -25,8 +25,8 @@ using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using testing::FakeQueue;
 
-Decision dispatch(std::size_t n) { return Decision::dispatch(n); }
-const Decision kWait = Decision::wait_for_arrival();
+using testing::dispatch;
+using testing::kWait;
 
 // Service time 10 ms + 5 ms per image; dynamic energy per batch `fixed` + `per_image` x b.
 std::shared_ptr<const BatchCosts> costs(double fixed, double per_image) {

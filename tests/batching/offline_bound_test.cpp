@@ -180,7 +180,9 @@ void check(const Instance& in, bool literal, int& feasible, int& infeasible, int
     ASSERT_GE(b, 1u);
     ASSERT_LE(b, in.max);
     EXPECT_GE(s, in.a[first + b - 1]);
-    if (previous_end) EXPECT_GE(s, *previous_end);
+    if (previous_end) {
+      EXPECT_GE(s, *previous_end);
+    }
     const BatchCharge c =
         in.model.charge(b, previous_end ? std::optional<Nanos>(s - *previous_end) : std::nullopt);
     EXPECT_LE(s + c.service, in.a[first] + in.slo);

@@ -23,9 +23,9 @@ using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using testing::FakeQueue;
 
-const Decision kWait = Decision::wait_for_arrival();
-Decision dispatch(std::size_t n) { return Decision::dispatch(n); }
-Decision wake(Nanos t) { return Decision::wake_at_time(t); }
+using testing::dispatch;
+using testing::kWait;
+using testing::wake;
 
 TEST(FixedPolicy, WaitsUntilFullThenDispatchesExactlyN) {
   FixedPolicy p(4);
@@ -273,6 +273,9 @@ const char* const kEveryPolicyKind[] = {"fixed:8",
                                         "triton:max=8,delay=20ms",
                                         "triton:max=16,preferred=4|8,delay=0s",
                                         "triton:max=16,preferred=4|8,delay=15ms",
+                                        "torchserve:batch=8,delay=20ms",
+                                        "torchserve:batch=4,delay=0s",
+                                        "torchserve:batch=1,delay=5ms",
                                         "aimd:slo=30ms,max=16",
                                         "aimd:slo=30ms,step=3,max=16",
                                         "slo:100ms,max=32",

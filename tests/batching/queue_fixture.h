@@ -1,5 +1,5 @@
 // A hand-built queue for policy tests: arrival times are given explicitly and the clock is whatever
-// `now` the test passes, so every rule is checked at exact instants.
+// `now` the test passes, so every rule is checked at exact instants; and the decisions they expect.
 #pragma once
 
 #include <vector>
@@ -25,5 +25,10 @@ struct FakeQueue {
   }
   QueueView view() const { return QueueView{arrivals.data(), head, tail, arrivals.size()}; }
 };
+
+// The decisions tests expect, by name.
+inline const Decision kWait = Decision::wait_for_arrival();
+inline Decision dispatch(std::size_t n) { return Decision::dispatch(n); }
+inline Decision wake(Nanos t) { return Decision::wake_at_time(t); }
 
 }  // namespace gb::testing

@@ -100,12 +100,12 @@ TEST_F(Cli, NoopRunsAppendRowsToTheSummary) {
 TEST_F(Cli, RealModelOnAnImageFolderWithSeveralPolicies) {
   const Result r = greenbatch(
       "run --model shufflenet_v2_x0_5 --rate 200 --policy fixed:4 --policy "
-      "\"fixed:8,timeout=20ms\" --policy triton:max=8,delay=10ms --requests 24 --warmup-batches 1 "
-      "--idle-seconds 0.2 --out " +
+      "\"fixed:8,timeout=20ms\" --policy triton:max=8,delay=10ms --policy "
+      "torchserve:batch=8,delay=10ms --requests 24 --warmup-batches 1 --idle-seconds 0.2 --out " +
       out_);
   ASSERT_EQ(r.code, 0) << r.output;
-  for (const char* p :
-       {"fixed:4", "fixed:8,timeout=20ms", "triton:max=8,delay=10ms", "dynamic/img"}) {
+  for (const char* p : {"fixed:4", "fixed:8,timeout=20ms", "triton:max=8,delay=10ms",
+                        "torchserve:batch=8,delay=10ms", "dynamic/img"}) {
     EXPECT_NE(r.output.find(p), std::string::npos) << p << "\n" << r.output;
   }
 }

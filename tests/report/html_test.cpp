@@ -161,12 +161,49 @@ TEST(RenderHtml, PrefixedFiguresHaveUniqueIdsAndResolvingReferences) {
 namespace gb {
 namespace {
 
-TEST(RenderHtml, EmptyPeakColumnsAreExplainedAndOnlyThen) {
+TEST(RenderHtml, EmptyPeakPowerIsExplainedByItsCauseWhereItIsEmpty) {
   ReportContent c = content();
-  c.points[1].peak_power_w = 70.5;  // one sample above the threshold somewhere: nothing to explain
-  EXPECT_EQ(render_html(c).find("Why the peak columns are empty"), std::string::npos);
+  for (ConfigPoint& p : c.points) p.peak_power_w = 70.5;
+  EXPECT_EQ(render_html(c).find("no peak power"), std::string::npos);  // nothing to explain
+  c.points[0].peak_power_w.reset();  // measured (rapl), no sample above the threshold
+  std::string html = render_html(c);
+  EXPECT_NE(html.find("Why 1 of 2 configurations have no peak power (—)."), std::string::npos);
+  EXPECT_NE(html.find("1 measured configuration(s) (rapl): no sample of the paper's domain"),
+            std::string::npos)
+      << html;
   for (ConfigPoint& p : c.points) p.peak_power_w.reset();
-  EXPECT_NE(render_html(c).find("Why the peak columns are empty"), std::string::npos);
+  c.points[0].energy_method = "estimate";
+  c.points[1].simulated = true;
+  html = render_html(c);
+  EXPECT_NE(html.find("Why the peak power columns are empty."), std::string::npos);
+  EXPECT_NE(html.find("1 configuration(s) under greenbatch's <code>estimate</code>"),
+            std::string::npos);
+  EXPECT_NE(html.find("1 simulated configuration(s)"), std::string::npos);
+  EXPECT_NE(html.find("The column keeps the paper's definition"), std::string::npos);
+}
+
+TEST(RenderHtml, TheConfigurationsTableScrollsInItsBoxAndLeavesOutEmptyColumns) {
+  ReportContent c = content();
+  c.rows = {nlohmann::ordered_json{{"model", "a"},
+                                   {"policy", "fixed:1"},
+                                   {"rate_hz", 32},
+                                   {"Average Peak Power (W)", nullptr}},
+            nlohmann::ordered_json{{"model", "b"},
+                                   {"policy", "fixed:2"},
+                                   {"rate_hz", nullptr},
+                                   {"Average Peak Power (W)", nullptr}}};
+  const std::string html = render_html(c);
+  const auto table = html.find("<div class=scroll><table class=sortable><thead><tr>");
+  ASSERT_NE(table, std::string::npos) << html;
+  const std::string head = html.substr(table, html.find("</thead>", table) - table);
+  EXPECT_EQ(head,
+            "<div class=scroll><table class=sortable><thead><tr><th>model</th>"
+            "<th>rate_hz</th><th>policy</th></tr>");
+  EXPECT_NE(html.find("<tr><td>b</td><td></td><td>fixed:2</td></tr>"), std::string::npos);
+  EXPECT_NE(html.find("Not shown, empty in every configuration: <code>device</code>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<code>Average Peak Power (W)</code>"), std::string::npos);
+  EXPECT_NE(html.find(".scroll { overflow-x: auto;"), std::string::npos);
 }
 
 }  // namespace

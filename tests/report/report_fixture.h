@@ -1,12 +1,17 @@
-// What the report's tests share: a configuration point with the fields no test varies, and the
-// check that a page's ids are unique and that every in-page reference has its target.
+// What the report's tests share: a configuration point with the fields no test varies, reading
+// what a test wrote, and the check that a page's ids are unique and that every in-page reference
+// has its target.
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include "report/points.h"
@@ -29,6 +34,24 @@ inline ConfigPoint config_point(const std::string& model, std::optional<double> 
   p.p99_response_s = p99_response_s;
   p.energy_method = "rapl";
   return p;
+}
+
+inline std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Every path under `root` (folders too, unless `folders` is false), relative to it.
+inline std::set<std::string> files_under(const std::filesystem::path& root, bool folders = true) {
+  std::set<std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (folders || !e.is_directory()) {
+      out.insert(std::filesystem::relative(e.path(), root).string());
+    }
+  }
+  return out;
 }
 
 // Expects every id="..." (or id='...') of `html` exactly once and every href="#...", and

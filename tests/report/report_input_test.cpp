@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,57 @@ TEST_F(ReportInput, ShardStoresHoldingOneConfigurationCountItOnce) {
       testing::greenbatch("export " + dir_.string() + " --csv " + csv.string());
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("8 configurations (16 runs)"), std::string::npos) << r.output;
+}
+
+// Shards measured on two GPU models, merged with --allow-mixed-hardware: the report says so and
+// gives every configuration its hardware; one hardware adds no column.
+TEST_F(ReportInput, MixedHardwareShowsEachConfigurationsHardware) {
+  // One repetition, so that each row is one run (a row pools repetitions, which shard apart).
+  std::string text = testing::kSmallSweep;
+  text.replace(text.find("repetitions = 2"), 15, "repetitions = 1");
+  const ExperimentFile e = parse_experiment(text, "t.toml");
+  const std::vector<Configuration> configs = expand(e);
+  std::vector<std::string> shards;
+  for (std::size_t i = 0; i < 2; ++i) {
+    shards.push_back((dir_ / ("s" + std::to_string(i) + ".sqlite")).string());
+    ResultStore store(shards.back(), e, false);
+    store.use_machine({{"hostname", "n" + std::to_string(i)},
+                       {"cpu", "Xeon"},
+                       {"gpus", {i == 0 ? "NVIDIA A100, limit 400 W" : "NVIDIA V100, limit"}}});
+    for (const Configuration& c : shard(configs, i, 2)) {
+      store.save(c, testing::fake_summary(c, 4), testing::fake_trace(), {}, {});
+    }
+  }
+  const fs::path merged = dir_ / "merged";
+  fs::create_directories(merged);
+  ResultStore::merge((merged / "results.sqlite").string(), shards, true);
+  ReportOptions options;
+  options.input = merged.string();
+  options.slo_s = 2;
+  const ReportContent c = build_report(options);
+  EXPECT_EQ(c.hardware_kinds, 2u);
+  std::map<std::string, std::string> hardware_of_group;
+  for (std::size_t i = 0; i < 2; ++i) {
+    for (const Configuration& c : shard(configs, i, 2)) {
+      hardware_of_group[c.group_id] =
+          std::string("CPU 'Xeon', GPU 'NVIDIA ") + (i == 0 ? "A100'" : "V100'");
+    }
+  }
+  ASSERT_EQ(c.rows.size(), 8u);
+  for (const auto& row : c.rows) {
+    EXPECT_EQ(row.at(kHardwareColumn), hardware_of_group.at(row.at(columns::kGroupId)))
+        << row.dump();
+  }
+  std::ifstream in(merged / "report" / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("<b>Mixed hardware.</b>"), std::string::npos);
+  EXPECT_NE(html.find("<th>hardware</th>"), std::string::npos);
+
+  options.input = shards[0];
+  options.out = (dir_ / "one").string();
+  const ReportContent one = build_report(options);
+  EXPECT_EQ(one.hardware_kinds, 1u);
+  for (const auto& row : one.rows) EXPECT_FALSE(row.contains(kHardwareColumn));
 }
 
 TEST_F(ReportInput, RunFolderOfANewerResultsFormatIsRefusedByName) {

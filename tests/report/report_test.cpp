@@ -28,21 +28,8 @@ namespace fs = std::filesystem;
 using Result = gb::testing::CommandResult;
 using gb::testing::greenbatch;
 
-std::string read(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Every path under `root`, relative to it.
-std::set<std::string> files_under(const fs::path& root) {
-  std::set<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(root)) {
-    out.insert(fs::relative(e.path(), root).string());
-  }
-  return out;
-}
+std::string read(const fs::path& p) { return gb::testing::read_text(p); }
+using gb::testing::files_under;
 
 // A run folder (greenbatch run of noop, two policies) whose summary.json holds those runs once
 // per name in `models`, each with its model field set to the name: results as a hostile or
@@ -99,8 +86,9 @@ policies = ["fixed:1", "fixed:4", "greedy"]
   EXPECT_NE(r.output.find("alexnet"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("shufflenet_v2_x0_5"), std::string::npos) << r.output;
   const fs::path out = dir_ / "sweep" / "report";
-  // Fig. 2 numbered in model order (publication year: alexnet, then shufflenet), never named.
-  for (const char* f : {"fig2_1", "fig2_2", "fig3", "fig4"}) {
+  // Fig. 2 numbered in model order (publication year: alexnet, then shufflenet), never named;
+  // Fig. 5 (fixed:1 and fixed:4 are two batch sizes) and Fig. 6, from the store's samples.
+  for (const char* f : {"fig2_1", "fig2_2", "fig3", "fig4", "fig5", "fig6"}) {
     for (const char* ext : {".svg", ".png"}) {
       const fs::path p = out / (std::string(f) + ext);
       ASSERT_TRUE(fs::exists(p)) << p;
@@ -113,7 +101,11 @@ policies = ["fixed:1", "fixed:4", "greedy"]
        at = html.find("<figure", at + 1)) {
     ++figures;
   }
-  EXPECT_EQ(figures, 4u);
+  EXPECT_EQ(figures, 6u);
+  // The power trace is of the first recommendation's run, with its batches shaded.
+  EXPECT_NE(html.find("Power over one run: "), std::string::npos);
+  EXPECT_NE(html.find("the recommended configuration; configuration "), std::string::npos);
+  EXPECT_NE(read(out / "fig6_busy.dat").find("\n"), std::string::npos);
   EXPECT_NE(html.find("Peak power at small and large batches"), std::string::npos);
   EXPECT_NE(html.find("not measurements"), std::string::npos);  // estimated energy is flagged
   EXPECT_NE(html.find("paper, GTX 1080"), std::string::npos);   // the overlay is marked
@@ -137,8 +129,8 @@ policies = ["fixed:1", "fixed:4", "greedy"]
       std::regex(
           R"re(<body data-figures="(\d+)" data-figures-rendered="(\d+)" data-errors="([^"]*)")re")))
       << chrome.output.substr(0, 2000);
-  EXPECT_EQ(m[1].str(), "4");
-  EXPECT_EQ(m[2].str(), "4") << "a figure rendered an empty box";
+  EXPECT_EQ(m[1].str(), "6");
+  EXPECT_EQ(m[2].str(), "6") << "a figure rendered an empty box";
   EXPECT_EQ(m[3].str(), "") << "script errors in the page";
   const std::string log = read(dir_ / "chromium.log");
   EXPECT_EQ(log.find(":CONSOLE"), std::string::npos) << log;
@@ -181,8 +173,7 @@ TEST_F(Report, HostileModelNamesRunNothingAndWriteOnlyInsideTheOutputFolder) {
   EXPECT_FALSE(fs::exists("/tmp/gb-PWNED.dat"));
   EXPECT_FALSE(fs::exists(dir_ / "x.dat"));
   // Every file in the folder has a name of the report's own; Fig. 2 numbered in model order.
-  const std::regex ours(
-      R"re((fig[0-9]+(_[0-9]+)?(_front|_paper)?\.(dat|gp|svg|png)|report\.html))re");
+  const std::regex ours(R"re((fig[0-9]+(_[0-9]+)?(_[a-z]+)*\.(dat|gp|svg|png)|report\.html))re");
   for (const std::string& f : files_under(dir_ / "cwd" / "out")) {
     EXPECT_TRUE(std::regex_match(f, ours)) << f;
   }
@@ -247,7 +238,8 @@ TEST_F(Report, ScriptsInNamesDoNotRunInTheBrowser) {
       chrome.output, body,
       std::regex(
           R"re(<body data-figures="(\d+)" data-figures-rendered="(\d+)" data-errors="([^"]*)")re")));
-  EXPECT_EQ(body[1].str(), std::to_string(models.size() + 1));  // Fig. 2 of each, and Fig. 3
+  // Fig. 2 of each, Fig. 3, Fig. 5 (two batch sizes) and Fig. 6 (the run folder's samples).
+  EXPECT_EQ(body[1].str(), std::to_string(models.size() + 3));
   EXPECT_EQ(body[2].str(), body[1].str());
   EXPECT_EQ(body[3].str(), "");
   // Shown as text: the first name, in the recommendations table.

@@ -115,6 +115,7 @@ TEST(InputRanges, PolicyDurationsBeyondThirtyDaysAreOutOfRange) {
   const std::pair<const char*, const char*> cases[] = {
       {"fixed:4,timeout=1e30s", "timeout"},  // used to run as a negative timeout
       {"triton:max=4,delay=1e30s", "delay"},
+      {"torchserve:batch=4,delay=1e30s", "delay"},
       {"aimd:slo=1e30s", "slo"},
       {"slo:1e30s", "budget"},
       {"offline:1e30s", "budget"},

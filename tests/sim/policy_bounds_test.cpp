@@ -102,9 +102,13 @@ std::vector<Config> random_set(std::size_t count, std::size_t requests) {
 
 std::vector<std::string> policies(Nanos t) {
   const std::string T = format_duration(t), half = format_duration(t / 2);
-  std::vector<std::string> out = {"greedy", "slo:" + T, "aimd:slo=" + T,
+  std::vector<std::string> out = {"greedy",
+                                  "slo:" + T,
+                                  "aimd:slo=" + T,
                                   "triton:max=128,delay=" + half,
-                                  "triton:max=128,preferred=4|8|16,delay=" + half};
+                                  "triton:max=128,preferred=4|8|16,delay=" + half,
+                                  "torchserve:batch=8,delay=" + half,
+                                  "torchserve:batch=128,delay=" + half};
   for (int n : {2, 4, 5, 6, 8, 16, 32}) {
     out.push_back("fixed:" + std::to_string(n));
     out.push_back("fixed:" + std::to_string(n) + ",timeout=" + T);

@@ -78,8 +78,9 @@ TEST(Simulator, DrivesTheSamePoliciesAsTheRealRunnerToTheSameBatches) {
   const std::vector<Nanos> schedule = generate_schedule(parse_arrival("paper", 12), 24, 1);
   const ServiceProfile profile = coarse_profile();
   const ServiceSampler means(profile, 0, true);
-  for (const char* spec : {"fixed:3", "fixed:3,timeout=50ms", "greedy:4",
-                           "triton:max=8,preferred=2|4,delay=40ms", "aimd:slo=79ms", "slo:250ms"}) {
+  for (const char* spec :
+       {"fixed:3", "fixed:3,timeout=50ms", "greedy:4", "triton:max=8,preferred=2|4,delay=40ms",
+        "torchserve:batch=4,delay=40ms", "aimd:slo=79ms", "slo:250ms"}) {
     SCOPED_TRACE(spec);
     auto sim_policy = parse_policy(spec, profile.costs());
     ServiceSampler service(profile, 1, true);
