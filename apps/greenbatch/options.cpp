@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/cpus.h"
 #include "common/errors.h"
 #include "common/parse.h"
 #include "common/suggest.h"
@@ -37,10 +38,20 @@ void add_session_options(CLI::App* cmd, SessionSpec& s) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--powercap-root", s.powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();
-  cmd->add_option("--threads", s.threads,
-                  "torch intra-op threads (default: OMP_NUM_THREADS, else the CPUs this process "
-                  "may use: affinity, cgroup quota, SLURM_CPUS_PER_TASK)")
-      ->check(CLI::Range(0, static_cast<int>(kMaxThreads)));
+  // 0 stays the "not given" of SessionSpec: given, it is refused, not quietly the default.
+  add_parsed_option(
+      cmd, "--threads", s.threads,
+      [](const std::string& text) {
+        const int64_t n = parse_int(text, "--threads");
+        if (n < 1 || n > kMaxThreads) {
+          throw UsageError("--threads must be 1.." + std::to_string(kMaxThreads) + ", got " +
+                           text + " (leave it out for the default: " +
+                           std::to_string(default_threads()) + " here)");
+        }
+        return static_cast<int>(n);
+      },
+      "torch intra-op threads (default: OMP_NUM_THREADS, else the CPUs this process may use: "
+      "affinity, cgroup quota, SLURM_CPUS_PER_TASK); more than those CPUs is warned about");
 }
 
 std::string option_hint(CLI::App& app, int argc, char** argv) {
