@@ -36,7 +36,8 @@ def main():
                 if p not in pol:
                     return None
                 e = float(pol[p]["energy_per_image_j"])
-                m = float(pol[p]["max_response_s"])
+                # greenbatch-results/3 renamed it; exports made before still say max_response_s
+                m = float(pol[p].get("response_max_s") or pol[p]["max_response_s"])
                 return e, m
 
             def fmt(c):

@@ -44,9 +44,9 @@ void add_session_options(CLI::App* cmd, SessionSpec& s) {
       [](const std::string& text) {
         const int64_t n = parse_int(text, "--threads");
         if (n < 1 || n > kMaxThreads) {
-          throw UsageError("--threads must be 1.." + std::to_string(kMaxThreads) + ", got " +
-                           text + " (leave it out for the default: " +
-                           std::to_string(default_threads()) + " here)");
+          throw UsageError("--threads must be 1.." + std::to_string(kMaxThreads) + ", got " + text +
+                           " (leave it out for the default: " + std::to_string(default_threads()) +
+                           " here)");
         }
         return static_cast<int>(n);
       },

@@ -84,9 +84,9 @@ Loaded load_run_folder(const std::string& input, const fs::path& summary) {
   l.folder = input;
   l.name = fs::absolute(input).lexically_normal().filename().string();
   std::size_t i = 0;
-  for (const auto& d : docs) {
-    check_results_format(d, summary.string());
-    l.runs.push_back({i++, 0, d});
+  for (ordered_json d : docs) {
+    upgrade_results(d, summary.string());
+    l.runs.push_back({i++, 0, std::move(d)});
   }
   l.machines = ResultFolder::machines(input);
   return l;

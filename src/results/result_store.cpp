@@ -244,7 +244,7 @@ void ResultStore::save(const Configuration& config, const RunSummary& summary,
         .bind(3, static_cast<int64_t>(config.index))
         .bind(4, static_cast<int64_t>(config.repetition));
     int column = 5;
-    for (const StoreColumn& c : kRunFigures) run.bind(column++, row.at(c.name));
+    for (const StoreColumn& c : kRunFigures) run.bind(column++, row.at(c.row));
     run.bind(column, summary_document(summary).dump()).run_and_reset();
     if (machine_) {
       std::map<std::string, std::size_t> ids = run_machines();
@@ -270,7 +270,7 @@ std::vector<StoredRun> ResultStore::runs() const {
     r.index = static_cast<std::size_t>(s.column_int(2));
     r.repetition = static_cast<std::size_t>(s.column_int(3));
     r.summary = stored_json(s.column_text(4), path_ + " (run " + r.id + ")");
-    check_results_format(r.summary, path_);
+    upgrade_results(r.summary, path_);
     out.push_back(std::move(r));
   }
   return out;

@@ -27,15 +27,22 @@ inline constexpr char kStoreFormat[] = "greenbatch-store/2";
 
 // The summary columns the runs table repeats beside summary_json, so that SQL can select on them;
 // their values are summary_row()'s. Both versions have them, in this order.
+// `name` is the SQL column's, `row` the summary row's column it repeats: the store's columns kept
+// their names when greenbatch-results/3 renamed the rows' (a store's layout is its own format).
 struct StoreColumn {
   const char* name;
   const char* type;
+  const char* row;
 };
 inline constexpr StoreColumn kRunFigures[] = {
-    {columns::kModel, "TEXT"},          {columns::kArrival, "TEXT"},
-    {columns::kRateHz, "REAL"},         {columns::kPolicy, "TEXT"},
-    {columns::kEnergyPerImage, "REAL"}, {columns::kP99Response, "REAL"},
-    {columns::kMaxResponse, "REAL"},    {columns::kEnergyMethod, "TEXT"}};
+    {columns::kModel, "TEXT", columns::kModel},
+    {columns::kArrival, "TEXT", columns::kArrival},
+    {columns::kRateHz, "REAL", columns::kRateHz},
+    {columns::kPolicy, "TEXT", columns::kPolicy},
+    {columns::kEnergyPerImage, "REAL", columns::kEnergyPerImage},
+    {"p99_response_s", "REAL", columns::kP99Response},
+    {"max_response_s", "REAL", columns::kMaxResponse},
+    {columns::kEnergyMethod, "TEXT", columns::kEnergyMethod}};
 
 // 0: no tables at all (a new file); 1 or 2: its format, after checking that its tables have that
 // format's columns and that it has no views or triggers. UsageError naming `path` for a format

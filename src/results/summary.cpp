@@ -153,14 +153,14 @@ ordered_json summary_row(const RunSummary& s) {
   r["energy_idle_per_image_j"] = per_image(s.energy.idle_j());
   r[columns::kEnergyDynamicPerImage] = per_image(s.energy.dynamic_j());
   r[columns::kP50Response] = s.response_s.p50;
-  r["p90_response_s"] = s.response_s.p90;
-  r["p95_response_s"] = s.response_s.p95;
+  r["response_p90_s"] = s.response_s.p90;
+  r["response_p95_s"] = s.response_s.p95;
   r[columns::kP99Response] = s.response_s.p99;
   r[columns::kMaxResponse] = s.response_s.max;
-  r["mean_queue_wait_s"] = s.queue_wait_s.mean;
+  r["queue_wait_mean_s"] = s.queue_wait_s.mean;
   r[columns::kMaxQueueWait] = s.queue_wait_s.max;
-  r["mean_service_s"] = s.service_s.mean;
-  r["max_service_s"] = s.service_s.max;
+  r["service_mean_s"] = s.service_s.mean;
+  r["service_max_s"] = s.service_s.max;
   r[columns::kThroughput] = s.throughput_rps;
   r["release_lag_p99_us"] = s.release_lag_us.p99;
   r["realtime_issuer"] = s.realtime_issuer;
@@ -180,7 +180,7 @@ ordered_json summary_row(const RunSummary& s) {
     r[std::string(domain_kind_label(k)) + "_energy_j"] = optional_number(s.energy.kind_j(k));
   }
   r[columns::kTotalEnergy] = s.energy.gross_j();
-  r["mean_service_per_request_s"] = s.mean_service_per_request_s;
+  r["service_per_request_mean_s"] = s.mean_service_per_request_s;
   r["offered_rps"] = optional_number(s.offered_rps);
   r["capacity_rps"] = optional_number(s.capacity_rps);
   r[columns::kOverloaded] = s.overloaded;
@@ -199,12 +199,34 @@ ordered_json summary_row(const RunSummary& s) {
   return r;
 }
 
+namespace {
+constexpr char kResultsFormat2[] = "greenbatch-results/2";
+}  // namespace
+
 void check_results_format(const ordered_json& doc, const std::string& origin) {
   const auto it = doc.find(columns::kFormat);
-  if (it == doc.end() || *it == kResultsFormat) return;
+  if (it == doc.end() || *it == kResultsFormat || *it == kResultsFormat2) return;
   throw UsageError("'" + origin + "' holds results of format " + it->dump() +
-                   "; this greenbatch (" + kVersion + ") reads greenbatch-results/1 and " +
+                   "; this greenbatch (" + kVersion + ") reads greenbatch-results/1, /2 and " +
                    kResultsFormat + ": use the greenbatch that wrote them, or a newer one");
+}
+
+void upgrade_results(ordered_json& doc, const std::string& origin) {
+  check_results_format(doc, origin);
+  if (!doc.is_object()) return;  // the readers say what a document that is no object lacks
+  const auto it = doc.find(columns::kFormat);
+  if (it != doc.end() && *it == kResultsFormat) return;
+  // Rebuilt in order: each renamed column keeps its place, which a CSV's header follows.
+  ordered_json upgraded = {{columns::kFormat, kResultsFormat}};
+  for (auto& [key, value] : doc.items()) {
+    if (key == columns::kFormat) continue;
+    std::string name = key;
+    for (const auto& [old_name, new_name] : kRenamedColumns) {
+      if (key == old_name && !doc.contains(new_name)) name = new_name;
+    }
+    upgraded[name] = std::move(value);
+  }
+  doc = std::move(upgraded);
 }
 
 ordered_json summary_document(const RunSummary& s) {

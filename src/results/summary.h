@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/statistics.h"
@@ -22,11 +23,30 @@
 
 namespace gb {
 
-inline constexpr char kResultsFormat[] = "greenbatch-results/2";
+inline constexpr char kResultsFormat[] = "greenbatch-results/3";
 
 // Throws UsageError naming `origin` when `doc` (a summary document) is of a format this version
-// cannot read: absent (version 1) and kResultsFormat are read.
+// cannot read: absent (version 1), greenbatch-results/2 and kResultsFormat are read.
 void check_results_format(const nlohmann::ordered_json& doc, const std::string& origin);
+
+// The columns greenbatch-results/3 renamed, old name first: each quantity named by what it is
+// (response, queue wait, service) before the statistic.
+inline constexpr std::pair<const char*, const char*> kRenamedColumns[] = {
+    {"p50_response_s", "response_p50_s"},
+    {"p90_response_s", "response_p90_s"},
+    {"p95_response_s", "response_p95_s"},
+    {"p99_response_s", "response_p99_s"},
+    {"max_response_s", "response_max_s"},
+    {"mean_queue_wait_s", "queue_wait_mean_s"},
+    {"max_queue_wait_s", "queue_wait_max_s"},
+    {"mean_service_s", "service_mean_s"},
+    {"max_service_s", "service_max_s"},
+    {"mean_service_per_request_s", "service_per_request_mean_s"}};
+
+// A summary document read from a file, in this version's names: check_results_format, then the
+// old names of kRenamedColumns replaced by the new ones in place, in files written before the
+// rename (format absent or greenbatch-results/2); the format then reads kResultsFormat.
+void upgrade_results(nlohmann::ordered_json& doc, const std::string& origin);
 
 namespace columns {
 // The paper's.
@@ -43,10 +63,10 @@ inline constexpr char kRequests[] = "requests";
 inline constexpr char kMeanBatchSize[] = "mean_batch_size";
 inline constexpr char kEnergyPerImage[] = "energy_per_image_j";
 inline constexpr char kEnergyDynamicPerImage[] = "energy_dynamic_per_image_j";
-inline constexpr char kP50Response[] = "p50_response_s";
-inline constexpr char kP99Response[] = "p99_response_s";
-inline constexpr char kMaxResponse[] = "max_response_s";
-inline constexpr char kMaxQueueWait[] = "max_queue_wait_s";
+inline constexpr char kP50Response[] = "response_p50_s";
+inline constexpr char kP99Response[] = "response_p99_s";
+inline constexpr char kMaxResponse[] = "response_max_s";
+inline constexpr char kMaxQueueWait[] = "queue_wait_max_s";
 inline constexpr char kThroughput[] = "throughput_rps";
 inline constexpr char kEnergyMethod[] = "energy_method";
 inline constexpr char kSeed[] = "seed";

@@ -106,8 +106,8 @@ TEST(Analysis, AnalyseFromExportRows) {
                         {"policy", policy},
                         {"mean_batch_size", 4},
                         {"energy_per_image_j", energy},
-                        {"max_response_s", 0.5},
-                        {"p99_response_s", 0.4},
+                        {"response_max_s", 0.5},
+                        {"response_p99_s", 0.4},
                         {"energy_method", method},
                         {"simulated", simulated}};
   };

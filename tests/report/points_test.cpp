@@ -20,10 +20,10 @@ ordered_json full_row() {
                       {"mean_batch_size", 12.5},
                       {"energy_per_image_j", 0.41},
                       {"energy_per_image_j_ci95", 0.02},
-                      {"max_response_s", 1.2},
-                      {"max_response_s_ci95", 0.1},
-                      {"p99_response_s", 1.1},
-                      {"p99_response_s_ci95", 0.05},
+                      {"response_max_s", 1.2},
+                      {"response_max_s_ci95", 0.1},
+                      {"response_p99_s", 1.1},
+                      {"response_p99_s_ci95", 0.05},
                       {"Average Power(W)", 95.5},
                       {"Average Peak Power (W)", 120.25},
                       {"energy_method", "nvml"},
@@ -59,7 +59,7 @@ TEST(PointsFromRows, NullsAndMissingColumnsAreAbsentNotZero) {
   row["rate_hz"] = nullptr;                  // offline
   row["energy_per_image_j_ci95"] = nullptr;  // one repetition: no interval
   row["Average Peak Power (W)"] = nullptr;   // no sample above the threshold
-  row.erase("max_response_s_ci95");
+  row.erase("response_max_s_ci95");
   row.erase("simulated");
   row.erase("repetitions");
   const ConfigPoint p = points_from_rows({row})[0];

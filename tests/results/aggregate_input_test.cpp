@@ -85,7 +85,7 @@ TEST(AggregateInput, MistypedFieldsNameTheRunTheFieldAndTheKind) {
   auto runs = two_runs();
   runs[0].summary[columns::kP99Response] = "fast";
   EXPECT_EQ(message_of(runs),
-            "run 'run-0001': field 'p99_response_s' must be a number, not string");
+            "run 'run-0001': field 'response_p99_s' must be a number, not string");
 
   runs = two_runs();
   runs[1].summary[columns::kThroughput] = "many";  // an averaged column of the first run
@@ -106,9 +106,9 @@ TEST(AggregateInput, RunsWithoutRunIdAreNamedByIdOrPosition) {
   auto runs = two_runs();
   runs[1].summary.erase("run_id");
   runs[1].summary.erase(columns::kMaxResponse);
-  EXPECT_EQ(message_of(runs), "run 2: field 'max_response_s' is missing");
+  EXPECT_EQ(message_of(runs), "run 2: field 'response_max_s' is missing");
   runs[1].id = "abc123";
-  EXPECT_EQ(message_of(runs), "run 'abc123': field 'max_response_s' is missing");
+  EXPECT_EQ(message_of(runs), "run 'abc123': field 'response_max_s' is missing");
 }
 
 TEST(AggregateInput, SummaryThatIsNotAnObjectIsRefused) {

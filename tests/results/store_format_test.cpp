@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -128,7 +129,7 @@ TEST_F(StoreFormat, ANewStoreAndItsSummariesSayTheirFormat) {
   const auto runs = ResultStore(path("results.sqlite")).runs();
   ASSERT_EQ(runs.size(), 1u);
   EXPECT_EQ(runs[0].summary.begin().key(), "format");
-  EXPECT_EQ(runs[0].summary["format"], "greenbatch-results/2");
+  EXPECT_EQ(runs[0].summary["format"], "greenbatch-results/3");
   EXPECT_EQ(runs[0].id, all_[0].id);
   EXPECT_EQ(runs[0].group_id, all_[0].group_id);
 }
@@ -261,15 +262,70 @@ TEST_F(StoreFormat, FreshOnAVersion1StoreStartsAVersion2One) {
 TEST(ResultsFormat, DocumentsWithoutAFormatOrWithTheCurrentOneAreRead) {
   EXPECT_NO_THROW(check_results_format({{"model", "noop"}}, "a"));
   EXPECT_NO_THROW(check_results_format({{"format", "greenbatch-results/2"}}, "a"));
+  EXPECT_NO_THROW(check_results_format({{"format", "greenbatch-results/3"}}, "a"));
   try {
-    check_results_format({{"format", "greenbatch-results/3"}}, "x/summary.json");
+    check_results_format({{"format", "greenbatch-results/4"}}, "x/summary.json");
     ADD_FAILURE() << "accepted";
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("'x/summary.json' holds results of format "
-                                         "\"greenbatch-results/3\""),
+                                         "\"greenbatch-results/4\""),
               std::string::npos)
         << e.what();
   }
+}
+
+}  // namespace
+}  // namespace gb
+
+namespace gb {
+namespace {
+
+// A run folder and a store written by the greenbatch before greenbatch-results/3 renamed ten
+// columns (tests/results/data/results-format-2, made by that version's `run` and `sweep`): every
+// reader sees the new names, in the old columns' places, with the values the files hold.
+TEST_F(StoreFormat, RenamedColumnsReadFromAStoreAndARunFolderWrittenBeforeTheRename) {
+  const fs::path data = fs::path(testing::source_dir()) / "tests/results/data/results-format-2";
+  fs::copy_file(data / "sweep.sqlite", dir_ / "results.sqlite");
+  const auto runs = ResultStore(path("results.sqlite")).runs();
+  ASSERT_EQ(runs.size(), 2u);
+  for (const StoredRun& r : runs) {
+    EXPECT_EQ(r.summary["format"], kResultsFormat);
+    for (const auto& [old_name, new_name] : kRenamedColumns) {
+      EXPECT_FALSE(r.summary.contains(old_name)) << old_name;
+      EXPECT_TRUE(r.summary.contains(new_name)) << new_name;
+    }
+    EXPECT_GT(r.summary[columns::kMaxResponse].get<double>(), 0);
+  }
+  // Export: the new header, each renamed column where the old one stood (after requests and
+  // energy figures, before throughput).
+  const auto e = testing::greenbatch("export " + dir_.string() + " --csv " + path("old.csv"));
+  ASSERT_EQ(e.code, 0) << e.output;
+  std::ifstream csv(path("old.csv"));
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_NE(header.find(",response_p50_s,response_p90_s,response_p95_s,response_p99_s,"
+                        "response_max_s,queue_wait_mean_s,queue_wait_max_s,service_mean_s,"
+                        "service_max_s,throughput_rps,"),
+            std::string::npos)
+      << header;
+  EXPECT_EQ(header.find("p99_response_s"), std::string::npos) << header;
+
+  // The run folder: its summary.json documents are format 2; the report reads them.
+  const fs::path run = dir_ / "run";
+  fs::create_directories(run);
+  for (const char* f : {"summary.json", "summary.csv", "machine.json"}) {
+    fs::copy_file(data / "run" / f, run / f);
+  }
+  const auto r = testing::greenbatch("report " + run.string() + " --out " + path("rep"));
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::ifstream html(dir_ / "rep" / "report.html");
+  const std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("fixed:4"), std::string::npos);
+  // Appending to that folder is refused: its summary.csv has the old header.
+  const auto append =
+      testing::greenbatch("run --model noop --requests 8 --idle-seconds 0 --out " + run.string());
+  EXPECT_EQ(append.code, 2) << append.output;
+  EXPECT_NE(append.output.find("different greenbatch version"), std::string::npos) << append.output;
 }
 
 }  // namespace
