@@ -270,6 +270,43 @@ std::string sweep_done_text(const std::string& name, std::size_t runs, const std
   return fold_lines(out, width);
 }
 
+std::string recommendations_text(const std::vector<Recommendation>& recommendations,
+                                 const std::string& budget, std::size_t width) {
+  Table t;
+  t.header = {"model",    "rate",      "recommended", "energy/img (J)", "max (ms)",
+              "p99 (ms)", "vs greedy", "vs batch 1",  "in budget"};
+  t.numeric = {false, false, false, true, true, true, true, true, true};
+  t.drop = {0, 0, 0, 0, 0, 1, 0, 3, 2};
+  t.wrap = {false, false, true, false, false, false, false, false, false};
+  // The saving in energy per image: "-36 %" is 36 % less; the baseline itself says so, not "-0 %".
+  const auto saving = [](const std::optional<double>& f, const std::optional<ConfigPoint>& base,
+                         const ConfigPoint& best) {
+    if (base && base->policy == best.policy) return std::string("(it is)");
+    return f ? fmt::format("{:+.0f} %", -100 * *f) : std::string("-");
+  };
+  for (const Recommendation& r : recommendations) {
+    const std::string within = fmt::format("{}/{}", r.within_slo, r.candidates);
+    if (!r.best) {
+      t.rows.push_back(
+          {r.model, r.rate_label, "none meets the budget", "", "", "", "", "", within});
+      continue;
+    }
+    const ConfigPoint& b = *r.best;
+    t.rows.push_back({r.model, r.rate_label, b.policy, fmt::format("{:.4g}", b.energy_per_image_j),
+                      fmt::format("{:.1f}", b.max_response_s * 1e3),
+                      fmt::format("{:.1f}", b.p99_response_s * 1e3),
+                      saving(r.saving_vs_greedy, r.greedy, b),
+                      saving(r.saving_vs_unbatched, r.unbatched, b), within});
+  }
+  return fold_lines(fmt::format("\nRecommendations (least energy per image with max and p99 "
+                                "response within {}):\n\n",
+                                budget),
+                    width) +
+         t.render(width) +
+         "(vs greedy, vs batch 1: energy per image against greedy and against batches of one, "
+         "where measured; in budget: configurations of the workload within it)\n";
+}
+
 std::string run_result_line(const RunSummary& s) {
   const auto one = [](double v, const char* unit, int largest_prefix = 9) {
     const ScaledColumn c = scale_column({v}, unit, 3, largest_prefix);

@@ -10,6 +10,7 @@
 
 #include "common/text_table.h"
 #include "profile/profile.h"
+#include "report/recommend.h"
 #include "results/experiment_file.h"
 #include "results/summary.h"
 #include "sim/validation.h"
@@ -39,6 +40,11 @@ std::string configurations_text(const std::vector<RunSummary>& runs,
 std::string sweep_done_text(const std::string& name, std::size_t runs, const std::string& out_dir,
                             const std::string& store_name, const std::vector<RunSummary>& results,
                             double seconds, std::size_t width = kTerminalWidth);
+
+// `report`'s table of recommendations: per workload the least energy per image within `budget`
+// (as the user wrote it), its saving against greedy and against no batching.
+std::string recommendations_text(const std::vector<Recommendation>& recommendations,
+                                 const std::string& budget, std::size_t width = kTerminalWidth);
 
 // One run's result in one short line: "0.52 J/img, p99 758 ms, max 788 ms !, 31.9/s".
 std::string run_result_line(const RunSummary& run);
