@@ -29,5 +29,7 @@ else
 fi
 "$build/bench/sampler_bench" --meter estimate --seconds 10
 echo
+bash "$(dirname "$0")/serve_bench.sh" "$build"
+echo
 echo "== the model zoo: ours (C++) next to torchvision (Python), images/s at batch 1 and 8"
 bash "$(dirname "$0")/models_bench.sh" "$build"

@@ -8,7 +8,8 @@ set -euo pipefail
 pkgs=(cmake make g++ pkg-config
   libtorch-dev libopenblas0-pthread
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
-  libsqlite3-dev libturbojpeg0-dev libpng-dev gnuplot-nox)
+  libsqlite3-dev libturbojpeg0-dev libpng-dev gnuplot-nox
+  libcpp-httplib-dev)  # serve and load: docs/serving.md says why this HTTP library
 # Tests and tools (the reference models and transforms come from Debian's torchvision).
 if [[ "${1:-}" == "--test" ]]; then
   # chromium: only for the test that opens a report in a headless browser; slurm-wlm and munge:

@@ -1,17 +1,13 @@
 // greenbatch run: one model, one device, and the product of the given rates x policies, each run
 // against a fresh arrival schedule from the same seed. The model is loaded and warmed up once.
+#include "batching/policy.h"
 #include "commands.h"
 #include "common/errors.h"
 #include "common/parse.h"
-#include "experiment/campaign.h"
-#include "experiment/preflight.h"
 #include "experiment/run_grid.h"
-#include "experiment/sinks.h"
 #include "options.h"
 #include "progress.h"
-#include "report/console.h"
-#include "results/machine.h"
-#include "terminal.h"
+#include "workload/arrivals.h"
 
 namespace gb::cli {
 namespace {
@@ -47,17 +43,8 @@ std::vector<Configuration> configurations(RunArgs& a) {
 
 int run_command(RunArgs& a) {
   const std::vector<Configuration> configs = configurations(a);
-  preflight(configs);
-  ResultFolder folder(a.out);
-  folder.add_machine(describe_machine(a.base.powercap_root));
-  FolderSink sink(folder, !a.no_traces);
-  on_interrupt_say("finished runs are in " + a.out + "/ (summary.csv); the last is discarded");
-  run_campaign(configs, sink, progress_options(configs, false, a.cooldown));
-  const auto& runs = sink.summaries();
-  std::fputs(
-      (a.json ? run_results_json(runs) : run_results_text(runs, a.out, output_width())).c_str(),
-      stdout);
-  return 0;
+  return run_into_folder(configs, a.out, !a.no_traces, a.json,
+                         progress_options(configs, false, a.cooldown));
 }
 
 }  // namespace

@@ -21,5 +21,7 @@ Command register_profile(CLI::App& app);
 Command register_simulate(CLI::App& app);
 Command register_validate(CLI::App& app);
 Command register_slurm(CLI::App& app);
+Command register_serve(CLI::App& app);
+Command register_load(CLI::App& app);
 
 }  // namespace gb::cli

@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   add(gb::cli::register_validate);
   add(gb::cli::register_report);
   add(gb::cli::register_slurm);
+  add(gb::cli::register_serve);
+  add(gb::cli::register_load);
 
   // Every failure is one line: a message from a library may hold newlines (a JSON parser's
   // context, a path), and a name from a hostile file may hold terminal escape sequences.

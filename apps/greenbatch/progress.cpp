@@ -7,7 +7,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "experiment/preflight.h"
+#include "experiment/sinks.h"
 #include "report/console.h"
+#include "results/machine.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
 
@@ -141,6 +144,19 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
     if (results) results->push_back(run);
   };
   return o;
+}
+
+int run_into_folder(const std::vector<Configuration>& configs, const std::string& out, bool traces,
+                    bool json, const CampaignOptions& campaign) {
+  preflight(configs);
+  ResultFolder folder(out);
+  folder.add_machine(describe_machine(configs.front().spec.powercap_root));
+  FolderSink sink(folder, traces);
+  on_interrupt_say("finished runs are in " + out + "/ (summary.csv); the last is discarded");
+  run_campaign(configs, sink, campaign);
+  const auto& runs = sink.summaries();
+  std::fputs((json ? run_results_json(runs) : run_results_text(runs, out)).c_str(), stdout);
+  return 0;
 }
 
 }  // namespace gb::cli

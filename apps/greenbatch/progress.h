@@ -36,4 +36,10 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
                                  Nanos cooldown = Nanos(0),
                                  std::vector<RunSummary>* results = nullptr);
 
+// What `run` and `load` do with their configurations once parsed: preflight, then every run into
+// the folder `out` (appended to; requests.csv and power.csv with `traces`) through `campaign`,
+// then the runs' table (or JSON rows) on stdout. Returns the exit code.
+int run_into_folder(const std::vector<Configuration>& configs, const std::string& out, bool traces,
+                    bool json, const CampaignOptions& campaign);
+
 }  // namespace gb::cli

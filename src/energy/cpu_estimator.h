@@ -20,7 +20,14 @@ struct EstimatorParams {
   double idle_w = 10.0;
   double max_w = 0;   // 0 = default: idle_w + 8 W per logical CPU
   unsigned cpus = 0;  // 0 = std::thread::hardware_concurrency()
+  // The process whose CPU time is modelled: 0 this one; else another of this machine (a server
+  // under `greenbatch load`), read from /proc/PID/stat at the kernel's clock-tick resolution.
+  int pid = 0;
 };
+
+// The CPU time (user + system, every thread, living or ended) of process `pid` of this machine;
+// RunError when it cannot be read (the process ended).
+Nanos other_process_cpu_time(int pid);
 
 class CpuEstimator final : public PowerMeter {
  public:
@@ -44,6 +51,7 @@ class CpuEstimator final : public PowerMeter {
   double idle_w_;
   double max_w_;
   unsigned cpus_;
+  int pid_;
   Clock wall_;
   Clock cpu_;
   Nanos wall_origin_, cpu_origin_;

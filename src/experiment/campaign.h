@@ -55,6 +55,14 @@ struct CampaignOptions {
   // After each recorded run, with its summary (valid during the call) and wall-clock duration.
   std::function<void(const Configuration& config, const RunSummary& summary, double seconds)>
       on_done;
+  // Makes the session that serves `first` and the configurations grouped with it (their policies
+  // form batches of at most `max_batch`); unset: an in-process ExperimentSession, loading the
+  // model (experiment/load_session.h sets one for servers over HTTP).
+  std::function<std::unique_ptr<ExperimentSession>(const Configuration& first,
+                                                   std::size_t max_batch, const LogFn& log)>
+      open_session;
+  // Every configuration in a session of its own (a target served by one server per policy).
+  bool session_per_run = false;
 };
 
 void run_campaign(const std::vector<Configuration>& configs, ResultSink& sink,

@@ -9,15 +9,32 @@
 
 #include "common/errors.h"
 #include "energy/meters.h"
+#include "experiment/load_session.h"
 #include "experiment/session.h"
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
 #include "models/classifier.h"
 #include "models/model_info.h"
+#include "serving/server_url.h"
 #include "workload/arrivals.h"
 
 namespace gb {
 namespace {
+
+// A server that says its policy (greenbatch serve) must be named by it: a record that names
+// another would be wrong.
+void check_served_policies(const std::vector<Configuration>& configs) {
+  std::set<std::string> checked;
+  for (const Configuration& c : configs) {
+    if (!checked.insert(c.spec.model.name).second) continue;
+    const std::string policy = served_policy(c.spec.target, c.spec.model.name);
+    if (!policy.empty() && policy != c.spec.policy.canonical()) {
+      throw UsageError(c.spec.target + " says it batches '" + c.spec.model.name + "' with " +
+                       policy + ", not " + c.spec.policy.canonical() + ": name " + policy +
+                       " (or, with greenbatch load, no --policy)");
+    }
+  }
+}
 
 std::string gigabytes(std::uint64_t bytes) {
   char buf[32];
@@ -73,7 +90,14 @@ void preflight(const std::vector<Configuration>& configs) {
   check_schedules(configs);
   std::set<std::string> checked;
   bool any_model = false;
+  const RunSpec& first = configs.front().spec;
+  // A server elsewhere loads its own model; this machine only checks what it sends and measures.
+  const bool remote = !first.target.empty() && first.target != "serve";
+  std::string why;
+  const bool measured_here = !remote || is_this_machine(ServerUrl::parse(first.target).host, &why);
+  if (remote) check_served_policies(configs);
   for (const Configuration& c : configs) {
+    if (remote) break;
     if (!checked.insert(c.spec.model.name + "|" + c.spec.weights).second) continue;
     // The grid classified the model; whether its file exists is a fact about this machine.
     const ModelRef ref = parse_model(c.spec.model.name);
@@ -86,12 +110,13 @@ void preflight(const std::vector<Configuration>& configs) {
       if (!c.spec.weights.empty()) load_weights(*model, c.spec.weights);
     }
   }
-  const RunSpec& b = configs.front().spec;
+  const RunSpec& b = first;
+  if (remote && !b.images.empty()) ImageSet::from_folder(b.images);
   if (any_model) {
     torch_device(b.device);
     if (!b.images.empty()) ImageSet::from_folder(b.images);
   }
-  open_meters(meter_options(b));
+  if (measured_here) open_meters(meter_options(b));
 }
 
 }  // namespace gb

@@ -1,6 +1,5 @@
 #include "experiment/session.h"
 
-#include <ATen/Parallel.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,9 +17,7 @@
 #include "common/files.h"
 #include "common/parse.h"
 #include "energy/meters.h"
-#include "inference/image_set.h"
-#include "inference/model_executor.h"
-#include "models/classifier.h"
+#include "inference/loaded_model.h"
 #include "profile/profile.h"
 #include "runtime/progress_ticker.h"
 #include "runtime/stream_runner.h"
@@ -108,14 +105,12 @@ Nanos default_min_valid_duration(const std::vector<PowerMeter*>& meters) {
 
 struct ExperimentSession::Impl {
   SessionSpec base;
-  // Declared before the executor, which refers to them, so that they outlive it.
-  std::unique_ptr<ImageSet> images;
-  std::unique_ptr<Classifier> model;
-  std::unique_ptr<BatchExecutor> executor;
-  ModelExecutor* model_executor = nullptr;  // `executor` when it runs a model: it can warm up
+  LoadedModel loaded;                       // a model's executor, images and model
+  std::unique_ptr<BatchExecutor> executor;  // the noop's or injected; else null
+  std::unique_ptr<RequestDriver> driver;    // runs instead of the executor when set
+  BatchExecutor* active = nullptr;          // the executor runs use (null with a driver alone)
   std::vector<std::unique_ptr<PowerMeter>> meters;
   std::vector<PowerMeter*> meter_ptrs;
-  std::optional<torch::Device> device;
   std::string costs_path;  // the profile `costs` was loaded from ("" = none)
   Settling settling;       // of the idle baseline
   std::shared_ptr<const BatchCosts> costs;
@@ -142,29 +137,20 @@ ExperimentSession::ExperimentSession(const SessionSpec& base, std::size_t max_ba
     device_name_ = "none (noop model)";
     images_source_ = "none (noop model skips decoding)";
     s.executor = std::make_unique<NoopExecutor>();
+    s.active = s.executor.get();
   } else {
-    // Before the model exists: torch sizes its pools at the first parallel region.
-    at::set_num_threads(base.threads > 0 ? base.threads : static_cast<int>(default_threads()));
-    threads_ = at::get_num_threads();
-    if (base.threads > 0 && static_cast<std::size_t>(base.threads) > usable_cpus()) {
-      if (log) {
-        log("warning: " + std::to_string(base.threads) +
-            " threads exceed the CPUs this process may use, " + cpu_limits().describe() +
-            ": they take turns, and service times grow");
-      }
-    }
-    s.device = torch_device(base.device);
-    s.images = std::make_unique<ImageSet>(base.images.empty() ? ImageSet::builtin()
-                                                              : ImageSet::from_folder(base.images));
-    images_source_ = s.images->source();
-    s.model = make_classifier(base.model, base.model_seed);
-    if (!base.weights.empty()) load_weights(*s.model, base.weights);
-    s.model->to(*s.device);
-    device_name_ = describe_device(*s.device);
-    auto executor = std::make_unique<ModelExecutor>(*s.model, *s.images, *s.device,
-                                                    std::max(max_batch, base.warmup_batch_size));
-    s.model_executor = executor.get();
-    s.executor = std::move(executor);
+    const ModelLoad load{base.model,
+                         base.weights,
+                         base.device,
+                         base.images,
+                         base.threads,
+                         base.model_seed,
+                         std::max(max_batch, base.warmup_batch_size)};
+    s.loaded = load_model(load, log);
+    threads_ = s.loaded.threads;
+    images_source_ = s.loaded.images->source();
+    device_name_ = s.loaded.device_name;
+    s.active = s.loaded.executor.get();
   }
   s.adopt_meters(open_meters(meter_options(base)));
   prepare(log);
@@ -174,9 +160,13 @@ ExperimentSession::ExperimentSession(const SessionSpec& base, SessionParts parts
     : impl_(std::make_unique<Impl>()),
       device_name_(std::move(parts.device_name)),
       images_source_(std::move(parts.images_source)) {
-  if (!parts.executor) throw std::invalid_argument("SessionParts without an executor");
+  if (!parts.executor && !parts.driver) {
+    throw std::invalid_argument("SessionParts without an executor or a driver");
+  }
   impl_->base = base;
   impl_->executor = std::move(parts.executor);
+  impl_->active = impl_->executor.get();
+  impl_->driver = std::move(parts.driver);
   impl_->adopt_meters(std::move(parts.meters));
   prepare(log);
 }
@@ -185,11 +175,11 @@ void ExperimentSession::prepare(const LogFn& log_fn) {
   const LogFn log = log_fn ? log_fn : [](const std::string&) {};
   Impl& s = *impl_;
   const SessionSpec& base = s.base;
-  if (s.model_executor && base.warmup_batches > 0) {
+  if (s.loaded.executor && base.warmup_batches > 0) {
     log("warming up: " + std::to_string(base.warmup_batches) +
         (base.warmup_batches == 1 ? " batch of " : " batches of ") +
         std::to_string(base.warmup_batch_size));
-    s.model_executor->warm_up(base.warmup_batches, base.warmup_batch_size);
+    s.loaded.executor->warm_up(base.warmup_batches, base.warmup_batch_size);
   }
   if (base.idle_duration.count() > 0) {
     const bool settling = base.idle_settle.count() > 0;
@@ -228,7 +218,10 @@ void ExperimentSession::prepare(const LogFn& log_fn) {
 
 ExperimentSession::~ExperimentSession() = default;
 
-BatchExecutor& ExperimentSession::executor() { return *impl_->executor; }
+BatchExecutor& ExperimentSession::executor() {
+  if (!impl_->active) throw std::logic_error("this session's requests are served by its driver");
+  return *impl_->active;
+}
 
 const std::vector<PowerMeter*>& ExperimentSession::meters() const { return impl_->meter_ptrs; }
 
@@ -262,7 +255,8 @@ std::vector<std::string> ExperimentSession::domains() const {
 RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn& progress) {
   Impl& s = *impl_;
   const RunSpec spec(s.base, settings);
-  auto policy = spec.policy.build(s.costs_for(spec));
+  // A driver's server runs its own batching: the policy is its record, and needs no costs here.
+  auto policy = s.driver ? nullptr : spec.policy.build(s.costs_for(spec));
   const std::vector<Nanos> schedule = generate_schedule(spec.arrival, spec.requests, spec.seed);
 
   StreamRunner runner;
@@ -283,11 +277,13 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   Nanos shift{0};  // the run's time zero on the sampler's clock
   std::optional<std::string> failure;
   {
-    ProgressTicker ticker(progress, runner, spec.requests);
+    const auto completed = [&] { return s.driver ? s.driver->completed() : runner.completed(); };
+    ProgressTicker ticker(progress, completed, spec.requests);
     begin = sampler.read_energy();
     const auto origin = SteadyClock::now() + std::chrono::milliseconds(1);
     shift = std::chrono::duration_cast<Nanos>(origin - sampler_origin);
-    out.trace = runner.run(schedule, *policy, *s.executor, origin);
+    out.trace = s.driver ? s.driver->drive(schedule, spec, origin)
+                         : runner.run(schedule, *policy, *s.active, origin);
     try {
       end = sampler.read_energy();
     } catch (const std::exception& e) {
@@ -328,6 +324,7 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
     out.summary.incomplete_reason = "energy meter failed mid-run: " + *failure;
   }
   out.summary.gpu_temperature_c = temperature;
+  if (s.driver) s.driver->annotate(out.summary);
   if (!idle_w_.empty() && s.base.idle_settle.count() > 0) {
     out.summary.idle_settle_s = s.settling.seconds;
     out.summary.idle_spread = s.settling.spread;

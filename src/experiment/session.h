@@ -56,10 +56,28 @@ struct RunOutcome {
 // Human-readable status lines (loading, warm-up, idle baseline).
 using LogFn = std::function<void(const std::string&)>;
 
-// What a session runs on, made elsewhere: the test seam (a fake executor and fake meters). The
-// session takes ownership of both.
+// What serves a run's requests when it is not the session's own executor under the in-process
+// StreamRunner: `greenbatch load` sends them to a server over HTTP (experiment/load_session.h).
+// The session still owns the meters, the idle baseline, the sampler window and the summary.
+class RequestDriver {
+ public:
+  virtual ~RequestDriver() = default;
+  // Sends `schedule`'s requests (ns from `origin`) for `spec` and returns what happened, on the
+  // RunTrace's terms (docs/serving.md says how a request's answer maps onto them).
+  virtual RunTrace drive(const std::vector<Nanos>& schedule, const RunSpec& spec,
+                         SteadyClock::time_point origin) = 0;
+  // Requests answered so far in the current drive() (any thread; for progress only).
+  virtual std::size_t completed() const = 0;
+  // Adds what only the driver knows (failures, the server's batches) to the run's summary.
+  virtual void annotate(RunSummary& summary) const {}
+};
+
+// What a session runs on, made elsewhere: the test seam (a fake executor and fake meters), or a
+// driver that serves the requests elsewhere (then the executor may be null). The session takes
+// ownership of all of them.
 struct SessionParts {
   std::unique_ptr<BatchExecutor> executor;
+  std::unique_ptr<RequestDriver> driver;
   std::vector<std::unique_ptr<PowerMeter>> meters;
   std::string device_name = "injected";
   std::string images_source = "injected";
@@ -80,6 +98,7 @@ class ExperimentSession {
   RunOutcome run(const RunSettings& settings, const ProgressFn& progress = {});
 
   // For protocols that drive the executor and the meters themselves (experiment/profiling.h).
+  // REQUIRES: the session has an executor (not a driver's alone).
   BatchExecutor& executor();
   const std::vector<PowerMeter*>& meters() const;
   const SessionSpec& spec() const;  // `base` as given to the constructor

@@ -44,20 +44,27 @@ ModelExecutor::ModelExecutor(Classifier& model, const ImageSet& images, torch::D
   host_batch_ = torch::empty({static_cast<int64_t>(max_batch), 3, kCropSize, kCropSize}, options);
 }
 
-torch::Tensor ModelExecutor::preprocess(std::size_t first, std::size_t count) {
-  TORCH_CHECK(static_cast<int64_t>(count) <= host_batch_.size(0), "batch larger than allocated");
+torch::Tensor ModelExecutor::fill_batch(std::size_t count,
+                                        const std::function<void(std::size_t, float*)>& fill) {
+  TORCH_CHECK(count >= 1 && static_cast<int64_t>(count) <= host_batch_.size(0),
+              "batch of " + std::to_string(count) + " outside the 1.." +
+                  std::to_string(host_batch_.size(0)) + " allocated");
   float* base = host_batch_.data_ptr<float>();
   constexpr int64_t kImageFloats = 3 * kCropSize * kCropSize;
-  const std::size_t n_images = images_.size();
   at::parallel_for(0, static_cast<int64_t>(count), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t k = begin; k < end; ++k) {
-      const std::size_t index = (first + static_cast<std::size_t>(k)) % n_images;
-      const auto& bytes = images_.bytes(index);
-      const RgbImage image = decode_image(bytes.data(), bytes.size(), images_.name(index));
-      preprocess_into(image, base + k * kImageFloats);
-    }
+    for (int64_t k = begin; k < end; ++k)
+      fill(static_cast<std::size_t>(k), base + k * kImageFloats);
   });
   return host_batch_.narrow(0, 0, static_cast<int64_t>(count));
+}
+
+torch::Tensor ModelExecutor::preprocess(std::size_t first, std::size_t count) {
+  const std::size_t n_images = images_.size();
+  return fill_batch(count, [&](std::size_t k, float* out) {
+    const std::size_t index = (first + k) % n_images;
+    const auto& bytes = images_.bytes(index);
+    preprocess_into(decode_image(bytes.data(), bytes.size(), images_.name(index)), out);
+  });
 }
 
 void ModelExecutor::infer(const torch::Tensor& host_batch) {
@@ -65,6 +72,15 @@ void ModelExecutor::infer(const torch::Tensor& host_batch) {
       device_.is_cuda() ? host_batch.to(device_, /*non_blocking=*/true) : host_batch;
   torch::Tensor logits = model_.forward(input);
   if (device_.is_cuda()) torch::cuda::synchronize(device_.index());
+}
+
+torch::Tensor ModelExecutor::classify(std::size_t count,
+                                      const std::function<void(std::size_t, float*)>& fill) {
+  c10::InferenceMode guard;
+  const torch::Tensor batch = fill_batch(count, fill);
+  torch::Tensor input = device_.is_cuda() ? batch.to(device_, /*non_blocking=*/true) : batch;
+  // On CUDA the copy back synchronises: the batch ends when its logits are on the host.
+  return model_.forward(input).to(torch::kCPU, torch::kFloat32).contiguous();
 }
 
 void ModelExecutor::execute(std::size_t first, std::size_t count) {

@@ -14,6 +14,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 
 #include "common/device.h"
@@ -43,11 +44,21 @@ class ModelExecutor final : public BatchExecutor {
   // The preprocessed batch for requests [first, first + count), on the host (for benchmarks): a
   // view of the executor's buffer, overwritten by the next preprocess() or execute().
   torch::Tensor preprocess(std::size_t first, std::size_t count);
+  // Serves a batch whose images are not the image set's (a server's requests): `fill(k, out)`
+  // writes image k's 3 x 224 x 224 floats (decoding and preprocessing it, or copying a tensor a
+  // client preprocessed), for k < count, from any of torch's intra-op threads, inside the batch
+  // as execute() does. Returns the logits, [count, classes] float32 on the host, valid until the
+  // next call. An exception from `fill` propagates after the pool has finished.
+  // REQUIRES: 1 <= count <= max_batch.
+  torch::Tensor classify(std::size_t count, const std::function<void(std::size_t, float*)>& fill);
   // Model only, on an already preprocessed host batch (for benchmarks).
   // REQUIRES: the caller holds an InferenceMode (or NoGradGuard) guard, as Classifier requires.
   void infer(const torch::Tensor& host_batch);
 
  private:
+  // Writes images [0, count) of the host buffer with `fill`, spread over torch's pool.
+  torch::Tensor fill_batch(std::size_t count, const std::function<void(std::size_t, float*)>& fill);
+
   Classifier& model_;
   const ImageSet& images_;
   torch::Device device_;

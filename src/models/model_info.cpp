@@ -47,6 +47,21 @@ ModelRef parse_model(std::string_view text) {
   return ref;
 }
 
+ModelRef served_model(std::string_view text) {
+  const std::string name(text);
+  if (name == "noop") return {ModelRef::Kind::kNoop, name};
+  if (find_builtin(name)) return {ModelRef::Kind::kBuiltin, name};
+  const bool ok = !name.empty() && name.size() <= 128 && name != "." && name != ".." &&
+                  name.find_first_not_of(
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                      "0123456789_-.") == std::string::npos;
+  if (!ok) {
+    throw UsageError("model '" + name.substr(0, 130) +
+                     "': a served model's name is 1 to 128 letters, digits, '_', '-' or '.'");
+  }
+  return {ModelRef::Kind::kServed, name};
+}
+
 ModelRef classify_model(std::string_view text) {
   const std::string name(text);
   if (name == "noop") return {ModelRef::Kind::kNoop, name};

@@ -28,8 +28,11 @@ const ModelInfo* find_builtin(std::string_view name);  // nullptr if unknown
 // share: "noop" is the no-op model (no decoding, no inference); a name in the built-in table is
 // that architecture; anything holding a '/' or a '.' is a TorchScript file and must exist as a
 // regular file; anything else is an unknown name.
+// A model that a server elsewhere serves (greenbatch load against an http:// target) is named as
+// the server names it: kServed, unless the name is noop's or a built-in's, which keep their kind
+// so that reports know them.
 struct ModelRef {
-  enum class Kind { kBuiltin, kNoop, kFile };
+  enum class Kind { kBuiltin, kNoop, kFile, kServed };
   Kind kind = Kind::kBuiltin;
   std::string name;  // as given: the built-in's name, "noop", or the file's path
 
@@ -43,5 +46,8 @@ ModelRef parse_model(std::string_view text);
 // The same rule without looking at the disk, for a grid that names a model file that need not
 // exist here (an experiment read back from a store): UsageError only for an unknown name.
 ModelRef classify_model(std::string_view text);
+// A name as an inference server serves it (1 to 128 letters, digits, '_', '-', '.'; it goes into
+// the server's URLs): UsageError naming the rule otherwise.
+ModelRef served_model(std::string_view text);
 
 }  // namespace gb

@@ -94,6 +94,32 @@ std::string overload_note(const std::vector<RunSummary>& runs) {
       n, runs.size());
 }
 
+// What happened to the requests of runs driven over HTTP (greenbatch load), one line per run:
+// none is dropped silently.
+std::string load_note(const std::vector<RunSummary>& runs) {
+  std::string out;
+  for (const RunSummary& s : runs) {
+    if (!s.load) continue;
+    const LoadFigures& l = *s.load;
+    std::string why;
+    for (const auto& [code, n] : l.statuses) why += fmt::format(", {} x HTTP {}", n, code);
+    if (l.timed_out) why += fmt::format(", {} timed out", l.timed_out);
+    if (l.connection_errors) why += fmt::format(", {} connection errors", l.connection_errors);
+    if (l.bad_answers) why += fmt::format(", {} bad answers", l.bad_answers);
+    out += fmt::format("load {} at {}/s: {} sent, {} answered, {} failed{}{}\n", s.policy,
+                       fmt::format("{:g}", s.spec.rate_hz), l.sent, l.answered, l.failed(),
+                       why.empty() ? "" : " (" + why.substr(2) + ")",
+                       l.errors.empty() ? "" : "; first: " + l.errors.front());
+  }
+  if (!runs.empty() && runs.front().load) {
+    const LoadFigures& l = *runs.front().load;
+    out += fmt::format("server: {} at {}; sent as {}; energy: {}\n", l.server, l.url, l.sent_as,
+                       l.energy_scope);
+    if (!l.server_batches) out += "batches: not reported by this server (-)\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir,
@@ -108,13 +134,22 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   Columns c(results.size());
   c.text("policy", cells(results, [](const RunSummary& s) { return s.policy; }), 0, true);
   c.count("rate (Hz)", cells(results, rate_cell));
-  c.count("batches", cells(results, [](const RunSummary& s) { return std::to_string(s.batches); }),
+  // A load run knows the server's batches only when the server reports them, and energy only
+  // where this machine's meters see the server: "-" otherwise, never 0.
+  const auto batches = [](const RunSummary& s) { return !s.load || s.load->server_batches; };
+  const auto measured = [](const RunSummary& s) { return !s.energy.domains.empty(); };
+  const double none = std::nan("");
+  c.count("batches",
+          cells(results,
+                [&](const RunSummary& s) { return batches(s) ? std::to_string(s.batches) : "-"; }),
           7);
-  c.count("mean batch", cells(results, [](const RunSummary& s) {
-            return fmt::format("{:.1f}", s.mean_batch_size);
+  c.count("mean batch", cells(results, [&](const RunSummary& s) {
+            return batches(s) ? fmt::format("{:.1f}", s.mean_batch_size) : "-";
           }));
   c.quantity("energy/img",
-             each(results, [](const RunSummary& s) { return s.energy_per_image_j(); }), "J");
+             each(results,
+                  [&](const RunSummary& s) { return measured(s) ? s.energy_per_image_j() : none; }),
+             "J");
   if (has_idle) {
     c.quantity("idle/img",
                each(results, [&](const RunSummary& s) { return per_image(s.energy.idle_j(), s); }),
@@ -124,8 +159,10 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
         each(results, [&](const RunSummary& s) { return per_image(s.energy.dynamic_j(), s); }), "J",
         3);
   }
-  c.quantity("avg power", each(results, [](const RunSummary& s) { return s.average_power_w(); }),
-             "W", 2);
+  c.quantity(
+      "avg power",
+      each(results, [&](const RunSummary& s) { return measured(s) ? s.average_power_w() : none; }),
+      "W", 2);
   c.quantity("p50", each(results, [](const RunSummary& s) { return s.response_s.p50; }), "s", 6);
   c.quantity("p99", each(results, [](const RunSummary& s) { return s.response_s.p99; }), "s");
   add_max_response(c, results);
@@ -159,6 +196,7 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
           : "the " + std::string(domain_kind_label(first.paper_scope)) +
                 " only (the device's, as the paper measured its GPU)");
   out += overload_note(results);
+  out += load_note(results);
   std::string invalid;
   for (const RunSummary& s : results) {
     if (!s.valid_for_energy) {

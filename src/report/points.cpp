@@ -46,6 +46,9 @@ std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_js
   std::vector<ConfigPoint> out;
   for (const auto& r : rows) {
     namespace c = columns;
+    // A load of a server on another machine measured no energy (null): it has no place among
+    // points that compare energy, and 0 J would read as the cheapest.
+    if (!opt(r, c::kEnergyPerImage)) continue;
     ConfigPoint p;
     p.model = text(r, c::kModel);
     p.device = text(r, c::kDevice);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "common/errors.h"
 #include "common/files.h"
@@ -49,6 +50,16 @@ const ordered_json& number_field(const ordered_json& s, const std::string& run, 
   if (!it->is_number())
     bad_field(run, field, "must be a number, not " + std::string(it->type_name()));
   return *it;
+}
+
+// A figure that gets an interval: a number, or for energy per image null too (a load of a server
+// on another machine measures none, docs/serving.md).
+std::optional<double> ci_field(const ordered_json& s, const std::string& run, const char* field) {
+  const auto it = s.find(field);
+  if (it != s.end() && it->is_null() && std::string(field) == columns::kEnergyPerImage) {
+    return std::nullopt;
+  }
+  return number_field(s, run, field).get<double>();
 }
 
 // A text field that may be absent (""), but not of another kind.
@@ -104,10 +115,12 @@ std::vector<ordered_json> aggregate_configurations(const std::vector<StoredRun>&
     // Numbers from a file are held to the ranges every other input is: a run cannot take longer
     // than kMaxDuration, and no image costs more than a gigajoule.
     for (const char* col : kWithCi) {
-      const double v = number_field(r.summary, names.back(), col).get<double>();
+      const std::optional<double> v = ci_field(r.summary, names.back(), col);
       const bool energy = std::string(col) == columns::kEnergyPerImage;
-      check_range(v, names.back() + ": field '" + col + "'", 0,
-                  energy ? 1e9 : to_seconds(kMaxDuration), energy ? "J" : "s");
+      if (v) {
+        check_range(*v, names.back() + ": field '" + col + "'", 0,
+                    energy ? 1e9 : to_seconds(kMaxDuration), energy ? "J" : "s");
+      }
     }
   }
   std::map<std::string, std::vector<std::size_t>> groups;
@@ -162,9 +175,9 @@ std::vector<ordered_json> aggregate_configurations(const std::vector<StoredRun>&
     for (const char* col : kWithCi) {
       std::vector<double> values;
       for (const std::size_t m : members) {
-        values.push_back(number_field(runs[m].summary, names[m], col).get<double>());
+        if (const auto v = ci_field(runs[m].summary, names[m], col)) values.push_back(*v);
       }
-      const MeanCi ci = mean_ci95(values);
+      const MeanCi ci = values.empty() ? MeanCi{} : mean_ci95(values);
       row[columns::ci95(col)] = ci.ci95 ? ordered_json(*ci.ci95) : ordered_json(nullptr);
     }
     const std::string& group = front.group_id;

@@ -55,6 +55,7 @@ std::string configuration_key(const RunSpec& spec, std::size_t repetition) {
   // Settings added later go here, each only when it differs from its default, so the ids of
   // what was stored before they existed stay valid.
   if (spec.threads != defaults.threads) add_field(key, "threads", std::to_string(spec.threads));
+  if (spec.target != defaults.target) add_field(key, "target", spec.target);
   return key;
 }
 

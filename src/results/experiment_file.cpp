@@ -163,6 +163,12 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   e.get("images", b.images, "a string");
   e.get("weights", b.weights, "a string");
   e.get("shuffle", f.shuffle, "true or false");
+  if (e.get("target", b.target, "a string") && b.target != "serve" &&
+      b.target.rfind("http://", 0) != 0) {
+    fail(origin, *exp->get("target"),
+         "'experiment.target' is \"serve\" or an http:// URL of a running server, not '" +
+             b.target + "'");
+  }
   b.peak_threshold_w = e.number("peak_threshold_w", b.peak_threshold_w, 0, kMaxPowerW, "W");
   b.idle_duration = e.seconds("idle_seconds", std::chrono::seconds(5));
   b.idle_settle = e.seconds("idle_settle_seconds", b.idle_settle);
@@ -189,6 +195,11 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   f.arrivals = g.list<std::string>(arrival_key, "strings");
   f.policies = g.list<std::string>("policies", "strings");
   const auto where = [&](const char* key) -> const toml::node& { return *grid->get(key); };
+  if (b.target.rfind("http://", 0) == 0 && f.policies.size() != 1) {
+    fail(origin, where("policies"),
+         "'grid.policies': a server at an http:// target batches by its own settings; name them "
+         "as one policy, for the record");
+  }
   // Every rate-driven run must fit its requests into kMaxDuration; offline and trace runs ignore
   // the rates. Random gaps can still overshoot a rate near the bound: generate_schedule checks.
   const bool rated = std::any_of(f.arrivals.begin(), f.arrivals.end(),
@@ -206,7 +217,7 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   }
   for (const std::string& m : f.models) {
     try {
-      classify_model(m);
+      model_for_target(m, b.target);
     } catch (const UsageError& err) {
       fail(origin, where("models"), err.what());
     }
@@ -265,13 +276,32 @@ ExperimentFile load_experiment(const std::string& path) {
   return parse_experiment(read_bounded_file(path, 1 << 20), path);
 }
 
+ModelRef model_for_target(const std::string& name, const std::string& target) {
+  return target.rfind("http://", 0) == 0 ? served_model(name) : classify_model(name);
+}
+
 const ExperimentKeys& experiment_keys() {
-  static const ExperimentKeys keys{
-      {"name", "requests", "warmup_batches", "warmup_batch_size", "repetitions",
-       "idle_settle_seconds", "min_valid_requests", "min_valid_seconds", "cooldown", "seed",
-       "device", "meter", "idle_seconds", "sample_interval", "images", "shuffle",
-       "peak_threshold_w", "weights", "threads"},
-      {"models", "rates", "arrival", "arrivals", "policies"}};
+  static const ExperimentKeys keys{{"name",
+                                    "requests",
+                                    "warmup_batches",
+                                    "warmup_batch_size",
+                                    "repetitions",
+                                    "idle_settle_seconds",
+                                    "min_valid_requests",
+                                    "min_valid_seconds",
+                                    "cooldown",
+                                    "seed",
+                                    "device",
+                                    "meter",
+                                    "idle_seconds",
+                                    "sample_interval",
+                                    "images",
+                                    "shuffle",
+                                    "peak_threshold_w",
+                                    "weights",
+                                    "threads",
+                                    "target"},
+                                   {"models", "rates", "arrival", "arrivals", "policies"}};
   return keys;
 }
 
@@ -282,7 +312,7 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
   std::vector<PolicySpec> policies;
   for (const std::string& p : f.policies) policies.push_back(PolicySpec::parse(p));
   for (const std::string& name : f.models) {
-    const ModelRef model = classify_model(name);
+    const ModelRef model = model_for_target(name, f.base.target);
     std::vector<Configuration> per_model;
     for (const std::string& arrival : f.arrivals) {
       // An offline stream has no rate: one configuration per policy, not one per rate.

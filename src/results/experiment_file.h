@@ -2,7 +2,7 @@
 //
 //   [experiment]  name, requests, warmup_batches, warmup_batch_size, repetitions, seed, device,
 //                 meter, idle_seconds, sample_interval, images, shuffle, peak_threshold_w,
-//                 idle_settle_seconds, min_valid_requests, min_valid_seconds, cooldown
+//                 idle_settle_seconds, min_valid_requests, min_valid_seconds, cooldown, target
 //   [grid]        models, rates, arrival, policies      (each a non-empty list)
 //
 // The sweep is grid product x repetitions. A configuration is identified by its content, not by
@@ -74,6 +74,10 @@ struct ExperimentKeys {
   std::vector<std::string> experiment, grid;
 };
 const ExperimentKeys& experiment_keys();
+
+// A grid's model name as its target serves it: a name an http:// server gives its model
+// (served_model), else what this machine loads (classify_model).
+ModelRef model_for_target(const std::string& name, const std::string& target);
 
 // Every configuration in run order: models outer (each model loaded once); within a model the
 // canonical order, or a seeded shuffle when `shuffle = true` (guards against drift).

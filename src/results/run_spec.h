@@ -63,11 +63,16 @@ struct SessionSpec {
   // starts. A count given explicitly is part of a configuration's identity.
   int threads = 0;
   std::string powercap_root = "/sys/class/powercap";
+  // Where the requests are served: "" in this process (the model loaded here); "serve", a
+  // `greenbatch serve` started for each configuration; or an http:// URL of a running Open
+  // Inference Protocol server, driven by `greenbatch load` (docs/serving.md). With a target,
+  // `model` is the name the server serves.
+  std::string target;
 
   // Whether two configurations can share one session (everything above equal).
   bool same_session(const SessionSpec& o) const {
-    return idle_settle == o.idle_settle && model == o.model && weights == o.weights &&
-           device == o.device && images == o.images && meter == o.meter &&
+    return target == o.target && idle_settle == o.idle_settle && model == o.model &&
+           weights == o.weights && device == o.device && images == o.images && meter == o.meter &&
            warmup_batches == o.warmup_batches && warmup_batch_size == o.warmup_batch_size &&
            model_seed == o.model_seed && sample_interval == o.sample_interval &&
            idle_duration == o.idle_duration && peak_threshold_w == o.peak_threshold_w &&

@@ -122,14 +122,21 @@ void judge_validity(RunSummary& s, std::size_t min_requests, Nanos min_duration)
 
 ordered_json summary_row(const RunSummary& s) {
   ordered_json r;
+  // A load against a server on another machine measures no energy: null, never 0 J.
+  const bool measured = !s.energy.domains.empty();
+  const auto energy = [&](double v) { return measured ? ordered_json(v) : ordered_json(nullptr); };
+  const bool batches_known = !s.load || s.load->server_batches;
+  const auto batch_figure = [&](auto v) {
+    return batches_known ? ordered_json(v) : ordered_json(nullptr);
+  };
   const bool fixed_number = !s.batch_size_label.empty() && s.batch_size_label.size() < 10 &&
                             s.batch_size_label.find_first_not_of("0123456789") == std::string::npos;
   // The paper's columns, verbatim (reference/yarally2023_gtx1080_results.csv has their meaning).
   r[columns::kBatchSize] = fixed_number ? ordered_json(std::stoll(s.batch_size_label))
                                         : ordered_json(s.batch_size_label);
-  r[columns::kAveragePower] = s.average_power_w();
+  r[columns::kAveragePower] = energy(s.average_power_w());
   r["Time(s)"] = s.time_s;
-  r["Energy(J)"] = s.paper_energy_j();
+  r["Energy(J)"] = energy(s.paper_energy_j());
   r["Average Wait Time(s)"] = s.response_s.mean;
   r["Max Wait Time(s)"] = s.response_s.max;
   r[columns::kAveragePeakPower] = optional_number(s.peak_power_w);
@@ -141,9 +148,9 @@ ordered_json summary_row(const RunSummary& s) {
       s.spec.arrival.needs_rate() ? ordered_json(s.spec.rate_hz) : ordered_json(nullptr);
   r[columns::kPolicy] = s.policy;
   r[columns::kRequests] = s.requests;
-  r["batches"] = s.batches;
-  r[columns::kMeanBatchSize] = s.mean_batch_size;
-  r[columns::kEnergyPerImage] = s.energy_per_image_j();
+  r["batches"] = batch_figure(s.batches);
+  r[columns::kMeanBatchSize] = batch_figure(s.mean_batch_size);
+  r[columns::kEnergyPerImage] = energy(s.energy_per_image_j());
   r["idle_power_w"] = optional_number(s.energy.idle_power_w());
   r["energy_idle_j"] = optional_number(s.energy.idle_j());
   r["energy_dynamic_j"] = optional_number(s.energy.dynamic_j());
@@ -179,7 +186,7 @@ ordered_json summary_row(const RunSummary& s) {
        {DomainKind::kGpu, DomainKind::kCpu, DomainKind::kDram, DomainKind::kPlatform}) {
     r[std::string(domain_kind_label(k)) + "_energy_j"] = optional_number(s.energy.kind_j(k));
   }
-  r[columns::kTotalEnergy] = s.energy.gross_j();
+  r[columns::kTotalEnergy] = energy(s.energy.gross_j());
   r["service_per_request_mean_s"] = s.mean_service_per_request_s;
   r["offered_rps"] = optional_number(s.offered_rps);
   r["capacity_rps"] = optional_number(s.capacity_rps);
@@ -284,6 +291,26 @@ ordered_json summary_document(const RunSummary& s) {
   doc["service_s"] = dist(s.service_s);
   doc["release_lag_us"] = dist(s.release_lag_us);
   doc["sample_interval_p99_ms"] = s.sample_interval_p99_ms;
+  if (s.load) {
+    const LoadFigures& l = *s.load;
+    ordered_json statuses = ordered_json::object();
+    for (const auto& [code, n] : l.statuses) statuses[std::to_string(code)] = n;
+    doc["load"] = {{"url", l.url},
+                   {"server", l.server},
+                   {"sent_as", l.sent_as},
+                   {"sent", l.sent},
+                   {"answered", l.answered},
+                   {"failed", l.failed()},
+                   {"http_errors", l.http_errors},
+                   {"timed_out", l.timed_out},
+                   {"connection_errors", l.connection_errors},
+                   {"bad_answers", l.bad_answers},
+                   {"statuses", statuses},
+                   {"errors", l.errors},
+                   {"server_batches", l.server_batches},
+                   {"connections", l.connections},
+                   {"energy_scope", l.energy_scope}};
+  }
   return doc;
 }
 

@@ -89,6 +89,25 @@ inline constexpr char kGroupId[] = "group_id";
 inline std::string ci95(const char* column) { return std::string(column) + "_ci95"; }
 }  // namespace columns
 
+// What a run driven over HTTP (greenbatch load) adds: its target, and the fate of every request
+// sent, none dropped (docs/serving.md). Its summary's `requests` are the answered ones, over which
+// every response figure and energy per image is taken.
+struct LoadFigures {
+  std::string url;
+  std::string server;   // what the server said it is ("greenbatch serve, policy slo:100ms", ...)
+  std::string sent_as;  // how each request carried its image
+  std::size_t sent = 0, answered = 0, http_errors = 0, timed_out = 0, connection_errors = 0,
+              bad_answers = 0;
+  std::vector<std::pair<int, std::size_t>> statuses;  // of the answers other than 200, ascending
+  std::vector<std::string> errors;                    // the first few distinct failure messages
+  // Whether `batches` and the mean batch size are the server's own account (greenbatch serve
+  // reports each answer's batch); otherwise they are unknown, written null.
+  bool server_batches = false;
+  std::size_t connections = 0;  // the most open at once
+  std::string energy_scope;     // what this machine's meters measured, or why there is no energy
+  std::size_t failed() const { return http_errors + timed_out + connection_errors + bad_answers; }
+};
+
 struct RunSummary {
   RunSpec spec;
   std::string policy;            // canonical policy string
@@ -137,7 +156,8 @@ struct RunSummary {
   std::string invalid_reason;
   std::optional<double> gpu_temperature_c;  // at the run's start, where a meter can read it
 
-  EnergyAccount energy;
+  EnergyAccount energy;  // no domains: no energy was measured (figures written null)
+  std::optional<LoadFigures> load;
   // The paper's columns hold the device's energy: the GPU's on a GPU run, the CPU's on a CPU run
   // (energy.kind_j); the whole total where no domain of that kind was measured (a simulated run,
   // or a GPU run measured with RAPL only), which paper_scope says.

@@ -2,8 +2,9 @@
 
 namespace gb {
 
-ProgressTicker::ProgressTicker(const ProgressFn& fn, const StreamRunner& runner, std::size_t total)
-    : fn_(fn), runner_(runner), total_(total), start_(SteadyClock::now()) {
+ProgressTicker::ProgressTicker(const ProgressFn& fn, std::function<std::size_t()> completed,
+                               std::size_t total)
+    : fn_(fn), completed_(std::move(completed)), total_(total), start_(SteadyClock::now()) {
   if (fn_) thread_ = std::thread([this] { loop(); });
 }
 
@@ -19,7 +20,7 @@ ProgressTicker::~ProgressTicker() {
 void ProgressTicker::loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
-    fn_(runner_.completed(), total_, to_seconds(SteadyClock::now() - start_));
+    fn_(completed_(), total_, to_seconds(SteadyClock::now() - start_));
   }
 }
 

@@ -1,9 +1,11 @@
-// ProgressTicker: reports a StreamRunner's completed() count about four times a second from a
-// thread of its own, so the measured threads never format or print progress.
+// ProgressTicker: reports a run's completed count (a StreamRunner's completed(), or a load
+// generator's) about four times a second from a thread of its own, so the measured threads never
+// format or print progress.
 //
 // Contract: the callback is called only between construction and destruction, never after the
 // destructor returns (it stops and joins the thread). An empty callback starts no thread.
-// Lifetimes: `fn` and `runner` are kept by reference and must outlive the ticker.
+// Lifetimes: `fn` is kept by reference and, with whatever `completed` reads, must outlive the
+// ticker.
 #pragma once
 
 #include <condition_variable>
@@ -13,7 +15,6 @@
 #include <thread>
 
 #include "common/time.h"
-#include "runtime/stream_runner.h"
 
 namespace gb {
 
@@ -22,7 +23,8 @@ using ProgressFn = std::function<void(std::size_t done, std::size_t total, doubl
 
 class ProgressTicker {
  public:
-  ProgressTicker(const ProgressFn& fn, const StreamRunner& runner, std::size_t total);
+  // `completed` is polled from the ticker's thread (relaxed reads of a counter).
+  ProgressTicker(const ProgressFn& fn, std::function<std::size_t()> completed, std::size_t total);
   ~ProgressTicker();
   ProgressTicker(const ProgressTicker&) = delete;
   ProgressTicker& operator=(const ProgressTicker&) = delete;
@@ -30,7 +32,7 @@ class ProgressTicker {
  private:
   void loop();
   const ProgressFn& fn_;
-  const StreamRunner& runner_;
+  std::function<std::size_t()> completed_;
   std::size_t total_;
   SteadyClock::time_point start_;
   std::mutex mutex_;

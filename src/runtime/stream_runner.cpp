@@ -1,9 +1,5 @@
 #include "runtime/stream_runner.h"
 
-#include <pthread.h>
-#include <sched.h>
-#include <sys/prctl.h>
-
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -12,42 +8,9 @@
 #include <thread>
 
 #include "runtime/dispatch_loop.h"
+#include "runtime/release_timing.h"
 
 namespace gb {
-namespace {
-
-// Timer slack defaults to 50 us on Linux, which would show up directly as release jitter and as
-// late timeouts. Both runner threads ask for 1 ns and restore the old value afterwards.
-class TimerSlack {
- public:
-  TimerSlack() : old_(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0)) {
-    prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
-  }
-  ~TimerSlack() {
-    if (old_ > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(old_), 0, 0, 0);
-  }
-
- private:
-  int old_;
-};
-
-// The issuer sleeps almost all the time, but when a release is due it must run at once, even if
-// the model's BLAS/OpenMP workers occupy every core (measured here: ~3 ms late releases at every
-// batch start without this). SCHED_FIFO gives it that; without the privilege it stays normal and
-// the run reports its release lag honestly either way.
-bool try_realtime_priority() {
-  sched_param param{};
-  param.sched_priority = 1;
-  return pthread_setschedparam(pthread_self(), SCHED_FIFO, &param) == 0;
-}
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
-
-}  // namespace
 
 RunTrace StreamRunner::run(const std::vector<Nanos>& schedule, BatchingPolicy& policy,
                            BatchExecutor& executor, SteadyClock::time_point origin) {
@@ -72,19 +35,9 @@ RunTrace StreamRunner::run(const std::vector<Nanos>& schedule, BatchingPolicy& p
     realtime.store(options_.realtime_issuer && try_realtime_priority());
     std::size_t i = 0;
     while (i < n) {
-      const auto target = origin + schedule[i];
-      auto now = SteadyClock::now();
-      while (now < target) {
-        if (abort.load(std::memory_order_relaxed)) return;
-        // Sleep in slices of at most 50 ms so an aborted run is noticed promptly.
-        const auto wake = std::min(target - spin, now + std::chrono::milliseconds(50));
-        if (wake > now) {
-          std::this_thread::sleep_until(wake);
-        } else {
-          cpu_relax();
-        }
-        now = SteadyClock::now();
-      }
+      const auto reached = wait_until(origin + schedule[i], spin, abort);
+      if (!reached) return;
+      const auto now = *reached;
       // Everything due by now goes out together, with one timestamp and one publication.
       const Nanos t = now - origin;
       std::size_t j = i;

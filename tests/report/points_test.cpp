@@ -78,13 +78,22 @@ TEST(PointsFromRows, WrongTypesAreIgnoredRatherThanThrown) {
   row["simulated"] = "yes";  // only a boolean marks a simulated row
   row["model"] = 7;          // not a name
   row["repetitions"] = 0;    // never fewer than one
-  row["energy_per_image_j"] = nullptr;
+  row["mean_batch_size"] = nullptr;
   const ConfigPoint p = points_from_rows({row})[0];
   EXPECT_FALSE(p.rate_hz);
   EXPECT_FALSE(p.simulated);
   EXPECT_EQ(p.model, "");
   EXPECT_EQ(p.repetitions, 1u);
-  EXPECT_EQ(p.energy_per_image_j, 0);
+  EXPECT_EQ(p.mean_batch_size, 0);
+}
+
+// A load of a server on another machine measured no energy (null): it is no point of figures
+// that compare energy, where 0 J would read as the cheapest.
+TEST(PointsFromRows, RowsWithoutEnergyAreLeftOut) {
+  ordered_json unmeasured = full_row();
+  unmeasured["energy_per_image_j"] = nullptr;
+  EXPECT_TRUE(points_from_rows({unmeasured}).empty());
+  EXPECT_EQ(points_from_rows({unmeasured, full_row()}).size(), 1u);
 }
 
 TEST(PointsFromRows, KeepsTheRowsOrder) {

@@ -52,6 +52,19 @@ TEST(AggregateInput, GoodRunsPool) {
   EXPECT_EQ(rows[0][columns::kRepetitions], 2);
 }
 
+// A load of a server on another machine measures no energy: null pools to null, not to 0 J,
+// and is not mistaken for a damaged field.
+TEST(AggregateInput, UnmeasuredEnergyPoolsToNull) {
+  auto runs = two_runs();
+  for (StoredRun& r : runs) r.summary[columns::kEnergyPerImage] = nullptr;
+  const auto rows = aggregate_configurations(runs);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_TRUE(rows[0][columns::kEnergyPerImage].is_null());
+  EXPECT_TRUE(rows[0][columns::ci95(columns::kEnergyPerImage)].is_null());
+  runs[0].summary[columns::kP99Response] = nullptr;  // only energy may be unmeasured
+  EXPECT_NE(message_of(runs).find(columns::kP99Response), std::string::npos);
+}
+
 // Thread counts tell configurations apart, in run folders (no ids) and in stores (same group id
 // from shards on machines with different CPU counts) alike; an overloaded repetition marks the
 // pooled configuration.

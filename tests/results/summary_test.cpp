@@ -168,6 +168,21 @@ TEST(Summary, NewColumnsComeLastAndUnknownsAreNull) {
 namespace gb {
 namespace {
 
+TEST(Summary, ALoadWithoutEnergyOrBatchesWritesNullNotZero) {
+  RunSummary s = summarize(on("cpu"), four_requests(), EnergyAccount{}, {});
+  s.load = LoadFigures{};  // a server elsewhere that does not say its batches
+  const auto row = summary_row(s);
+  for (const char* column : {"Energy(J)", "Average Power(W)", columns::kEnergyPerImage,
+                             columns::kTotalEnergy, "batches", columns::kMeanBatchSize}) {
+    EXPECT_TRUE(row[column].is_null()) << column << " = " << row[column];
+  }
+  EXPECT_EQ(row[columns::kP50Response], s.response_s.p50);  // latency is still reported
+  s.load->server_batches = true;
+  EXPECT_EQ(summary_row(s)["batches"], 2);
+  const auto doc = summary_document(s);
+  EXPECT_EQ(doc["load"]["failed"], 0);
+}
+
 TEST(Summary, SteadyStateLeavesOutTheFirstAndLastTenthOfTheRequests) {
   RunTrace t;
   for (int i = 0; i < 40; ++i) t.scheduled.push_back(std::chrono::seconds(i));

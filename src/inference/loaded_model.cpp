@@ -1,0 +1,30 @@
+#include "inference/loaded_model.h"
+
+#include <ATen/Parallel.h>
+
+#include "common/cpus.h"
+
+namespace gb {
+
+LoadedModel load_model(const ModelLoad& spec, const std::function<void(const std::string&)>& warn) {
+  LoadedModel m;
+  // Before the model exists: torch sizes its pools at the first parallel region.
+  at::set_num_threads(spec.threads > 0 ? spec.threads : static_cast<int>(default_threads()));
+  m.threads = at::get_num_threads();
+  if (spec.threads > 0 && static_cast<std::size_t>(spec.threads) > usable_cpus() && warn) {
+    warn("warning: " + std::to_string(spec.threads) +
+         " threads exceed the CPUs this process may use, " + cpu_limits().describe() +
+         ": they take turns, and service times grow");
+  }
+  m.device = torch_device(spec.device);
+  m.images = std::make_unique<ImageSet>(spec.images.empty() ? ImageSet::builtin()
+                                                            : ImageSet::from_folder(spec.images));
+  m.model = make_classifier(spec.model, spec.seed);
+  if (!spec.weights.empty()) load_weights(*m.model, spec.weights);
+  m.model->to(*m.device);
+  m.device_name = describe_device(*m.device);
+  m.executor = std::make_unique<ModelExecutor>(*m.model, *m.images, *m.device, spec.max_batch);
+  return m;
+}
+
+}  // namespace gb
