@@ -352,9 +352,12 @@ std::string run_result_line(const RunSummary& s) {
     if (cell.find(' ') != std::string::npos) return cell;  // it named its own unit
     return cell + (c.unit.front() == '/' ? "" : " ") + c.unit;
   };
-  return fmt::format("{}/img, p99 {}, max {}{}, {}", one(s.energy_per_image_j(), "J"),
-                     one(s.response_s.p99, "s", 0), one(s.response_s.max, "s", 0),
-                     s.overloaded ? " (overloaded)" : "", one(s.throughput_rps, "/s"));
+  // A load run whose server this machine's meters cannot see has no energy: never "0 J".
+  const std::string energy =
+      s.energy.domains.empty() ? "energy not measured" : one(s.energy_per_image_j(), "J") + "/img";
+  return fmt::format("{}, p99 {}, max {}{}, {}", energy, one(s.response_s.p99, "s", 0),
+                     one(s.response_s.max, "s", 0), s.overloaded ? " (overloaded)" : "",
+                     one(s.throughput_rps, "/s"));
 }
 
 std::string configurations_text(const std::vector<RunSummary>& runs, std::size_t width) {
