@@ -53,12 +53,7 @@ void show_progress(const std::string& line) {
   std::string shown = printable(line);
   winsize ws{};
   if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1) {
-    const std::size_t room = ws.ws_col - 1u;
-    std::size_t chars = 0, i = 0;
-    for (; i < shown.size(); ++i) {
-      if ((static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80 && chars++ == room) break;
-    }
-    shown.resize(i);
+    shown = first_characters(shown, ws.ws_col - 1u);
   }
   std::fprintf(stderr, "\r\033[2K%s", shown.c_str());
   std::fflush(stderr);

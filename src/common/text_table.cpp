@@ -76,6 +76,10 @@ std::string fold_lines(const std::string& text, std::size_t width) {
   return out;
 }
 
+std::string first_characters(const std::string& text, std::size_t width) {
+  return text.substr(0, bytes_of_prefix(text, width));
+}
+
 std::size_t display_width(const std::string& text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;

@@ -40,6 +40,9 @@ struct Table {
 // two spaces; shorter lines as they are.
 std::string fold_lines(const std::string& text, std::size_t width);
 
+// The first `width` characters (code points) of UTF-8 text.
+std::string first_characters(const std::string& text, std::size_t width);
+
 // Characters (code points) of UTF-8 text.
 std::size_t display_width(const std::string& text);
 
