@@ -284,6 +284,13 @@ void check_folder_experiment(const std::string& store, const ExperimentFile& exp
   for (const std::string& other : find_stores(folder.string(), true)) {
     std::error_code same_error, size_error;
     if (fs::equivalent(other, store, same_error) || fs::file_size(other, size_error) == 0) continue;
+    {
+      // Another shard's writer between its journal-mode pragma and its first commit: a database
+      // without tables holds no runs to mix, and refusing it fails shards that start together.
+      const std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(sqlite::open(other, sqlite::Mode::kRead),
+                                                           &sqlite3_close);
+      if (store_version(db.get(), "main", other) == 0) continue;
+    }
     ResultStore sibling(other);
     const std::string hash = sibling.meta("experiment_hash");
     if (hash.empty()) continue;  // being created

@@ -165,6 +165,22 @@ TEST_F(StoreSafety, EveryStoreOfAFolderBelongsToOneExperiment) {
   check_folder_experiment(shard, file_);
 }
 
+// What another shard's store looks like between its writer's journal-mode pragma and its first
+// commit (seen on CI: a shard starting beside one being created exited naming it): a WAL
+// database without tables is one being created, not a foreign file.
+TEST_F(StoreSafety, AShardStoreWithoutTablesYetIsOneBeingCreated) {
+  write_store("results-shard-0-of-3.sqlite", file_, 1);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path("results-shard-1-of-3.sqlite").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "PRAGMA journal_mode=WAL; BEGIN IMMEDIATE;", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  ASSERT_GT(fs::file_size(path("results-shard-1-of-3.sqlite")), 0u);
+  check_folder_experiment(path("results-shard-2-of-3.sqlite"), file_);
+  sqlite3_close(db);
+  check_folder_experiment(path("results-shard-2-of-3.sqlite"), file_);
+}
+
 TEST_F(StoreSafety, ReadersRefuseWhatIsNotAStoreInOneLine) {
   std::ofstream(path("empty.sqlite"));
   std::ofstream(path("text.sqlite")) << "model,rate\nnoop,16\n";
