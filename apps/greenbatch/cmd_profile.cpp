@@ -11,6 +11,7 @@
 #include "experiment/preflight.h"
 #include "experiment/profiling.h"
 #include "options.h"
+#include "results/levers.h"
 #include "terminal.h"
 
 namespace gb::cli {
@@ -51,8 +52,10 @@ int profile_command(const ProfileArgs& a) {
   if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path())) {
     throw UsageError("folder '" + out.parent_path().string() + "' of --out does not exist");
   }
-  status(fmt::format("greenbatch profile: {} on {}, batch sizes {}", a.base.model.name,
-                     a.base.device.text, a.options.sizes));
+  const std::string levers = describe_levers(a.base);
+  status(fmt::format("greenbatch profile: {} on {}{}, batch sizes {}", a.base.model.name,
+                     a.base.device.text, levers.empty() ? "" : " (" + levers + ")",
+                     a.options.sizes));
   const ServiceProfile p = profile_model(
       a.base, plan, [](const std::string& m) { status("  " + m); },
       [](std::size_t round, std::size_t rounds, std::size_t size) {

@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "common/parse.h"
+#include "report/console.h"
 #include "report/report.h"
 #include "terminal.h"
 
@@ -32,34 +33,18 @@ Command register_report(CLI::App& app) {
   return [args] {
     args->options.slo_s = to_seconds(parse_duration(args->slo));
     const ReportContent c = build_report(args->options);
-    Table t;
-    t.header = {"model",        "rate",     "recommended",      "energy/img (J)",
-                "max (ms)",     "p99 (ms)", "energy vs greedy", "vs no batching",
-                "within budget"};
-    t.numeric = {false, false, false, true, true, true, true, true, true};
-    const auto pct = [](const std::optional<double>& f) {
-      return f ? fmt::format("{:+.0f} %", -100 * *f) : std::string("-");
-    };
-    for (const Recommendation& r : c.recommendations) {
-      const std::string within = fmt::format("{}/{}", r.within_slo, r.candidates);
-      if (!r.best) {
-        t.rows.push_back(
-            {r.model, r.rate_label, "none meets the budget", "", "", "", "", "", within});
-        continue;
-      }
-      t.rows.push_back({r.model, r.rate_label, r.best->policy,
-                        fmt::format("{:.4g}", r.best->energy_per_image_j),
-                        fmt::format("{:.1f}", r.best->max_response_s * 1e3),
-                        fmt::format("{:.1f}", r.best->p99_response_s * 1e3),
-                        pct(r.saving_vs_greedy), pct(r.saving_vs_unbatched), within});
-    }
     const std::string methods = energy_methods(c.points);
     std::fputs(fmt::format("\nRecommendations (least energy per image with max and p99 response "
                            "within {}):\n\n",
                            args->slo)
                    .c_str(),
                stdout);
-    std::fputs(t.render().c_str(), stdout);
+    std::fputs(recommendations_text(c.recommendations).c_str(), stdout);
+    if (!c.lever_savings.empty()) {
+      std::fputs("\nEach lever alone and all combined, against the default configuration:\n",
+                 stdout);
+      std::fputs(lever_savings_text(c.lever_savings).c_str(), stdout);
+    }
     std::fputs(
         fmt::format("\nenergy method: {}{}\n", methods,
                     c.estimated_energy ? " (a CPU-utilisation model, NOT a measurement)" : "")

@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "results/levers.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
 
@@ -78,6 +79,12 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
   for (const auto& [model, runs] : per_model) {
     models += fmt::format("{}{} ({} runs)", models.empty() ? "" : ", ", model, runs);
   }
+  // Each combination of lever values is a session of its own (the model loaded again).
+  std::set<std::string> combinations;
+  for (const Configuration& c : configs) combinations.insert(describe_levers(c.spec));
+  if (combinations.size() > 1) {
+    models += fmt::format(", in {} lever combinations each", combinations.size());
+  }
   return fmt::format(
       "sweep '{}' (dry run): {} configurations x {} repetition{} = {} runs; {} stored already, {} "
       "to run ({} requests)\n  models, each loaded once: {}\n  the arrivals to run span {}, "
@@ -106,8 +113,10 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
     const std::string stream = c.spec.arrival.needs_rate()
                                    ? c.spec.arrival.name() + " " + rate_label(c.spec)
                                    : c.spec.arrival.name();
-    pace->label = fmt::format("[{}/{}] {} {} {}", k, total, c.spec.model.name,
-                              c.spec.policy.canonical(), stream);
+    const std::string levers = describe_levers(c.spec);
+    pace->label =
+        fmt::format("[{}/{}] {} {} {}{}", k, total, c.spec.model.name, c.spec.policy.canonical(),
+                    stream, levers.empty() ? "" : " (" + levers + ")");
     if (pace->repetitions > 1) {
       pace->label += fmt::format(", rep {}/{}", c.repetition + 1, pace->repetitions);
     }

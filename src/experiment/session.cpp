@@ -20,6 +20,7 @@
 #include "energy/meters.h"
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
+#include "inference/prepare.h"
 #include "models/classifier.h"
 #include "profile/profile.h"
 #include "runtime/progress_ticker.h"
@@ -160,6 +161,7 @@ ExperimentSession::ExperimentSession(const SessionSpec& base, std::size_t max_ba
     s.model = make_classifier(base.model, base.model_seed);
     if (!base.weights.empty()) load_weights(*s.model, base.weights);
     s.model->to(*s.device);
+    prepare_model(log);
     device_name_ = describe_device(*s.device);
     auto executor = std::make_unique<ModelExecutor>(*s.model, *s.images, *s.device,
                                                     std::max(max_batch, base.warmup_batch_size));
@@ -179,6 +181,28 @@ ExperimentSession::ExperimentSession(const SessionSpec& base, SessionParts parts
   impl_->executor = std::move(parts.executor);
   impl_->adopt_meters(std::move(parts.meters));
   prepare(log);
+}
+
+void ExperimentSession::prepare_model(const LogFn& log_fn) {
+  const LogFn log = log_fn ? log_fn : [](const std::string&) {};
+  Impl& s = *impl_;
+  const SessionSpec& base = s.base;
+  const std::string precision(precision_label(base.precision));
+  const PrecisionSupport support = precision_support(base.precision, *s.device);
+  if (support.usable && !support.native)
+    log("warning: " + precision + " is emulated here: " + support.why);
+  if (base.engine != Engine::kEager || base.precision != Precision::kFp32) {
+    log(fmt::format("preparing the {} engine at {}", engine_label(base.engine), precision));
+  }
+  s.model = prepare_for_session(std::move(s.model), base.engine, base.precision, *s.images,
+                                *s.device, !base.weights.empty(), &numeric_cost_);
+  if (numeric_cost_.max_abs_diff > 0) {
+    log(fmt::format(
+        "{} {} against fp32 eager on {} images: max |logit difference| {:.3g} (of "
+        "max |logit| {:.3g}), mean {:.3g}",
+        engine_label(base.engine), precision, numeric_cost_.images, numeric_cost_.max_abs_diff,
+        numeric_cost_.reference_max, numeric_cost_.mean_abs_diff));
+  }
 }
 
 void ExperimentSession::prepare(const LogFn& log_fn) {
@@ -321,6 +345,7 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   out.summary = summarize(spec, out.trace, energy, out.samples);
   out.summary.device_name = device_name_;
   out.summary.threads = threads_;
+  out.summary.numeric_cost = numeric_cost_;
   out.summary.images_source = images_source_;
   out.summary.started_utc = started;
   if (failure) {

@@ -28,7 +28,8 @@ struct SimulatedExperiment {
   std::vector<std::string> warnings;
 };
 
-// REQUIRES: profiles holds the profile of every configuration's model (attach_profiles).
+// REQUIRES: profiles holds, by path, the profile each configuration's spec.profile names
+// (attach_profiles).
 SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
                                         const std::vector<Configuration>& configs,
                                         const std::map<std::string, ServiceProfile>& profiles,

@@ -7,6 +7,7 @@
 
 #include "common/text_table.h"
 #include "common/version.h"
+#include "results/levers.h"
 #include "workload/arrivals.h"
 
 namespace gb {
@@ -70,11 +71,22 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
     t.rows.push_back(row);
   }
   const std::string method = first.energy.method();
-  std::string out =
-      fmt::format("\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}\n\n",
-                  kVersion, first.spec.model.name, first.device_name, first.spec.arrival.name(),
-                  first.requests, first.images_source);
+  const std::string levers = describe_levers(first.spec);
+  std::string out = fmt::format(
+      "\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run | images: {}{}\n\n", kVersion,
+      first.spec.model.name, first.device_name, first.spec.arrival.name(), first.requests,
+      first.images_source, levers.empty() ? "" : " | " + levers);
   out += t.render();
+  const NumericCost& cost = first.numeric_cost;
+  if (cost.images > 0 && !levers.empty()) {
+    out += fmt::format(
+        "\n{} {} against fp32 eager on {} images: max |logit difference| {:.3g} (of max |logit| "
+        "{:.3g}), mean {:.3g}{}\n",
+        engine_label(first.spec.engine), precision_label(first.spec.precision), cost.images,
+        cost.max_abs_diff, cost.reference_max, cost.mean_abs_diff,
+        cost.top1_agreement ? fmt::format("; top-1 agrees on {:.1f} %", 100 * *cost.top1_agreement)
+                            : std::string());
+  }
   const EnergyMethods methods = parse_energy_methods(method);
   out += fmt::format("\nenergy method: {}{}\n", method,
                      methods.has_estimate() && !methods.partly_estimated()
@@ -130,6 +142,14 @@ std::string simulated_results_text(const std::vector<RunSummary>& runs) {
   t.header = {"model",    "arrival",  "rate/s",     "policy",    "energy/img (J)",
               "p99 (ms)", "max (ms)", "mean batch", "capacity/s"};
   t.numeric = {false, false, true, false, true, true, true, true, true};
+  // A column for the levers only where some run has one off its baseline.
+  const bool any_levers = std::any_of(runs.begin(), runs.end(), [](const RunSummary& s) {
+    return !describe_levers(s.spec).empty();
+  });
+  if (any_levers) {
+    t.header.insert(t.header.begin() + 4, "levers");
+    t.numeric.insert(t.numeric.begin() + 4, false);
+  }
   for (const RunSummary& s : runs) {
     t.rows.push_back({s.spec.model.name, s.spec.arrival.name(),
                       s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : "-",
@@ -137,8 +157,76 @@ std::string simulated_results_text(const std::vector<RunSummary>& runs) {
                       fmt::format("{:.1f}", s.response_s.p99 * 1e3),
                       fmt::format("{:.1f}", s.response_s.max * 1e3),
                       fmt::format("{:.1f}", s.mean_batch_size), capacity_cell(s)});
+    if (any_levers) {
+      const std::string levers = describe_levers(s.spec);
+      t.rows.back().insert(t.rows.back().begin() + 4, levers.empty() ? "-" : levers);
+    }
   }
   return t.render() + overload_note(runs);
+}
+
+namespace {
+
+std::string saving_cell(const std::optional<double>& f) {
+  return f ? fmt::format("{:+.0f} %", -100 * *f) : std::string("-");
+}
+
+}  // namespace
+
+std::string recommendations_text(const std::vector<Recommendation>& recommendations) {
+  Table t;
+  t.header = {"model",        "rate",     "recommended",      "energy/img (J)",
+              "max (ms)",     "p99 (ms)", "energy vs greedy", "vs no batching",
+              "within budget"};
+  t.numeric = {false, false, false, true, true, true, true, true, true};
+  for (const Recommendation& r : recommendations) {
+    const std::string within = fmt::format("{}/{}", r.within_slo, r.candidates);
+    if (!r.best) {
+      t.rows.push_back(
+          {r.model, r.rate_label, "none meets the budget", "", "", "", "", "", within});
+      continue;
+    }
+    t.rows.push_back({r.model, r.rate_label, combination(*r.best, r.swept),
+                      fmt::format("{:.4g}", r.best->energy_per_image_j),
+                      fmt_ms(r.best->max_response_s), fmt_ms(r.best->p99_response_s),
+                      saving_cell(r.saving_vs_greedy), saving_cell(r.saving_vs_unbatched), within});
+  }
+  return t.render();
+}
+
+std::string lever_savings_text(const std::vector<LeverSavings>& savings) {
+  if (savings.empty()) return "";
+  std::string out;
+  for (const LeverSavings& s : savings) {
+    out += fmt::format("\n{} {}: default ", s.model, s.rate_label);
+    if (!s.baseline) {
+      out += "(greedy with every lever at its default) not measured: no savings to state\n";
+      continue;
+    }
+    out += fmt::format("{}, {:.4g} J/image{}\n", combination(*s.baseline, s.swept),
+                       s.baseline->energy_per_image_j,
+                       s.baseline_within_slo ? "" : " (misses the budget)");
+    Table t;
+    t.header = {"lever", "best alone", "energy/img (J)", "max (ms)", "energy vs default"};
+    t.numeric = {false, false, true, true, true};
+    const auto add = [&](const std::string& lever, const std::optional<ConfigPoint>& best,
+                         const std::optional<double>& saving, const std::string& what) {
+      if (!best) {
+        t.rows.push_back({lever, "none meets the budget", "", "", ""});
+        return;
+      }
+      t.rows.push_back({lever, what, fmt::format("{:.4g}", best->energy_per_image_j),
+                        fmt_ms(best->max_response_s), saving_cell(saving)});
+    };
+    for (const DimensionSaving& d : s.alone) {
+      add(dimension_name(d.dimension), d.best, d.saving,
+          d.best ? describe_value(d.dimension, dimension_value(*d.best, d.dimension)) : "");
+    }
+    add("all combined", s.combined, s.combined_saving,
+        s.combined ? combination(*s.combined, s.swept) : "");
+    out += t.render();
+  }
+  return out;
 }
 
 std::string validation_text(const std::vector<Configuration>& configs,

@@ -1,11 +1,14 @@
 // The text a measuring command prints on stdout when it is done: the results table of `run`, the
-// predictions of `simulate` and the scores of `validate`. Pure: figures in, text out, so the
-// commands only print and the wording is tested without running anything.
+// predictions of `simulate`, the scores of `validate` and the recommendations of `report`. Pure:
+// figures in, text out, so the commands only print and the wording is tested without running
+// anything.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "report/lever_analysis.h"
+#include "report/recommend.h"
 #include "results/experiment_file.h"
 #include "results/summary.h"
 #include "sim/validation.h"
@@ -20,6 +23,13 @@ std::string run_results_json(const std::vector<RunSummary>& results);
 
 // `simulate`'s table: one row per simulated configuration.
 std::string simulated_results_text(const std::vector<RunSummary>& runs);
+
+// `report`'s recommendations table: per model and rate the combination chosen (the policy, and
+// the levers' values where they were swept), its figures, and its savings.
+std::string recommendations_text(const std::vector<Recommendation>& recommendations);
+// `report`'s lever table (report/lever_analysis.h): per workload that sweeps a lever, the default
+// configuration, each dimension's best alone with its saving, and all combined. "" when none.
+std::string lever_savings_text(const std::vector<LeverSavings>& savings);
 
 struct ValidationText {
   std::size_t repetitions = 1;

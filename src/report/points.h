@@ -32,6 +32,10 @@ struct ConfigPoint {
   std::string energy_method;
   std::size_t repetitions = 1;
   bool simulated = false;
+  // Each lever's value (results/levers.h), in levers() order, as canonical text: a row without
+  // the column (from before the lever existed) holds its baseline; threads hold the count run.
+  // Points built elsewhere may leave it short: a missing value is the lever's baseline.
+  std::vector<std::string> levers;
 
   // "16/s" or "offline": the workload, which a recommendation does not choose.
   std::string rate_label() const;
