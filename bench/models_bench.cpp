@@ -15,17 +15,17 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "models/classifier.h"
+#include "timed_window.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using gb::bench::timed_window;
 
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> out;
@@ -34,25 +34,6 @@ std::vector<std::string> split(const std::string& text) {
     if (!item.empty()) out.push_back(item);
   }
   return out;
-}
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// Calls `model` on `x` until both limits are reached; returns calls per second.
-double timed_window(gb::Classifier& model, const torch::Tensor& x, double seconds, int min_calls,
-                    int* calls_out = nullptr) {
-  int calls = 0;
-  const auto t0 = Clock::now();
-  double elapsed = 0;
-  do {
-    model.forward(x);
-    ++calls;
-    elapsed = seconds_since(t0);
-  } while (elapsed < seconds || calls < min_calls);
-  if (calls_out) *calls_out = calls;
-  return calls / elapsed;
 }
 
 }  // namespace

@@ -31,5 +31,9 @@ fi
 echo
 bash "$(dirname "$0")/serve_bench.sh" "$build"
 echo
-echo "== the model zoo: ours (C++) next to torchvision (Python), images/s at batch 1 and 8"
-bash "$(dirname "$0")/models_bench.sh" "$build"
+echo "== the model zoo: our eager and optimized engines next to torchvision eager and Python's"
+echo "   torch.jit.optimize_for_inference, interleaved; images/s at batch 1 and 8"
+echo "   (bench/models_bench.sh, the longer eager-only comparison, runs on its own)"
+threads=${THREADS:-$(/usr/bin/python3 -c 'import torch; print(torch.get_num_threads())')}
+/usr/bin/python3 "$(dirname "$0")/engine_bench.py" "$build" --threads "$threads" \
+  --rounds "${ROUNDS:-5}" --seconds "${WINDOW_SECONDS:-1}"

@@ -1,5 +1,6 @@
 // greenbatch devices: compute devices and energy meters on this machine, and for each meter whether
 // it can be used and, if not, why.
+#include <ATen/Context.h>
 #include <fmt/format.h>
 #include <torch/cuda.h>
 
@@ -9,6 +10,7 @@
 #include "commands.h"
 #include "common/cpus.h"
 #include "energy/meters.h"
+#include "models/engine.h"
 #include "options.h"
 #include "terminal.h"
 
@@ -36,6 +38,20 @@ Command register_devices(CLI::App& app) {
                                     "(usable CPUs: {})",
                                     std::thread::hardware_concurrency(), default_threads(),
                                     default_threads() == 1 ? "" : "s", cpu_limits().describe())});
+    // What --engine and --precision can use here, asked of this machine now.
+    dev.rows.push_back({"cpu: engine optimized", "yes",
+                        at::hasMKLDNN()
+                            ? "oneDNN (mkldnn) in this libtorch: convolutions and "
+                              "linear layers run prepacked"
+                            : "no oneDNN in this libtorch: frozen graph, channels_last"});
+    for (Precision p : {Precision::kBf16, Precision::kFp16}) {
+      const PrecisionSupport s = cpu_precision_support(p);
+      dev.rows.push_back({"cpu: " + std::string(precision_label(p)),
+                          !s.usable  ? "no"
+                          : s.native ? "yes"
+                                     : "yes (emulated)",
+                          s.why});
+    }
     const auto gpus = torch::cuda::device_count();
     dev.rows.push_back(
         {"cuda", gpus > 0 ? "yes" : "no",
@@ -49,7 +65,7 @@ Command register_devices(CLI::App& app) {
                                     {"meters", nlohmann::ordered_json::array()}};
       for (const auto& r : dev.rows) {
         out["devices"].push_back(
-            {{"device", r[0]}, {"available", r[1] == "yes"}, {"detail", r[2]}});
+            {{"device", r[0]}, {"available", r[1].rfind("yes", 0) == 0}, {"detail", r[2]}});
       }
       for (const MeterStatus& s : probed) {
         out["meters"].push_back({{"meter", s.name},

@@ -11,6 +11,7 @@
 #include "experiment/profiling.h"
 #include "options.h"
 #include "report/console.h"
+#include "results/levers.h"
 #include "terminal.h"
 
 namespace gb::cli {
@@ -30,8 +31,10 @@ int profile_command(const ProfileArgs& a) {
   if (out.has_parent_path() && !std::filesystem::is_directory(out.parent_path())) {
     throw UsageError("folder '" + out.parent_path().string() + "' of --out does not exist");
   }
-  status(fmt::format("greenbatch profile: {} on {}, batch sizes {}{}", a.base.model.name,
-                     a.base.device.text, a.options.sizes, a.options.quick ? " (--quick)" : ""));
+  const std::string levers = describe_levers(a.base);
+  status(fmt::format("greenbatch profile: {} on {}{}, batch sizes {}{}", a.base.model.name,
+                     a.base.device.text, levers.empty() ? "" : " (" + levers + ")", a.options.sizes,
+                     a.options.quick ? " (--quick)" : ""));
   const ServiceProfile p = profile_model(
       a.base, plan, [](const std::string& m) { status("  " + m); },
       [](const ProfileStep& s) {

@@ -44,6 +44,7 @@ Command register_report(CLI::App& app) {
     const ReportContent c = build_report(args->options);
     const std::string methods = energy_methods(c.points);
     std::fputs(recommendations_text(c.recommendations, args->slo, output_width()).c_str(), stdout);
+    std::fputs(lever_savings_text(c.lever_savings, output_width()).c_str(), stdout);
     std::fputs(
         fmt::format("\nenergy method: {}{}\n", methods,
                     c.estimated_energy ? " (a CPU-utilisation model, NOT a measurement)" : "")

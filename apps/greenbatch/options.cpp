@@ -52,6 +52,16 @@ void add_session_options(CLI::App* cmd, SessionSpec& s) {
       },
       "torch intra-op threads (default: OMP_NUM_THREADS, else the CPUs this process may use: "
       "affinity, cgroup quota, SLURM_CPUS_PER_TASK); more than those CPUs is warned about");
+  add_parsed_option(
+      cmd, "--engine", s.engine, [](const std::string& t) { return parse_engine(t, "--engine"); },
+      "eager | optimized (BatchNorm folded, frozen, oneDNN where libtorch has it: docs/models.md)")
+      ->default_str(std::string(engine_label(s.engine)));
+  add_parsed_option(
+      cmd, "--precision", s.precision,
+      [](const std::string& t) { return parse_precision(t, "--precision"); },
+      "fp32 | bf16 (native on CPUs with avx512_bf16/AMX and GPUs from compute capability 8.0, "
+      "emulated elsewhere) | fp16 (CUDA only)")
+      ->default_str(std::string(precision_label(s.precision)));
 }
 
 std::string option_hint(CLI::App& app, int argc, char** argv) {

@@ -9,7 +9,8 @@
 
 namespace gb::cli {
 
-// --weights, --device, --images, --meter, --gpu-index, --powercap-root and --threads, bound to
+// --weights, --device, --images, --meter, --gpu-index, --powercap-root, --threads, --engine and
+// --precision, bound to
 // `session`. REQUIRES: it outlives `cmd`'s parsing.
 void add_session_options(CLI::App* cmd, SessionSpec& session);
 

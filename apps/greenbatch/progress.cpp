@@ -6,10 +6,12 @@
 #include <cmath>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "experiment/preflight.h"
 #include "experiment/sinks.h"
 #include "report/console.h"
+#include "results/levers.h"
 #include "results/machine.h"
 #include "terminal.h"
 #include "workload/arrivals.h"
@@ -86,6 +88,12 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
   for (const auto& [model, runs] : per_model) {
     models += fmt::format("{}{} ({} runs)", models.empty() ? "" : ", ", model, runs);
   }
+  // Each combination of lever values is a session of its own (the model loaded again).
+  std::set<std::string> combinations;
+  for (const Configuration& c : configs) combinations.insert(describe_levers(c.spec));
+  if (combinations.size() > 1) {
+    models += fmt::format(", in {} lever combinations each", combinations.size());
+  }
   const std::string time =
       known == 0 ? fmt::format("the arrivals to run span {}", duration_words(nominal))
                  : fmt::format(
@@ -117,8 +125,10 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
     const std::string stream = c.spec.arrival.needs_rate()
                                    ? c.spec.arrival.name() + " " + rate_label(c.spec)
                                    : c.spec.arrival.name();
-    pace->label = fmt::format("[{}/{}] {} {} {}", k, total, c.spec.model.name,
-                              c.spec.policy.canonical(), stream);
+    const std::string levers = describe_levers(c.spec);
+    pace->label =
+        fmt::format("[{}/{}] {} {} {}{}", k, total, c.spec.model.name, c.spec.policy.canonical(),
+                    stream, levers.empty() ? "" : " (" + levers + ")");
     if (pace->repetitions > 1) {
       pace->label += fmt::format(", rep {}/{}", c.repetition + 1, pace->repetitions);
     }

@@ -41,6 +41,10 @@ using DeviceGetFn = Result (*)(Device*, int);
 using DeviceGetPciBusIdFn = Result (*)(char*, int, Device);
 // CUresult cuDeviceGetUuid(CUuuid* uuid, CUdevice dev);        and cuDeviceGetUuid_v2, same type
 using DeviceGetUuidFn = Result (*)(Uuid*, Device);
+// CUresult cuDeviceGetAttribute(int* pi, CUdevice_attribute attrib, CUdevice dev);
+using DeviceGetAttributeFn = Result (*)(int*, int, Device);
+inline constexpr int kAttributeComputeCapabilityMajor = 75;  // CU_DEVICE_ATTRIBUTE_..._MAJOR
+inline constexpr int kAttributeComputeCapabilityMinor = 76;  // CU_DEVICE_ATTRIBUTE_..._MINOR
 // CUresult cuGetErrorString(CUresult error, const char** pStr);
 using GetErrorStringFn = Result (*)(Result, const char**);
 

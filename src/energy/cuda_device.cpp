@@ -64,6 +64,7 @@ std::optional<CudaDeviceIdentity> identify_cuda_device(int ordinal, std::string*
   auto get_uuid = resolve<cuda::DeviceGetUuidFn>(h, "cuDeviceGetUuid_v2");
   if (!get_uuid) get_uuid = resolve<cuda::DeviceGetUuidFn>(h, "cuDeviceGetUuid");
   const auto error_string = resolve<cuda::GetErrorStringFn>(h, "cuGetErrorString");
+  const auto get_attribute = resolve<cuda::DeviceGetAttributeFn>(h, "cuDeviceGetAttribute");
   for (const auto& [fn, name] :
        {std::pair<const void*, const char*>{reinterpret_cast<const void*>(init), "cuInit"},
         {reinterpret_cast<const void*>(get), "cuDeviceGet"},
@@ -109,6 +110,13 @@ std::optional<CudaDeviceIdentity> identify_cuda_device(int ordinal, std::string*
     unsigned char bytes[16];
     for (int i = 0; i < 16; ++i) bytes[i] = static_cast<unsigned char>(uuid.bytes[i]);
     id.uuid = format_cuda_uuid(bytes);
+  }
+  int major = 0, minor = 0;
+  if (get_attribute &&
+      get_attribute(&major, cuda::kAttributeComputeCapabilityMajor, device) == cuda::kSuccess &&
+      get_attribute(&minor, cuda::kAttributeComputeCapabilityMinor, device) == cuda::kSuccess) {
+    id.compute_major = major;
+    id.compute_minor = minor;
   }
   return id;
 }

@@ -11,7 +11,8 @@
 // Contract:
 // - identify_cuda_device(N) loads the driver (GB_LIBCUDA when set: a path, for tests; else
 //   libcuda.so.1 as the dynamic loader finds it), calls cuInit(0), cuDeviceGet(N) and
-//   cuDeviceGetPCIBusId, and cuDeviceGetUuid_v2 (else cuDeviceGetUuid) when present.
+//   cuDeviceGetPCIBusId, and cuDeviceGetUuid_v2 (else cuDeviceGetUuid) and cuDeviceGetAttribute
+//   (the compute capability) when present.
 // - It returns nullopt with `why` set when any of these fail: no driver library (a CPU machine),
 //   a symbol missing, cuInit failing (no device, driver too old), N not a device of this process.
 //   Nothing throws; the caller decides what a missing answer means.
@@ -36,6 +37,9 @@ struct CudaDeviceIdentity {
   // "GPU-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" as nvidia-smi -L shows it; "" when the driver
   // lacks cuDeviceGetUuid. In MIG mode CUDA reports the instance's UUID (under the same prefix).
   std::string uuid;
+  // The compute capability (8.0 and newer compute bf16 natively); 0.0 when the driver does not
+  // say (cuDeviceGetAttribute is optional here).
+  int compute_major = 0, compute_minor = 0;
   std::string library;  // the file that answered
 };
 

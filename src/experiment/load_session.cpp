@@ -11,6 +11,7 @@
 #include "common/parse.h"
 #include "energy/meters.h"
 #include "experiment/serve_process.h"
+#include "models/engine.h"
 #include "serving/server_url.h"
 
 namespace gb {
@@ -156,6 +157,8 @@ std::vector<std::string> serve_arguments(const RunSpec& s) {
       "--max-queue", std::to_string(std::max<std::size_t>(1024, s.requests)), "--request-timeout",
       "60m"};
   if (s.threads > 0) a.insert(a.end(), {"--threads", std::to_string(s.threads)});  // 0: default
+  a.insert(a.end(), {"--engine", std::string(engine_label(s.engine)), "--precision",
+                     std::string(precision_label(s.precision))});
   if (!s.weights.empty()) a.insert(a.end(), {"--weights", s.weights});
   if (!s.profile.empty()) a.insert(a.end(), {"--profile", s.profile});
   return a;

@@ -13,6 +13,7 @@
 #include "experiment/session.h"
 #include "inference/image_set.h"
 #include "inference/model_executor.h"
+#include "inference/prepare.h"
 #include "models/classifier.h"
 #include "models/model_info.h"
 #include "serving/server_url.h"
@@ -115,6 +116,18 @@ void preflight(const std::vector<Configuration>& configs) {
   if (any_model) {
     torch_device(b.device);
     if (!b.images.empty()) ImageSet::from_folder(b.images);
+  }
+  // Each precision asked for, where it will run: refused here, before anything is written.
+  std::set<std::string> precisions;
+  for (const Configuration& c : configs) {
+    if (remote) break;
+    if (c.spec.model.is_noop() ||
+        !precisions
+             .insert(c.spec.device.text + "|" + std::string(precision_label(c.spec.precision)))
+             .second) {
+      continue;
+    }
+    check_precision(c.spec.precision, torch_device(c.spec.device));
   }
   if (measured_here) open_meters(meter_options(b));
 }

@@ -12,6 +12,7 @@
 #include "common/parse.h"
 #include "energy/sampler.h"
 #include "results/energy_account.h"
+#include "results/levers.h"
 #include "results/machine.h"
 
 namespace gb {
@@ -206,6 +207,9 @@ ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& pl
   p.device_name = session.device_name();
   p.images = session.images_source();
   p.threads = at::get_num_threads();
+  for (const Lever& l : levers()) p.levers[std::string(l.name)] = l.get(spec);
+  p.levers["threads"] = std::to_string(p.threads);  // the count it ran with, not "default"
+  p.numeric_cost = session.numeric_cost();
   p.energy_method = session.energy_method();
   p.energy_detail = session.energy_detail();
   for (double w : session.idle_power_w()) p.idle_power_w += w;

@@ -139,15 +139,18 @@ ExperimentSession::ExperimentSession(const SessionSpec& base, std::size_t max_ba
     s.executor = std::make_unique<NoopExecutor>();
     s.active = s.executor.get();
   } else {
-    const ModelLoad load{base.model,
-                         base.weights,
-                         base.device,
-                         base.images,
-                         base.threads,
-                         base.model_seed,
-                         std::max(max_batch, base.warmup_batch_size)};
+    ModelLoad load{base.model,
+                   base.weights,
+                   base.device,
+                   base.images,
+                   base.threads,
+                   base.model_seed,
+                   std::max(max_batch, base.warmup_batch_size)};
+    load.engine = base.engine;
+    load.precision = base.precision;
     s.loaded = load_model(load, log);
     threads_ = s.loaded.threads;
+    numeric_cost_ = s.loaded.numeric_cost;
     images_source_ = s.loaded.images->source();
     device_name_ = s.loaded.device_name;
     s.active = s.loaded.executor.get();
@@ -317,6 +320,7 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   out.summary = summarize(spec, out.trace, energy, out.samples);
   out.summary.device_name = device_name_;
   out.summary.threads = threads_;
+  out.summary.numeric_cost = numeric_cost_;
   out.summary.images_source = images_source_;
   out.summary.started_utc = started;
   if (failure) {

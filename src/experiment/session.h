@@ -3,9 +3,10 @@
 // Loading and warming up once per model is what keeps a sweep's overhead low and its configurations
 // comparable.
 //
-// Order of a session: load images -> load model -> move to device -> open meters -> warm up ->
-// wait for idle power to settle (at most base.idle_settle) -> measure idle power (model loaded,
-// CUDA context alive) -> runs.
+// Order of a session: load images -> load model -> move to device -> convert to the engine and
+// precision (measuring their numeric cost on the images: inference/prepare.h) -> open meters ->
+// warm up -> wait for idle power to settle (at most base.idle_settle) -> measure idle power (model
+// loaded, CUDA context alive) -> runs.
 //
 // Contract:
 // - The constructor does everything up to the idle baseline; a meter that fails during the
@@ -112,6 +113,9 @@ class ExperimentSession {
   const std::string& device_name() const { return device_name_; }
   // torch's intra-op threads the model runs with; 0 for the noop model and injected parts.
   int threads() const { return threads_; }
+  // What the session's engine and precision cost in accuracy (inference/prepare.h); unmeasured
+  // (images 0) for the noop model and injected parts.
+  const NumericCost& numeric_cost() const { return numeric_cost_; }
   const std::string& images_source() const { return images_source_; }
 
  private:
@@ -124,6 +128,7 @@ class ExperimentSession {
   std::string device_name_;
   std::string images_source_;
   int threads_ = 0;
+  NumericCost numeric_cost_;
 };
 
 }  // namespace gb

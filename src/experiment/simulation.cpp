@@ -66,7 +66,7 @@ SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
   ResultStore store(out.store_path, experiment, true);
   store.set_durable(false);
   const nlohmann::ordered_json here = describe_machine(experiment.base.powercap_root);
-  for (const auto& [model, p] : profiles) {
+  for (const auto& [path, p] : profiles) {
     if (!p.machine.empty()) store.add_machine(p.machine);
     for (std::string& w : mismatches(p, experiment.base, here))
       out.warnings.push_back(std::move(w));
@@ -75,7 +75,7 @@ SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
   const auto t0 = SteadyClock::now();
   out.runs.reserve(configs.size());
   for (const Configuration& c : configs) {
-    const ServiceProfile& profile = profiles.at(c.spec.model.name);
+    const ServiceProfile& profile = profiles.at(c.spec.profile);
     out.runs.push_back(simulate_run(c.spec, profile, mean_service).summary);
     // A prediction is of the device the profile measured, whatever the experiment names.
     try {
@@ -97,7 +97,7 @@ std::vector<double> predicted_seconds(const std::vector<Configuration>& configs,
                                       const std::map<std::string, ServiceProfile>& profiles) {
   std::vector<double> out;
   for (const Configuration& c : configs) {
-    const auto p = profiles.find(c.spec.model.name);
+    const auto p = profiles.find(c.spec.profile);
     out.push_back(p == profiles.end() ? std::nan("")
                                       : simulate_run(c.spec, p->second, true).summary.time_s);
   }

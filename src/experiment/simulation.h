@@ -28,7 +28,8 @@ struct SimulatedExperiment {
   std::vector<std::string> warnings;
 };
 
-// REQUIRES: profiles holds the profile of every configuration's model (attach_profiles).
+// REQUIRES: profiles holds, by path, the profile each configuration's spec.profile names
+// (attach_profiles).
 SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
                                         const std::vector<Configuration>& configs,
                                         const std::map<std::string, ServiceProfile>& profiles,
@@ -36,8 +37,8 @@ SimulatedExperiment simulate_experiment(const ExperimentFile& experiment,
 
 // Seconds each configuration's run would take by its model's profile (the simulated run's window
 // at the profile's mean service times: longer than the arrivals when the run is overloaded); NaN
-// where `profiles` holds no profile of its model. Loading, warm-up and the idle baseline are not
-// part of it.
+// where no profile serves it (spec.profile empty). Loading, warm-up and the idle baseline are not
+// part of it. REQUIRES: `profiles` by path, as attach_profiles returns them and set spec.profile.
 std::vector<double> predicted_seconds(const std::vector<Configuration>& configs,
                                       const std::map<std::string, ServiceProfile>& profiles);
 

@@ -57,7 +57,7 @@ std::string ValidationSink::energy_methods() const {
 void ValidationSink::record(const Configuration& config, RunOutcome& outcome,
                             const ExperimentSession&) {
   const RunSpec& spec = config.spec;
-  const ServiceProfile& profile = profiles_.at(spec.model.name);
+  const ServiceProfile& profile = profiles_.at(spec.profile);
   const RunSummary& real = outcome.summary;
   methods_.merge(parse_energy_methods(real.energy.method()));
   ValidationPair p;

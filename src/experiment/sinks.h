@@ -68,6 +68,7 @@ class ValidationSink final : public ResultSink {
     bool adjust_speed = false;  // simulate at the speed each real run showed
     std::string csv_path;       // "" = none
   };
+  // `profiles` by path, as attach_profiles returns them.
   ValidationSink(const std::map<std::string, ServiceProfile>& profiles, std::size_t configurations,
                  Settings settings);
   void record(const Configuration& config, RunOutcome& outcome,

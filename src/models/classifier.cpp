@@ -12,6 +12,7 @@
 
 #include "common/errors.h"
 #include "models/architectures.h"
+#include "models/optimize.h"
 
 namespace gb {
 namespace {
@@ -41,6 +42,7 @@ class NativeClassifier final : public Classifier {
     for (const auto& b : network_->named_buffers()) out.emplace_back(b.key(), b.value());
     return out;
   }
+  arch::Network& network() { return *network_; }
 
  private:
   std::string name_;
@@ -69,6 +71,7 @@ class TorchScriptClassifier final : public Classifier {
     for (const auto& b : module_.named_buffers()) out.emplace_back(b.name, b.value);
     return out;
   }
+  const torch::jit::Module& module() const { return module_; }
 
  private:
   std::string path_;
@@ -158,6 +161,18 @@ std::string first_few(const std::vector<std::string>& names) {
   return out;
 }
 
+torch::ScalarType scalar_type(Precision precision) {
+  switch (precision) {
+    case Precision::kBf16:
+      return torch::kBFloat16;
+    case Precision::kFp16:
+      return torch::kHalf;
+    case Precision::kFp32:
+      break;
+  }
+  return torch::kFloat32;
+}
+
 }  // namespace
 
 std::unique_ptr<Classifier> make_classifier(const std::string& name_or_path, uint64_t seed) {
@@ -207,6 +222,49 @@ void load_weights(Classifier& model, const std::string& file) {
   }
   torch::NoGradGuard no_grad;
   for (auto& [ours, src] : copies) ours.copy_(src);
+}
+
+std::unique_ptr<Classifier> prepare_classifier(std::unique_ptr<Classifier> model, Engine engine,
+                                               Precision precision) {
+  const torch::ScalarType dtype = scalar_type(precision);
+  const auto state = model->state();
+  const torch::Device device =
+      state.empty() ? torch::Device(torch::kCPU) : state[0].second.device();
+  {
+    // Only floating-point tensors: BatchNorm's counters stay integers, as torch's Module.to does.
+    torch::NoGradGuard no_grad;
+    for (const auto& [name, t] : state) {
+      if (t.is_floating_point() && t.scalar_type() != dtype) t.set_data(t.to(dtype));
+    }
+  }
+  if (engine == Engine::kEager) {
+    return dtype == torch::kFloat32 ? std::move(model)
+                                    : detail::cast_classifier(std::move(model), dtype);
+  }
+  // oneDNN's blocked layout serves fp32 on a CPU; everything else runs in channels_last.
+  const bool mkldnn = detail::uses_onednn(dtype, device);
+  if (!mkldnn) {
+    torch::NoGradGuard no_grad;
+    for (const auto& [name, t] : state) {
+      if (t.dim() == 4) t.set_data(t.contiguous(at::MemoryFormat::ChannelsLast));
+    }
+  }
+  torch::jit::Module script;
+  if (auto* native = dynamic_cast<NativeClassifier*>(model.get())) {
+    arch::Network& net = native->network();
+    auto example =
+        torch::zeros({1, 3, 224, 224}, torch::TensorOptions().dtype(dtype).device(device));
+    if (!mkldnn) example = example.contiguous(at::MemoryFormat::ChannelsLast);
+    script = detail::trace_network(
+        net, [&](const torch::Tensor& x) { return net.forward(x); }, example);
+  } else if (auto* file = dynamic_cast<TorchScriptClassifier*>(model.get())) {
+    script = file->module();
+  } else {
+    throw std::invalid_argument("prepare_classifier: a classifier prepared already");
+  }
+  return detail::optimized_classifier(model->name(), model->parameter_count(),
+                                      detail::optimize_script(script, dtype, device), dtype,
+                                      !mkldnn);
 }
 
 }  // namespace gb

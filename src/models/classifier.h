@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "models/engine.h"
 #include "models/model_info.h"
 
 namespace gb {
@@ -46,5 +47,17 @@ std::unique_ptr<Classifier> make_classifier(const ModelRef& model, uint64_t seed
 // differently shaped tensors are a UsageError naming the first few of each kind; then nothing is
 // copied.
 void load_weights(Classifier& model, const std::string& file);
+
+// `model` ready to serve with `engine` at `precision` (models/engine.h): its floating-point
+// weights converted to the precision, and for the optimized engine frozen into an inference graph
+// (models/optimize.h says what that does, docs/models.md why). Whatever the precision, the
+// prepared model takes float32 images and returns float32 logits: the conversions on the way in
+// and out are part of its forward, and so of a batch's measured work. Eager at fp32 returns
+// `model` itself.
+// REQUIRES: `model` comes from make_classifier, holds its final weights and sits on its device: an
+// optimized model cannot move (to() throws std::logic_error) and names no state. Precision
+// support is the caller's to check (engine.h, PrecisionSupport).
+std::unique_ptr<Classifier> prepare_classifier(std::unique_ptr<Classifier> model, Engine engine,
+                                               Precision precision);
 
 }  // namespace gb

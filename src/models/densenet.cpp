@@ -51,9 +51,10 @@ class DenseBlock final : public nn::Module {
   int64_t out_channels() const { return in_ + growth_ * static_cast<int64_t>(layers_.size()); }
 
   torch::Tensor forward(const torch::Tensor& x) {
-    auto sizes = x.sizes().vec();
-    sizes[1] = out_channels();
-    torch::Tensor all = torch::empty(sizes, x.options());
+    // Sized from x itself, not from its sizes(), so that a traced graph (models/optimize.h) keeps
+    // no batch size; in x's memory format (channels_last where the engine uses it).
+    torch::Tensor all = torch::empty_like(x.narrow(1, 0, 1).expand({-1, out_channels(), -1, -1}),
+                                          x.options(), x.suggest_memory_format());
     all.narrow(1, 0, in_).copy_(x);
     int64_t width = in_;
     for (const auto& layer : layers_) {

@@ -57,9 +57,11 @@ class InvertedResidual final : public nn::Module {
       left = relu_inplace(b1_[1](b1_[0](x)));
       right = branch2(x);
     }
-    // channel_shuffle(cat(left, right), 2): output channel 2j + g is channel j of branch g.
+    // channel_shuffle(cat(left, right), 2): output channel 2j + g is channel j of branch g. The
+    // batch is -1 so that a traced graph (models/optimize.h) serves any batch size; reshape, not
+    // view, because channels_last branches stack into a tensor that needs a copy to merge axes.
     const auto sizes = left.sizes();
-    return torch::stack({left, right}, 2).view({sizes[0], 2 * sizes[1], sizes[2], sizes[3]});
+    return torch::stack({left, right}, 2).reshape({-1, 2 * sizes[1], sizes[2], sizes[3]});
   }
 
  private:

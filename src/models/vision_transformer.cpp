@@ -38,13 +38,14 @@ class SelfAttention final : public nn::Module {
           x, x, x, dim_, heads_, in_proj_weight_, in_proj_bias_, out_proj_->weight, out_proj_->bias,
           /*mask=*/{}, /*need_weights=*/false));
     }
-    const int64_t n = x.size(0), s = x.size(1), head_dim = dim_ / heads_;
+    // -1 for the batch: a traced graph (models/optimize.h) must not hold the batch size.
+    const int64_t s = x.size(1), head_dim = dim_ / heads_;
     auto qkv = torch::linear(x, in_proj_weight_, in_proj_bias_)
-                   .view({n, s, 3, heads_, head_dim})
+                   .view({-1, s, 3, heads_, head_dim})
                    .permute({2, 0, 3, 1, 4});  // [3, N, H, S, D]
     auto scores = torch::matmul(qkv[0], qkv[1].transpose(-2, -1)) / std::sqrt(double(head_dim));
     auto out = torch::matmul(torch::softmax(scores, -1), qkv[2]);  // [N, H, S, D]
-    return out_proj_->forward(out.transpose(1, 2).reshape({n, s, dim_}));
+    return out_proj_->forward(out.transpose(1, 2).reshape({-1, s, dim_}));
   }
 
  private:
@@ -112,12 +113,12 @@ class VisionTransformer final : public Network {
   }
 
   torch::Tensor forward(const torch::Tensor& images) override {
-    const int64_t n = images.size(0);
     TORCH_CHECK(images.size(2) % patch_ == 0 && images.size(3) % patch_ == 0,
                 "ViT: image size not divisible by the patch size");
     torch::Tensor x = conv_proj_->forward(images);  // [N, E, h, w]
-    x = x.reshape({n, dim_, -1}).permute({0, 2, 1});
-    x = torch::cat({class_token_.expand({n, -1, -1}), x}, 1);
+    // Nothing reads the batch size, so a traced graph (models/optimize.h) serves any.
+    x = x.flatten(2).permute({0, 2, 1});
+    x = torch::cat({class_token_.expand_as(x.narrow(1, 0, 1)), x}, 1);
     x = x + pos_embedding_;
     for (const auto& layer : layers_) x = layer->forward(x);
     x = ln_->forward(x);

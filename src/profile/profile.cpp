@@ -17,6 +17,8 @@ namespace {
 // A profile holds every measured service time (a few MB for a long profiling session); a file
 // over this is not one.
 constexpr std::uintmax_t kMaxProfileBytes = 256ULL << 20;  // 256 MiB
+// Levers a profile may record: a handful exist; thousands are not a profile.
+constexpr std::size_t kMaxProfileLevers = 64;
 
 // Checked even though from_json checks every file: profiles are also built in memory (by
 // `greenbatch profile` and by tests), and from_seconds of NaN is undefined. The value itself is
@@ -172,6 +174,16 @@ ordered_json ServiceProfile::to_json() const {
   doc["device"] = device;
   doc["device_name"] = device_name;
   doc["threads"] = threads;
+  doc["levers"] = levers;
+  if (numeric_cost.images > 0) {
+    doc["numeric_cost"] = {
+        {"images", numeric_cost.images},
+        {"max_abs_diff", numeric_cost.max_abs_diff},
+        {"mean_abs_diff", numeric_cost.mean_abs_diff},
+        {"reference_max", numeric_cost.reference_max},
+        {"top1_agreement", numeric_cost.top1_agreement ? ordered_json(*numeric_cost.top1_agreement)
+                                                       : ordered_json(nullptr)}};
+  }
   doc["images"] = images;
   doc["energy_method"] = energy_method;
   doc["energy_detail"] = energy_detail;
@@ -222,6 +234,21 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
     p.device = doc.value("device", "");
     p.device_name = doc.value("device_name", "");
     p.threads = doc.value("threads", 0);
+    if (const auto it = doc.find("levers"); it != doc.end()) {
+      if (!it->is_object() || it->size() > kMaxProfileLevers) throw bad("levers: not an object");
+      for (const auto& [name, value] : it->items()) p.levers[name] = value.get<std::string>();
+    }
+    if (!p.levers.count("threads") && p.threads > 0)
+      p.levers["threads"] = std::to_string(p.threads);
+    if (const auto it = doc.find("numeric_cost"); it != doc.end()) {
+      NumericCost& c = p.numeric_cost;
+      c.images = it->at("images").get<std::size_t>();
+      c.max_abs_diff = it->at("max_abs_diff").get<double>();
+      c.mean_abs_diff = it->at("mean_abs_diff").get<double>();
+      c.reference_max = it->value("reference_max", 0.0);
+      const auto top1 = it->find("top1_agreement");
+      if (top1 != it->end() && top1->is_number()) c.top1_agreement = top1->get<double>();
+    }
     p.images = doc.value("images", "");
     p.energy_method = doc.at("energy_method").get<std::string>();
     p.energy_detail = doc.value("energy_detail", "");

@@ -5,6 +5,7 @@
 // measures a profile, and why each regime below is measured: docs/simulator.md.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "batching/batch_costs.h"
 #include "common/time.h"
+#include "models/engine.h"
 
 namespace gb {
 
@@ -75,6 +77,11 @@ struct ServiceProfile {
   double isolation_gap_s = 0;  // idle gap around isolated batches (0: not measured)
   double short_gap_s = 0;      // idle gap before short-gap batches (0: not measured)
   int threads = 0;
+  // The lever values it was measured with (results/levers.h: engine, precision, threads), as
+  // canonical text by lever name; a profile from before levers existed holds threads only, and
+  // the others count as at their baselines (eager, fp32).
+  std::map<std::string, std::string> levers;
+  NumericCost numeric_cost;  // of its engine and precision (images 0: not recorded)
   std::string created_utc;
   nlohmann::ordered_json machine;
   std::vector<ProfiledBatch> batches;  // strictly increasing sizes

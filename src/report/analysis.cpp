@@ -74,20 +74,29 @@ std::optional<double> mean_energy(const std::vector<ConfigPoint>& points, const 
   return sum / n;
 }
 
-std::vector<ParetoFront> pareto_fronts(const std::vector<ConfigPoint>& points,
-                                       const std::vector<std::string>& models) {
-  std::vector<ParetoFront> out;
+std::vector<ModelAtRate> by_model_and_rate(const std::vector<ConfigPoint>& points,
+                                           const std::vector<std::string>& models) {
+  std::vector<ModelAtRate> out;
   for (const std::string& model : models) {
     const std::vector<ConfigPoint> mine = of_model(points, model);
     for (const auto& rate : rates_of(mine)) {
-      std::vector<ConfigPoint> at_rate;
+      ModelAtRate g{model, rate, {}};
       for (const ConfigPoint& p : mine) {
-        if (p.rate_hz == rate) at_rate.push_back(p);
+        if (p.rate_hz == rate) g.points.push_back(p);
       }
-      ParetoFront f{model, rate, {}};
-      for (std::size_t i : pareto_front(at_rate)) f.points.push_back(at_rate[i]);
-      out.push_back(std::move(f));
+      out.push_back(std::move(g));
     }
+  }
+  return out;
+}
+
+std::vector<ParetoFront> pareto_fronts(const std::vector<ConfigPoint>& points,
+                                       const std::vector<std::string>& models) {
+  std::vector<ParetoFront> out;
+  for (const ModelAtRate& g : by_model_and_rate(points, models)) {
+    ParetoFront f{g.model, g.rate_hz, {}};
+    for (std::size_t i : pareto_front(g.points)) f.points.push_back(g.points[i]);
+    out.push_back(std::move(f));
   }
   return out;
 }
@@ -122,6 +131,8 @@ ReportAnalysis analyse(const std::vector<nlohmann::ordered_json>& rows, double s
   a.points = points_from_rows(rows);
   a.models = model_order(a.points);
   a.recommendations = recommend(a.points, slo_s);
+  a.lever_savings = lever_savings(a.points, a.recommendations, slo_s);
+  a.lever_fronts = lever_fronts(a.points, a.models);
   a.fronts = pareto_fronts(a.points, a.models);
   a.peak_power = peak_power_rows(a.points, a.models);
   a.estimated_energy = parse_methods(a.points).has_estimate();

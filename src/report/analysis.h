@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "energy/energy_method.h"
+#include "report/lever_analysis.h"
 #include "report/points.h"
 #include "report/recommend.h"
 
@@ -44,6 +45,9 @@ struct ReportAnalysis {
   std::vector<ConfigPoint> points;
   std::vector<std::string> models;  // publication-year order, then others
   std::vector<Recommendation> recommendations;
+  // Where a lever was swept (report/lever_analysis.h): each lever's saving, and its fronts.
+  std::vector<LeverSavings> lever_savings;
+  std::vector<LeverFront> lever_fronts;
   std::vector<ParetoFront> fronts;  // per model (in `models` order), then per rate
   std::vector<PeakPowerRow> peak_power;
   // Some energy is not a measurement: an estimate (the CPU-utilisation model), or a method this
@@ -73,6 +77,15 @@ std::vector<std::optional<double>> rates_of(const std::vector<ConfigPoint>& poin
 // Mean energy per image of a model's configurations (at one rate when `rate` is given).
 std::optional<double> mean_energy(const std::vector<ConfigPoint>& points, const std::string& model,
                                   std::optional<double> rate = std::nullopt);
+
+// The configurations of each model (in `models` order) at each of its rates (rates_of's order).
+struct ModelAtRate {
+  std::string model;
+  std::optional<double> rate_hz;
+  std::vector<ConfigPoint> points;
+};
+std::vector<ModelAtRate> by_model_and_rate(const std::vector<ConfigPoint>& points,
+                                           const std::vector<std::string>& models);
 
 std::vector<ParetoFront> pareto_fronts(const std::vector<ConfigPoint>& points,
                                        const std::vector<std::string>& models);

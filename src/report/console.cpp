@@ -9,6 +9,7 @@
 
 #include "common/text_table.h"
 #include "common/version.h"
+#include "results/levers.h"
 #include "workload/arrivals.h"
 
 namespace gb {
@@ -120,6 +121,11 @@ std::string load_note(const std::vector<RunSummary>& runs) {
   return out;
 }
 
+// "-36 %" is 36 % less energy per image.
+std::string saving_cell(const std::optional<double>& f) {
+  return f ? fmt::format("{:+.0f} %", -100 * *f) : std::string("-");
+}
+
 }  // namespace
 
 std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir,
@@ -170,11 +176,22 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
              "/s");
   add_capacity(c, results, 4);
   const std::string method = first.energy.method();
-  const std::string head =
-      fmt::format("\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run\nimages: {}\n\n",
-                  kVersion, first.spec.model.name, first.device_name, first.spec.arrival.name(),
-                  first.requests, first.images_source);
+  const std::string levers = describe_levers(first.spec);
+  const std::string head = fmt::format(
+      "\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run{}\nimages: {}\n\n", kVersion,
+      first.spec.model.name, first.device_name, first.spec.arrival.name(), first.requests,
+      levers.empty() ? "" : " | " + levers, first.images_source);
   std::string out;
+  const NumericCost& cost = first.numeric_cost;
+  if (cost.images > 0 && !levers.empty()) {
+    out += fmt::format(
+        "\n{} {} against fp32 eager on {} images: max |logit difference| {:.3g} (of max |logit| "
+        "{:.3g}), mean {:.3g}{}\n",
+        engine_label(first.spec.engine), precision_label(first.spec.precision), cost.images,
+        cost.max_abs_diff, cost.reference_max, cost.mean_abs_diff,
+        cost.top1_agreement ? fmt::format("; top-1 agrees on {:.1f} %", 100 * *cost.top1_agreement)
+                            : std::string());
+  }
   const EnergyMethods methods = parse_energy_methods(method);
   out += fmt::format("\nenergy method: {}{}\n", method,
                      methods.has_estimate() && !methods.partly_estimated()
@@ -319,8 +336,10 @@ std::string recommendations_text(const std::vector<Recommendation>& recommendati
   // The saving in energy per image: "-36 %" is 36 % less; the baseline itself says so, not "-0 %".
   const auto saving = [](const std::optional<double>& f, const std::optional<ConfigPoint>& base,
                          const ConfigPoint& best) {
-    if (base && base->policy == best.policy) return std::string("(it is)");
-    return f ? fmt::format("{:+.0f} %", -100 * *f) : std::string("-");
+    if (base && base->policy == best.policy && base->levers == best.levers) {
+      return std::string("(it is)");
+    }
+    return saving_cell(f);
   };
   for (const Recommendation& r : recommendations) {
     const std::string within = fmt::format("{}/{}", r.within_slo, r.candidates);
@@ -330,11 +349,11 @@ std::string recommendations_text(const std::vector<Recommendation>& recommendati
       continue;
     }
     const ConfigPoint& b = *r.best;
-    t.rows.push_back({r.model, r.rate_label, b.policy, fmt::format("{:.4g}", b.energy_per_image_j),
-                      fmt::format("{:.1f}", b.max_response_s * 1e3),
-                      fmt::format("{:.1f}", b.p99_response_s * 1e3),
-                      saving(r.saving_vs_greedy, r.greedy, b),
-                      saving(r.saving_vs_unbatched, r.unbatched, b), within});
+    t.rows.push_back(
+        {r.model, r.rate_label, combination(b, r.swept),
+         fmt::format("{:.4g}", b.energy_per_image_j), fmt::format("{:.1f}", b.max_response_s * 1e3),
+         fmt::format("{:.1f}", b.p99_response_s * 1e3), saving(r.saving_vs_greedy, r.greedy, b),
+         saving(r.saving_vs_unbatched, r.unbatched, b), within});
   }
   return fold_lines(fmt::format("\nRecommendations (least energy per image with max and p99 "
                                 "response within {}):\n\n",
@@ -343,6 +362,46 @@ std::string recommendations_text(const std::vector<Recommendation>& recommendati
          t.render(width) +
          "(vs greedy, vs batch 1: energy per image against greedy and against batches of one, "
          "where measured; in budget: configurations of the workload within it)\n";
+}
+
+std::string lever_savings_text(const std::vector<LeverSavings>& savings, std::size_t width) {
+  if (savings.empty()) return "";
+  std::string out = "\nEach lever alone and all combined, against the default configuration:\n";
+  for (const LeverSavings& s : savings) {
+    std::string line = fmt::format("\n{} {}: default ", s.model, s.rate_label);
+    if (!s.baseline) {
+      out += fold_lines(
+          line + "(greedy with every lever at its default) not measured: no savings to state\n",
+          width);
+      continue;
+    }
+    out +=
+        fold_lines(line + fmt::format("{}, {:.4g} J/image{}\n", combination(*s.baseline, s.swept),
+                                      s.baseline->energy_per_image_j,
+                                      s.baseline_within_slo ? "" : " (misses the budget)"),
+                   width);
+    Table t;
+    t.header = {"lever", "best alone", "energy/img (J)", "max (ms)", "energy vs default"};
+    t.numeric = {false, false, true, true, true};
+    t.wrap = {false, true, false, false, false};
+    const auto add = [&](const std::string& lever, const std::optional<ConfigPoint>& best,
+                         const std::optional<double>& saving, const std::string& what) {
+      if (!best) {
+        t.rows.push_back({lever, "none meets the budget", "", "", ""});
+        return;
+      }
+      t.rows.push_back({lever, what, fmt::format("{:.4g}", best->energy_per_image_j),
+                        fmt::format("{:.1f}", best->max_response_s * 1e3), saving_cell(saving)});
+    };
+    for (const DimensionSaving& d : s.alone) {
+      add(dimension_name(d.dimension), d.best, d.saving,
+          d.best ? describe_value(d.dimension, dimension_value(*d.best, d.dimension)) : "");
+    }
+    add("all combined", s.combined, s.combined_saving,
+        s.combined ? combination(*s.combined, s.swept) : "");
+    out += t.render(width);
+  }
+  return out;
 }
 
 std::string run_result_line(const RunSummary& s) {
@@ -368,6 +427,17 @@ std::string configurations_text(const std::vector<RunSummary>& runs, std::size_t
             return s.spec.arrival.needs_rate() ? fmt::format("{:g}", s.spec.rate_hz) : "-";
           }));
   c.text("policy", cells(runs, [](const RunSummary& s) { return s.policy; }), 0, true);
+  // A column for the levers only where some run has one off its baseline.
+  if (std::any_of(runs.begin(), runs.end(),
+                  [](const RunSummary& s) { return !describe_levers(s.spec).empty(); })) {
+    c.text("levers",
+           cells(runs,
+                 [](const RunSummary& s) {
+                   const std::string levers = describe_levers(s.spec);
+                   return levers.empty() ? std::string("-") : levers;
+                 }),
+           0, true);
+  }
   c.quantity("energy/img", each(runs, [](const RunSummary& s) { return s.energy_per_image_j(); }),
              "J");
   c.quantity("p99", each(runs, [](const RunSummary& s) { return s.response_s.p99; }), "s");

@@ -1,8 +1,8 @@
 // The text a measuring command prints on stdout when it is done: the results table of `run`, the
-// profile of `profile`, the predictions of `simulate` and the scores of `validate`. Pure: figures
-// in, text out, so the commands only print and the wording is tested without running anything.
-// Tables are fitted to `width` columns (common/text_table.h: secondary columns left out, named in a
-// last line).
+// profile of `profile`, the predictions of `simulate`, the scores of `validate` and the
+// recommendations of `report`. Pure: figures in, text out, so the commands only print and the
+// wording is tested without running anything. Tables are fitted to `width` columns
+// (common/text_table.h: secondary columns left out, named in a last line).
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@
 
 #include "common/text_table.h"
 #include "profile/profile.h"
+#include "report/lever_analysis.h"
 #include "report/recommend.h"
 #include "results/experiment_file.h"
 #include "results/summary.h"
@@ -42,9 +43,14 @@ std::string sweep_done_text(const std::string& name, std::size_t runs, const std
                             double seconds, std::size_t width = kTerminalWidth);
 
 // `report`'s table of recommendations: per workload the least energy per image within `budget`
-// (as the user wrote it), its saving against greedy and against no batching.
+// (as the user wrote it) over every dimension swept — the policy, and the levers' values where
+// they vary — and its saving against greedy and against no batching.
 std::string recommendations_text(const std::vector<Recommendation>& recommendations,
                                  const std::string& budget, std::size_t width = kTerminalWidth);
+// `report`'s lever table (report/lever_analysis.h): per workload that sweeps a lever, the default
+// configuration, each dimension's best alone with its saving, and all combined. "" when none.
+std::string lever_savings_text(const std::vector<LeverSavings>& savings,
+                               std::size_t width = kTerminalWidth);
 
 // One run's result in one short line: "0.52 J/img, p99 758 ms, max 788 ms !, 31.9/s".
 std::string run_result_line(const RunSummary& run);

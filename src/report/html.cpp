@@ -120,10 +120,10 @@ std::string recommendations_table(const ReportContent& c) {
         "<tr><td>{}</td><td>{}</td><td><b>{}</b></td><td class=num>{}{}</td><td "
         "class=num>{}</td><td class=num>{}</td><td class=num title='{}'>{}</td><td class=num "
         "title='{}'>{}</td><td class=num>{} / {}</td></tr>\n",
-        esc(r.model), esc(r.rate_label), esc(b.policy), sig(b.energy_per_image_j),
+        esc(r.model), esc(r.rate_label), esc(combination(b, r.swept)), sig(b.energy_per_image_j),
         b.energy_ci95 ? " ± " + sig(*b.energy_ci95, 2) : "", seconds(b.max_response_s),
-        seconds(b.p99_response_s), r.greedy ? esc(r.greedy->policy) : "",
-        percent(r.saving_vs_greedy), r.unbatched ? esc(r.unbatched->policy) : "",
+        seconds(b.p99_response_s), r.greedy ? esc(combination(*r.greedy, r.swept)) : "",
+        percent(r.saving_vs_greedy), r.unbatched ? esc(combination(*r.unbatched, r.swept)) : "",
         percent(r.saving_vs_unbatched), r.within_slo, r.candidates);
   }
   return "<table class=sortable><thead><tr><th>model</th><th>rate</th><th>recommended "
@@ -144,6 +144,63 @@ std::string config_cell(const nlohmann::ordered_json& row, const std::string& na
 
 // Every configuration, in a box that scrolls sideways rather than widening the page; a column
 // empty in every row is left out and named below the table.
+// One table for every workload that sweeps a lever: its default configuration, the best of each
+// dimension changed alone, and the recommendation (all combined), each against the default.
+std::string lever_savings_table(const ReportContent& c) {
+  std::string rows;
+  const auto row = [&](const LeverSavings& s, const std::string& lever, const std::string& what,
+                       const std::optional<ConfigPoint>& p, const std::string& change) {
+    rows += "<tr><td>" + esc(s.model) + "</td><td>" + esc(s.rate_label) + "</td><td>" + esc(lever) +
+            "</td>";
+    rows += p ? fmt::format(
+                    "<td>{}</td><td class=num>{}</td><td class=num>{}</td><td "
+                    "class=num>{}</td></tr>\n",
+                    esc(what), sig(p->energy_per_image_j), seconds(p->max_response_s), change)
+              : "<td>none meets the budget</td><td></td><td></td><td></td></tr>\n";
+  };
+  for (const LeverSavings& s : c.lever_savings) {
+    if (!s.baseline) {
+      rows += "<tr class=none><td>" + esc(s.model) + "</td><td>" + esc(s.rate_label) +
+              "</td><td>default</td><td>greedy with every lever at its default: not "
+              "measured</td><td></td><td></td><td></td></tr>\n";
+      continue;
+    }
+    row(s, "default",
+        combination(*s.baseline, s.swept) + (s.baseline_within_slo ? "" : " (misses the budget)"),
+        s.baseline, "");
+    for (const DimensionSaving& d : s.alone) {
+      row(s, dimension_name(d.dimension) + " alone",
+          d.best ? describe_value(d.dimension, dimension_value(*d.best, d.dimension)) : "", d.best,
+          percent(d.saving));
+    }
+    row(s, "all combined", s.combined ? combination(*s.combined, s.swept) : "", s.combined,
+        percent(s.combined_saving));
+  }
+  return "<table><thead><tr><th>model</th><th>rate</th><th>lever</th><th>configuration</th><th>"
+         "energy / image (J)</th><th>max response</th><th>energy vs default</th></tr></thead>"
+         "<tbody>\n" +
+         rows + "</tbody></table>";
+}
+
+// The Pareto front of each value of each swept lever (report/lever_analysis.h).
+std::string lever_fronts_table(const ReportContent& c) {
+  std::string rows;
+  for (const LeverFront& f : c.lever_fronts) {
+    std::string front;
+    for (const ConfigPoint& p : f.points) {
+      front += (front.empty() ? "" : "<br>") +
+               fmt::format("{}: {} J, {}", esc(combination(p, swept_levers(f.points))),
+                           sig(p.energy_per_image_j), seconds(p.max_response_s));
+    }
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                        esc(f.model), esc(rate_label(f.rate_hz)), esc(dimension_name(f.dimension)),
+                        esc(describe_value(f.dimension, f.value)), front);
+  }
+  return "<table><thead><tr><th>model</th><th>rate</th><th>lever</th><th>value</th><th>Pareto "
+         "front (energy per image, max response), cheapest first</th></tr></thead><tbody>\n" +
+         rows + "</tbody></table>";
+}
+
 std::string configurations_table(const ReportContent& c) {
   if (c.rows.empty()) return "";
   // Some of the aggregated rows' columns (export's), named through summary.h as every reader
@@ -175,6 +232,9 @@ std::string configurations_table(const ReportContent& c) {
     (any ? shown : empty).push_back(name);
   }
   if (c.hardware_kinds > 1) shown.insert(shown.begin() + 1, kHardwareColumn);
+  // The levers' columns, after the policy, where some lever varies.
+  auto at = std::find(shown.begin(), shown.end(), columns::kPolicy) + 1;
+  for (std::size_t d : swept_levers(c.points)) at = shown.insert(at, dimension_name(d)) + 1;
   std::string out = "<div class=scroll><table class=sortable><thead><tr>";
   for (const std::string& name : shown) out += "<th>" + esc(name) + "</th>";
   out += "</tr></thead><tbody>\n";
@@ -324,6 +384,17 @@ std::string render_html(const ReportContent& c) {
       "Energy changes are relative to greedy batching and to no batching (batches of one), where "
       "those were measured; negative is a saving.</p>\n";
   html += recommendations_table(c);
+  if (!c.lever_savings.empty()) {
+    html += "<h2 id=levers>Levers</h2>\n";
+    html +=
+        "<p>Each lever alone and all combined, against the default configuration (greedy "
+        "batching with every lever at its default: eager, fp32, the machine's thread count): "
+        "the least energy per image within the budget when only that lever moves, and the "
+        "recommendation above, which moves all of them (docs/report.md, \"Levers\").</p>\n";
+    html += lever_savings_table(c);
+    html += "<h3 id=lever-fronts>Pareto fronts per lever</h3>\n";
+    html += lever_fronts_table(c);
+  }
 
   html += "<h2 id=figures>Figures</h2>\n";
   for (const Figure& f : c.figures) {

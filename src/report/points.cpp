@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/errors.h"
+#include "results/levers.h"
 #include "results/summary.h"
 
 namespace gb {
@@ -78,6 +79,18 @@ std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_js
     p.max_queue_wait_s = opt(r, c::kMaxQueueWait);
     auto sim = r.find(c::kSimulated);
     p.simulated = sim != r.end() && sim->is_boolean() && sim->get<bool>();
+    for (const Lever& l : levers()) {
+      const auto it = r.find(l.name);
+      if (it == r.end() || it->is_null()) {
+        p.levers.emplace_back(l.baseline);
+      } else if (it->is_string()) {
+        p.levers.push_back(it->get<std::string>());
+      } else if (it->is_number()) {
+        p.levers.push_back(fmt::format("{:g}", it->get<double>()));
+      } else {
+        p.levers.push_back(it->dump());
+      }
+    }
     out.push_back(std::move(p));
   }
   return out;

@@ -39,6 +39,10 @@ struct ConfigPoint {
   std::size_t requests = 0;
   std::optional<uint64_t> seed;
   std::optional<double> max_queue_wait_s;
+  // Each lever's value (results/levers.h), in levers() order, as canonical text: a row without
+  // the column (from before the lever existed) holds its baseline; threads hold the count run.
+  // Points built elsewhere may leave it short: a missing value is the lever's baseline.
+  std::vector<std::string> levers;
 
   // "16/s" or "offline": the workload, which a recommendation does not choose.
   std::string rate_label() const;

@@ -10,6 +10,7 @@
 #include "common/files.h"
 #include "common/parse.h"
 #include "common/statistics.h"
+#include "results/levers.h"
 #include "results/result_folder.h"
 
 namespace gb {
@@ -76,12 +77,15 @@ std::string text_field(const ordered_json& s, const std::string& run, const char
 // invocations, whatever their seeds.
 std::string pool_key(const StoredRun& r, const std::string& run) {
   const ordered_json& s = r.summary;
-  // Runs with different thread counts are different configurations, never repetitions: shards
-  // of one sweep on machines with different CPU counts default to different counts.
-  const auto threads = s.find(columns::kThreads);
-  const std::string threads_key =
-      threads == s.end() || threads->is_null() ? "" : "|threads=" + threads->dump();
-  if (!r.group_id.empty()) return r.group_id + threads_key;
+  // Runs with different lever values are different configurations, never repetitions: shards
+  // of one sweep on machines with different CPU counts default to different thread counts, and
+  // the rows of run folders carry no group id.
+  std::string levers_key;
+  for (const Lever& l : levers()) {
+    const auto v = s.find(l.name);
+    if (v != s.end() && !v->is_null()) levers_key += "|" + std::string(l.name) + "=" + v->dump();
+  }
+  if (!r.group_id.empty()) return r.group_id + levers_key;
   const auto rate = s.find(columns::kRateHz);
   if (rate != s.end() && !rate->is_null() && !rate->is_number()) {
     bad_field(run, columns::kRateHz,
@@ -90,13 +94,12 @@ std::string pool_key(const StoredRun& r, const std::string& run) {
   return "row|" + text_field(s, run, columns::kModel) + "|" + text_field(s, run, columns::kDevice) +
          "|" + text_field(s, run, columns::kArrival) + "|" +
          (rate == s.end() ? ordered_json() : *rate).dump() + "|" +
-         text_field(s, run, columns::kPolicy) + threads_key;
+         text_field(s, run, columns::kPolicy) + levers_key;
 }
 
 // Columns copied from one member rather than averaged: what names the configuration.
 bool averaged(const std::string& key) {
-  return !key.empty() && key != columns::kSeed && key != columns::kBatchSize &&
-         key != columns::kThreads;
+  return !key.empty() && key != columns::kSeed && key != columns::kBatchSize && !find_lever(key);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
-// Profile files given to a command (--profile): one per model, attached to the configurations that
-// need them (simulate and validate: every model; run and sweep: models with slo/offline policies).
+// Profile files given to a command (--profile): one per model and combination of lever values
+// (engine, precision, threads: results/levers.h), attached to the configurations that need them
+// (simulate and validate: every model; run and sweep: models with slo/offline policies).
 #pragma once
 
 #include <map>
@@ -11,10 +12,16 @@
 
 namespace gb {
 
-// Loads each profile once (two profiles of one model are a UsageError), sets spec.profile of
-// every configuration whose model has one (with `every_model`, a model without one is a
-// UsageError), checks that every policy can be built (slo and offline need their model's
-// profile), and returns the profiles by model.
+// Loads each profile once, sets spec.profile of every configuration to the path of the profile
+// that serves it (its model, and lever values that profile_serves accepts), checks that every
+// policy can be built (slo and offline need their model's profile), and returns the profiles by
+// path. UsageError: two profiles of one model with the same lever values; two that serve one
+// configuration (a grid without a thread count, and profiles at two counts); with
+// `every_model`, a configuration that no profile serves (the message says what to profile).
+// Whether `p` serves a configuration of `spec`: the same model, and each lever's value accepted
+// by Lever::serves (a lever the profile does not record counts as at its baseline).
+bool profile_serves(const ServiceProfile& p, const SessionSpec& spec);
+
 std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>& configs,
                                                       const std::vector<std::string>& paths,
                                                       bool every_model);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "results/experiment_file.h"
+#include "results/levers.h"
 
 namespace gb {
 
@@ -54,7 +55,11 @@ std::string configuration_key(const RunSpec& spec, std::size_t repetition) {
   }
   // Settings added later go here, each only when it differs from its default, so the ids of
   // what was stored before they existed stay valid.
-  if (spec.threads != defaults.threads) add_field(key, "threads", std::to_string(spec.threads));
+  // Levers likewise: each only off its baseline (threads=8;, engine=optimized;).
+  for (const Lever& lever : levers()) {
+    const std::string value = lever.get(spec);
+    if (value != lever.baseline) add_field(key, std::string(lever.name).c_str(), value);
+  }
   if (spec.target != defaults.target) add_field(key, "target", spec.target);
   return key;
 }

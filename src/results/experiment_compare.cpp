@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/errors.h"
+#include "results/levers.h"
 
 namespace gb {
 namespace {
@@ -23,24 +24,27 @@ std::string list_text(const std::vector<T>& v) {
 // and repetitions excepted.
 std::vector<std::pair<std::string, std::string>> settings(const ExperimentFile& f) {
   const RunSpec& b = f.base;
-  return {{"experiment.name", f.name},
-          {"experiment.requests", std::to_string(b.requests)},
-          {"experiment.warmup_batches", std::to_string(b.warmup_batches)},
-          {"experiment.warmup_batch_size", std::to_string(b.warmup_batch_size)},
-          {"experiment.seed", std::to_string(b.seed)},
-          {"experiment.device", b.device.text},
-          {"experiment.meter", b.meter},
-          {"experiment.idle_seconds", fmt::format("{}ns", b.idle_duration.count())},
-          {"experiment.idle_settle_seconds", fmt::format("{}ns", b.idle_settle.count())},
-          {"experiment.min_valid_requests", std::to_string(b.min_valid_requests)},
-          {"experiment.min_valid_seconds",
-           b.min_valid_duration ? fmt::format("{}ns", b.min_valid_duration->count()) : "auto"},
-          {"experiment.cooldown", fmt::format("{}ns", f.cooldown.count())},
-          {"experiment.sample_interval", fmt::format("{}ns", b.sample_interval.count())},
-          {"experiment.images", b.images},
-          {"experiment.weights", b.weights},
-          {"experiment.shuffle", f.shuffle ? "true" : "false"},
-          {"experiment.peak_threshold_w", fmt::format("{:.17g}", b.peak_threshold_w)}};
+  std::vector<std::pair<std::string, std::string>> out = {
+      {"experiment.name", f.name},
+      {"experiment.requests", std::to_string(b.requests)},
+      {"experiment.warmup_batches", std::to_string(b.warmup_batches)},
+      {"experiment.warmup_batch_size", std::to_string(b.warmup_batch_size)},
+      {"experiment.seed", std::to_string(b.seed)},
+      {"experiment.device", b.device.text},
+      {"experiment.meter", b.meter},
+      {"experiment.idle_seconds", fmt::format("{}ns", b.idle_duration.count())},
+      {"experiment.idle_settle_seconds", fmt::format("{}ns", b.idle_settle.count())},
+      {"experiment.min_valid_requests", std::to_string(b.min_valid_requests)},
+      {"experiment.min_valid_seconds",
+       b.min_valid_duration ? fmt::format("{}ns", b.min_valid_duration->count()) : "auto"},
+      {"experiment.cooldown", fmt::format("{}ns", f.cooldown.count())},
+      {"experiment.sample_interval", fmt::format("{}ns", b.sample_interval.count())},
+      {"experiment.images", b.images},
+      {"experiment.weights", b.weights},
+      {"experiment.shuffle", f.shuffle ? "true" : "false"},
+      {"experiment.peak_threshold_w", fmt::format("{:.17g}", b.peak_threshold_w)}};
+  for (const Lever& l : levers()) out.emplace_back("experiment." + std::string(l.name), l.get(b));
+  return out;
 }
 
 // The first value of `was` that `now` lacks, as text; "" when none.
@@ -88,11 +92,16 @@ Comparison compare_experiments(const std::string& stored_text, const std::string
     return {Comparison::kGrown, "", ids.size() - kept.size()};
   }
   // Say which key lost a value (the stored grid is not part of the given one).
-  const std::pair<std::string, std::string> missing[] = {
+  std::vector<std::pair<std::string, std::string>> missing = {
       {"grid.models", first_missing(was.models, now.models)},
       {"grid.arrival", first_missing(was.arrivals, now.arrivals)},
       {"grid.rates", first_missing(was.rates, now.rates)},
       {"grid.policies", first_missing(was.policies, now.policies)}};
+  for (const Lever& l : levers()) {
+    const std::string name(l.name);
+    missing.emplace_back("grid." + std::string(l.grid_key),
+                         first_missing(was.lever_grid[name], now.lever_grid[name]));
+  }
   for (const auto& [key, value] : missing) {
     if (!value.empty()) {
       return {Comparison::kDifferent, key + " had " + value + ", which is no longer in it"};

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
-#include <random>
 #include <set>
 #include <sstream>
 
@@ -15,6 +14,7 @@
 #include "common/errors.h"
 #include "common/files.h"
 #include "common/parse.h"
+#include "results/levers.h"
 #include "workload/arrivals.h"
 
 namespace gb {
@@ -107,6 +107,22 @@ struct Reader {
     return out;
   }
 
+  // A lever's value as text from a node of its type (an integer or a string), set into `spec`.
+  void set_lever(const Lever& lever, const toml::node& node, const std::string& key,
+                 SessionSpec& spec, std::string* text = nullptr) const {
+    std::string value;
+    if (lever.integer && node.is_integer()) {
+      value = std::to_string(*node.value<int64_t>());
+    } else if (!lever.integer && node.is_string()) {
+      value = *node.value<std::string>();
+    } else {
+      fail(origin, node,
+           "'" + key_name(key) + "' must be " + (lever.integer ? "integers" : "strings"));
+    }
+    ranged(node, [&] { lever.set(spec, value, "'" + key_name(key) + "'"); });
+    if (text) *text = value;
+  }
+
   void reject_unknown(const std::vector<std::string>& known) const {
     for (const auto& [key, node] : table) {
       if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
@@ -150,7 +166,6 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   f.repetitions = e.count("repetitions", 1, 1, kMaxRepetitions);
   b.seed = e.count("seed", 1, 0);
   b.model_seed = b.seed;
-  b.threads = static_cast<int>(e.count("threads", 0, 0, kMaxThreads));
   std::string device = b.device.text;
   if (e.get("device", device, "a string")) {
     try {
@@ -189,6 +204,32 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   if (grid->contains("arrivals") && grid->contains("arrival")) {
     fail(origin, *grid->get("arrival"),
          "'grid.arrival' and 'grid.arrivals' are one list: give one");
+  }
+  for (const Lever& lever : levers()) {
+    const std::string key(lever.name), grid_key(lever.grid_key);
+    if (const toml::node* one = exp->get(key)) {
+      if (grid->contains(grid_key)) {
+        fail(origin, *grid->get(grid_key),
+             "'grid." + grid_key + "' and 'experiment." + key + "' both set " + key + ": give one");
+      }
+      e.set_lever(lever, *one, key, b);
+    }
+    if (!grid->contains(grid_key)) continue;
+    const toml::array* arr = grid->get(grid_key)->as_array();
+    if (!arr || arr->empty()) {
+      fail(origin, *grid->get(grid_key), "'grid." + grid_key + "' must be a non-empty list");
+    }
+    std::vector<std::string>& values = f.lever_grid[key];
+    std::set<std::string> seen;
+    for (const toml::node& item : *arr) {
+      RunSpec scratch = b;
+      std::string text;
+      g.set_lever(lever, item, grid_key, scratch, &text);
+      if (!seen.insert(lever.get(scratch)).second) {
+        fail(origin, item, "'grid." + grid_key + "' names " + text + " twice");
+      }
+      values.push_back(text);
+    }
   }
   f.models = g.list<std::string>("models", "strings");
   f.rates = g.list<double>("rates", "numbers");
@@ -258,11 +299,14 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   // The grid's size before expand() builds it: every factor is at least 1, so the product is
   // checked factor by factor without overflow.
   std::size_t configurations = f.repetitions;
-  for (std::size_t factor :
-       {f.models.size(), f.arrivals.size(), f.rates.size(), f.policies.size()}) {
+  std::vector<std::size_t> factors{f.models.size(), f.arrivals.size(), f.rates.size(),
+                                   f.policies.size()};
+  for (const auto& [lever, values] : f.lever_grid) factors.push_back(values.size());
+  for (std::size_t factor : factors) {
     if (configurations > kMaxConfigurations / factor) {
       throw UsageError(origin + ": the grid holds more than " + std::to_string(kMaxConfigurations) +
-                       " configurations (models x arrivals x rates x policies x repetitions); "
+                       " configurations (models x levers x arrivals x rates x policies x "
+                       "repetitions); "
                        "split it into several experiment files");
     }
     configurations *= factor;
@@ -281,91 +325,21 @@ ModelRef model_for_target(const std::string& name, const std::string& target) {
 }
 
 const ExperimentKeys& experiment_keys() {
-  static const ExperimentKeys keys{{"name",
-                                    "requests",
-                                    "warmup_batches",
-                                    "warmup_batch_size",
-                                    "repetitions",
-                                    "idle_settle_seconds",
-                                    "min_valid_requests",
-                                    "min_valid_seconds",
-                                    "cooldown",
-                                    "seed",
-                                    "device",
-                                    "meter",
-                                    "idle_seconds",
-                                    "sample_interval",
-                                    "images",
-                                    "shuffle",
-                                    "peak_threshold_w",
-                                    "weights",
-                                    "threads",
-                                    "target"},
-                                   {"models", "rates", "arrival", "arrivals", "policies"}};
-  return keys;
-}
-
-std::vector<Configuration> expand(const ExperimentFile& f) {
-  std::vector<Configuration> all;
-  std::size_t index = 0;
-  // Each policy parsed once, not once per model, arrival, rate and repetition.
-  std::vector<PolicySpec> policies;
-  for (const std::string& p : f.policies) policies.push_back(PolicySpec::parse(p));
-  for (const std::string& name : f.models) {
-    const ModelRef model = model_for_target(name, f.base.target);
-    std::vector<Configuration> per_model;
-    for (const std::string& arrival : f.arrivals) {
-      // An offline stream has no rate: one configuration per policy, not one per rate.
-      const std::vector<double> rates =
-          arrival_needs_rate(arrival) ? f.rates : std::vector<double>{0};
-      for (double rate : rates) {
-        for (const PolicySpec& policy : policies) {
-          for (std::size_t rep = 0; rep < f.repetitions; ++rep) {
-            Configuration c;
-            c.index = index++;
-            c.repetition = rep;
-            c.spec = f.base;
-            c.spec.model = model;
-            c.spec.set_arrival(arrival, rate);
-            c.spec.policy = policy;
-            // Repetitions differ in their arrival schedule, not only in noise.
-            c.spec.seed = f.base.seed + rep;
-            c.id = configuration_id(c.spec, rep);
-            c.group_id = configuration_group_id(c.spec, rep);
-            per_model.push_back(c);
-          }
-        }
-      }
+  static const ExperimentKeys keys{
+      {"name", "requests", "warmup_batches", "warmup_batch_size", "repetitions",
+       "idle_settle_seconds", "min_valid_requests", "min_valid_seconds", "cooldown", "seed",
+       "device", "meter", "idle_seconds", "sample_interval", "images", "shuffle",
+       "peak_threshold_w", "weights", "target"},
+      {"models", "rates", "arrival", "arrivals", "policies"}};
+  static const ExperimentKeys with_levers = [] {
+    ExperimentKeys k = keys;
+    for (const Lever& l : levers()) {
+      k.experiment.emplace_back(l.name);
+      k.grid.emplace_back(l.grid_key);
     }
-    if (f.shuffle) {
-      std::mt19937_64 rng(f.base.seed ^ fnv1a(name));
-      std::shuffle(per_model.begin(), per_model.end(), rng);
-    }
-    all.insert(all.end(), per_model.begin(), per_model.end());
-  }
-  return all;
-}
-
-std::vector<Configuration> shard(const std::vector<Configuration>& all, std::size_t i,
-                                 std::size_t n) {
-  std::vector<Configuration> out;
-  for (const Configuration& c : all) {
-    if (std::stoull(c.id, nullptr, 16) % n == i) out.push_back(c);
-  }
-  return out;
-}
-
-std::vector<SessionGroup> group_by_session(const std::vector<Configuration>& configs) {
-  std::vector<SessionGroup> groups;
-  for (std::size_t i = 0; i < configs.size(); ++i) {
-    if (groups.empty() || !configs[i].spec.same_session(configs[groups.back().begin].spec)) {
-      groups.push_back({i, i, 1});
-    }
-    SessionGroup& g = groups.back();
-    g.end = i + 1;
-    g.max_batch = std::max(g.max_batch, configs[i].spec.policy.max_batch());
-  }
-  return groups;
+    return k;
+  }();
+  return with_levers;
 }
 
 }  // namespace gb

@@ -4,6 +4,9 @@
 //                 meter, idle_seconds, sample_interval, images, shuffle, peak_threshold_w,
 //                 idle_settle_seconds, min_valid_requests, min_valid_seconds, cooldown, target
 //   [grid]        models, rates, arrival, policies      (each a non-empty list)
+//                 engines, precisions, threads          (levers: optional lists)
+// Each lever (results/levers.h) takes one value in [experiment] under its name, or a list in
+// [grid], not both.
 //
 // The sweep is grid product x repetitions. A configuration is identified by its content, not by
 // where it sits in the grid: its `id` is a hash of its canonical settings (configuration_key()), so
@@ -16,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +39,9 @@ struct ExperimentFile {
   std::vector<double> rates;
   std::vector<std::string> arrivals;
   std::vector<std::string> policies;
+  // The levers a [grid] list sweeps (results/levers.h), by name: their values as given, checked;
+  // a lever absent here has `base`'s value in every configuration.
+  std::map<std::string, std::vector<std::string>> lever_grid;
 };
 
 struct Configuration {
@@ -79,8 +86,10 @@ const ExperimentKeys& experiment_keys();
 // (served_model), else what this machine loads (classify_model).
 ModelRef model_for_target(const std::string& name, const std::string& target);
 
-// Every configuration in run order: models outer (each model loaded once); within a model the
-// canonical order, or a seeded shuffle when `shuffle = true` (guards against drift).
+// Every configuration in run order: models outer, then each combination of the swept levers'
+// values (levers() order, the first outermost), so that each model and combination is loaded
+// once; within those the canonical order (arrivals, rates, policies, repetitions), or a seeded
+// shuffle when `shuffle = true` (guards against drift).
 std::vector<Configuration> expand(const ExperimentFile& experiment);
 
 // Shard i of n (0 <= i < n): the configurations whose id, read as a 64-bit number, is congruent to

@@ -21,6 +21,7 @@
 #include "common/device.h"
 #include "common/time.h"
 #include "energy/meters.h"
+#include "models/engine.h"
 #include "models/model_info.h"
 #include "workload/arrivals.h"
 
@@ -62,6 +63,9 @@ struct SessionSpec {
   // torch's intra-op threads; 0: default_threads() (common/cpus.h), resolved when the session
   // starts. A count given explicitly is part of a configuration's identity.
   int threads = 0;
+  // How the model computes (models/engine.h). Each is a lever (results/levers.h), like threads.
+  Engine engine = Engine::kEager;
+  Precision precision = Precision::kFp32;
   std::string powercap_root = "/sys/class/powercap";
   // Where the requests are served: "" in this process (the model loaded here); "serve", a
   // `greenbatch serve` started for each configuration; or an http:// URL of a running Open
@@ -76,7 +80,8 @@ struct SessionSpec {
            warmup_batches == o.warmup_batches && warmup_batch_size == o.warmup_batch_size &&
            model_seed == o.model_seed && sample_interval == o.sample_interval &&
            idle_duration == o.idle_duration && peak_threshold_w == o.peak_threshold_w &&
-           gpu_index == o.gpu_index && threads == o.threads && powercap_root == o.powercap_root;
+           gpu_index == o.gpu_index && threads == o.threads && engine == o.engine &&
+           precision == o.precision && powercap_root == o.powercap_root;
   }
 };
 

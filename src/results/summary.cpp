@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "common/parse.h"
 #include "common/version.h"
+#include "results/levers.h"
 #include "workload/arrivals.h"
 
 namespace gb {
@@ -203,6 +204,15 @@ ordered_json summary_row(const RunSummary& s) {
   r["batch_size"] = s.spec.policy.kind == PolicySpec::Kind::kFixed
                         ? ordered_json(s.spec.policy.size)
                         : ordered_json(nullptr);
+  // The levers without a column above (threads has its resolved count), then their cost.
+  for (const Lever& l : levers()) {
+    if (!r.contains(l.name)) r[std::string(l.name)] = l.get(s.spec);
+  }
+  const NumericCost& cost = s.numeric_cost;
+  const bool compared = cost.images > 0;
+  r[columns::kLogitMaxDiff] = compared ? ordered_json(cost.max_abs_diff) : ordered_json(nullptr);
+  r[columns::kLogitMeanDiff] = compared ? ordered_json(cost.mean_abs_diff) : ordered_json(nullptr);
+  r[columns::kTop1Agreement] = optional_number(cost.top1_agreement);
   return r;
 }
 
@@ -264,6 +274,8 @@ ordered_json summary_document(const RunSummary& s) {
       {"peak_threshold_w", p.peak_threshold_w},
       {"gpu_index", p.gpu_index >= 0 ? ordered_json(p.gpu_index) : ordered_json(nullptr)},
       {"threads_requested", p.threads > 0 ? ordered_json(p.threads) : ordered_json("default")},
+      {"engine", engine_label(p.engine)},
+      {"precision", precision_label(p.precision)},
       {"powercap_root", p.powercap_root}};
   ordered_json domains = ordered_json::array();
   for (const DomainEnergy& d : s.energy.domains) {
@@ -311,6 +323,9 @@ ordered_json summary_document(const RunSummary& s) {
                    {"connections", l.connections},
                    {"energy_scope", l.energy_scope}};
   }
+  doc["numeric_cost"] = {{"images", s.numeric_cost.images},
+                         {"reference", "fp32 eager"},
+                         {"reference_max_abs_logit", s.numeric_cost.reference_max}};
   return doc;
 }
 

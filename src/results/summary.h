@@ -80,6 +80,12 @@ inline constexpr char kThreads[] = "threads";         // null: none (noop) or un
 inline constexpr char kIdleSpread[] = "idle_spread";  // null without a baseline
 inline constexpr char kValidForEnergy[] = "valid_for_energy";
 inline constexpr char kGpuTemperature[] = "gpu_temperature_c";  // at the run's start; null: unknown
+// The levers' columns are their names (results/levers.h: engine, precision, threads). What the
+// engine and precision cost in accuracy (NumericCost); null where not measured (noop, simulated
+// from a profile without them; top-1 agreement without --weights).
+inline constexpr char kLogitMaxDiff[] = "logit_max_abs_diff";
+inline constexpr char kLogitMeanDiff[] = "logit_mean_abs_diff";
+inline constexpr char kTop1Agreement[] = "top1_agreement";
 // summary.json documents only (not a column of summary.csv).
 inline constexpr char kFormat[] = "format";
 // Added by aggregate_configurations() to its rows (one per configuration).
@@ -155,6 +161,7 @@ struct RunSummary {
   bool valid_for_energy = true;
   std::string invalid_reason;
   std::optional<double> gpu_temperature_c;  // at the run's start, where a meter can read it
+  NumericCost numeric_cost;  // of the session's engine and precision (images 0: not measured)
 
   EnergyAccount energy;  // no domains: no energy was measured (figures written null)
   std::optional<LoadFigures> load;

@@ -123,8 +123,9 @@ int serve(const ServeSpec& spec, const std::function<void(const std::string&)>& 
     log("serve: noop model: batches are formed and answered without decoding or inference");
   } else {
     log("serve: loading " + s.model.name + " on " + s.device.text);
-    const ModelLoad load{s.model,   s.weights,    s.device, s.images,
-                         s.threads, s.model_seed, max_batch};
+    ModelLoad load{s.model, s.weights, s.device, s.images, s.threads, s.model_seed, max_batch};
+    load.engine = s.engine;
+    load.precision = s.precision;
     model = load_model(load, log);
     options.classes = 1000;
     if (s.warmup_batches > 0) {

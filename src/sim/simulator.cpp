@@ -101,6 +101,7 @@ SimulatedRun simulate_run(const RunSpec& spec, const ServiceProfile& profile, bo
   out.summary.simulated = true;
   out.summary.device_name = profile.device_name;
   out.summary.threads = profile.threads;
+  out.summary.numeric_cost = profile.numeric_cost;
   out.summary.images_source = profile.images;
   out.trace = std::move(s.trace);
   return out;

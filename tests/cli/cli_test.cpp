@@ -314,12 +314,14 @@ TEST_F(Sweep, ChangedExperimentFileAndUnconfirmedFreshAreRefused) {
 }
 
 TEST_F(Sweep, ShippedConfigsParse) {
-  for (const char* f : {"quick.toml", "paper.toml"}) {
+  for (const char* f : {"quick.toml", "paper.toml", "levers.toml"}) {
     const auto e = gb::load_experiment(gb::testing::source_dir() + "/configs/" + f);
     EXPECT_FALSE(gb::expand(e).empty()) << f;
   }
   const auto paper = gb::load_experiment(gb::testing::source_dir() + "/configs/paper.toml");
   EXPECT_EQ(gb::expand(paper).size(), 100u);
+  const auto levers = gb::load_experiment(gb::testing::source_dir() + "/configs/levers.toml");
+  EXPECT_EQ(gb::expand(levers).size(), 3u * 2 * 2);  // policies x engines x precisions
 }
 
 }  // namespace sweep

@@ -47,6 +47,8 @@ TEST(CudaDevice, OrdinalIsResolvedToItsGpusPciBusIdAndUuid) {
   EXPECT_EQ(id->pci_bus_id, "00000000:AF:00.0");  // NVML's spelling of CUDA's 0000:af:00.0
   EXPECT_EQ(id->uuid, "GPU-afafafaf-0000-0000-0000-000000000000");
   EXPECT_EQ(id->library, GB_FAKE_CUDA_LIB);
+  EXPECT_EQ(id->compute_major, 7);  // the fake's Turing: what decides whether bf16 is native
+  EXPECT_EQ(id->compute_minor, 5);
   EXPECT_FALSE(identify_cuda_device(2, &why));
   EXPECT_NE(why.find("CUDA has no device 2 (this process sees 2): invalid device ordinal"),
             std::string::npos)

@@ -152,6 +152,19 @@ Result cuDeviceGetUuid_v2(gb::cuda::Uuid* uuid, gb::cuda::Device device) {
   return gb::cuda::kSuccess;
 }
 
+// Every fake GPU is a Turing (7.5): bf16 there is emulated.
+Result cuDeviceGetAttribute(int* value, int attribute, gb::cuda::Device device) {
+  if (gpu_of(device) < 0) return gb::cuda::kErrorInvalidDevice;
+  if (attribute == gb::cuda::kAttributeComputeCapabilityMajor) {
+    *value = 7;
+  } else if (attribute == gb::cuda::kAttributeComputeCapabilityMinor) {
+    *value = 5;
+  } else {
+    return gb::cuda::kErrorInvalidValue;
+  }
+  return gb::cuda::kSuccess;
+}
+
 Result cuDeviceGetUuid(gb::cuda::Uuid* uuid, gb::cuda::Device device) {
   return cuDeviceGetUuid_v2(uuid, device);
 }

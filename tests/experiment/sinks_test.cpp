@@ -13,11 +13,13 @@ namespace {
 using std::chrono::milliseconds;
 
 TEST(ValidationSink, TheRealEnergyMethodIsTheRunsNotTheProfiles) {
-  const std::map<std::string, ServiceProfile> profiles = {{"m", testing::linear_profile()}};
-  ASSERT_EQ(profiles.at("m").energy_method, "rapl");
+  // By path, as attach_profiles returns them and sets each configuration's spec.profile.
+  const std::map<std::string, ServiceProfile> profiles = {{"m.json", testing::linear_profile()}};
+  ASSERT_EQ(profiles.at("m.json").energy_method, "rapl");
   ValidationSink sink(profiles, 1, {});
   Configuration c;
   c.spec.model = ModelRef{ModelRef::Kind::kBuiltin, "m"};
+  c.spec.profile = "m.json";
   c.spec.set_arrival("constant", 10);
   c.spec.requests = 2;
   RunOutcome out;

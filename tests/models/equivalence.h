@@ -1,7 +1,7 @@
 // The equivalence check shared by the light and heavy test binaries: a built-in model, given the
 // weights of a seeded torchvision model by name, returns torchvision's logits for the same input
-// to a relative error (max|ours - theirs| / max|theirs|) of at most 1e-4, and counts exactly
-// torchvision's parameters.
+// to a relative error (max|ours - theirs| / max|theirs|) of at most 1e-4, eager and optimized
+// (models/optimize.h), and counts exactly torchvision's parameters.
 #pragma once
 
 #include <cstdio>
@@ -38,6 +38,14 @@ inline void expect_equivalent(const std::string& name) {
   EXPECT_LE(err, kMaxRelativeError) << name;
   ::testing::Test::RecordProperty("relative_error", std::to_string(err));
   std::printf("%s: max relative error %.3g\n", name.c_str(), err);
+
+  // The optimized engine, traced at batch 1 and run here at batch 2 (a graph that kept the batch
+  // size would fail or differ), to the same bound against torchvision.
+  auto optimized = prepare_classifier(std::move(model), Engine::kOptimized, Precision::kFp32);
+  const double optimized_err = relative_error(optimized->forward(x), expected);
+  EXPECT_LE(optimized_err, kMaxRelativeError) << name << " optimized";
+  ::testing::Test::RecordProperty("optimized_relative_error", std::to_string(optimized_err));
+  std::printf("%s optimized: max relative error %.3g\n", name.c_str(), optimized_err);
 }
 
 }  // namespace gb::testing

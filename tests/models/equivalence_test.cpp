@@ -42,6 +42,44 @@ TEST(TorchScript, AnyScriptedTorchvisionModelRuns) {
             testing::kMaxRelativeError);
 }
 
+TEST(TorchScript, TheOptimizedEngineFreezesAFileToTheSameLogits) {
+  const std::string why = ensure_export("resnet18");
+  ASSERT_TRUE(why.empty()) << why;
+  const fs::path dir = export_dir();
+  auto model = prepare_classifier(make_classifier((dir / "resnet18.pt").string(), 1),
+                                  Engine::kOptimized, Precision::kFp32);
+  EXPECT_EQ(model->parameter_count(), testing::read_value<int64_t>(dir / "resnet18.params"));
+  c10::InferenceMode guard;
+  const auto logits = model->forward(read_floats(dir / "resnet18.input.bin", {2, 3, 224, 224}));
+  EXPECT_LE(relative_error(logits, read_floats(dir / "resnet18.logits.bin", {2, 1000})),
+            testing::kMaxRelativeError);
+  EXPECT_THROW(model->to(torch::Device(torch::kCPU)), std::logic_error);
+}
+
+// bf16 keeps 8 bits of mantissa: logits move by about a percent of their scale, and the model
+// still takes and returns float32, eager and optimized alike.
+TEST(Precision, Bf16StaysCloseToFp32OnBothEngines) {
+  const std::string name = "shufflenet_v2_x0_5";
+  const std::string why = ensure_export(name);
+  ASSERT_TRUE(why.empty()) << why;
+  const fs::path dir = export_dir();
+  const auto x = read_floats(dir / (name + ".input.bin"), {2, 3, 224, 224});
+  const auto expected = read_floats(dir / (name + ".logits.bin"), {2, 1000});
+  for (Engine engine : {Engine::kEager, Engine::kOptimized}) {
+    auto model = make_classifier(name, 42);
+    load_weights(*model, (dir / (name + ".pt")).string());
+    model = prepare_classifier(std::move(model), engine, Precision::kBf16);
+    c10::InferenceMode guard;
+    const auto logits = model->forward(x);
+    EXPECT_EQ(logits.scalar_type(), torch::kFloat32);
+    const double err = relative_error(logits, expected);
+    std::printf("%s bf16 %s: max relative error %.3g\n", name.c_str(),
+                std::string(engine_label(engine)).c_str(), err);
+    EXPECT_LE(err, 0.1) << engine_label(engine);
+    EXPECT_GT(err, 0) << "bf16 computed exactly: was it converted at all?";
+  }
+}
+
 TEST(TorchScript, MissingOrBadFilesAreUsageErrors) {
   EXPECT_THROW(make_classifier("no/such/model.pt", 1), UsageError);
   EXPECT_THROW(make_classifier("absent.pt", 1), UsageError);

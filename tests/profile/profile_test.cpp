@@ -179,3 +179,35 @@ TEST(Profile, CostTablesCheckServiceTimesOfProfilesBuiltInMemory) {
 
 }  // namespace
 }  // namespace gb
+
+namespace gb {
+namespace {
+
+// A profile records the levers it was measured with and their numeric cost; one from before
+// levers existed reads as its thread count alone.
+TEST(Profile, LeversAndNumericCostRoundTrip) {
+  ServiceProfile p = testing::linear_profile("alexnet");
+  p.threads = 2;
+  p.levers = {{"engine", "optimized"}, {"precision", "bf16"}, {"threads", "2"}};
+  p.numeric_cost.images = 3;
+  p.numeric_cost.max_abs_diff = 0.02;
+  p.numeric_cost.mean_abs_diff = 0.005;
+  p.numeric_cost.reference_max = 4;
+  const ServiceProfile q = ServiceProfile::from_json(p.to_json(), "p.json");
+  EXPECT_EQ(q.levers, p.levers);
+  EXPECT_EQ(q.numeric_cost.images, 3u);
+  EXPECT_DOUBLE_EQ(q.numeric_cost.max_abs_diff, 0.02);
+  EXPECT_DOUBLE_EQ(q.numeric_cost.mean_abs_diff, 0.005);
+  EXPECT_FALSE(q.numeric_cost.top1_agreement);
+  nlohmann::ordered_json old = p.to_json();
+  old.erase("levers");
+  old.erase("numeric_cost");
+  const ServiceProfile r = ServiceProfile::from_json(old, "old.json");
+  EXPECT_EQ(r.levers, (std::map<std::string, std::string>{{"threads", "2"}}));
+  EXPECT_EQ(r.numeric_cost.images, 0u);
+  old["levers"] = "eager";
+  EXPECT_THROW(ServiceProfile::from_json(old, "bad.json"), UsageError);
+}
+
+}  // namespace
+}  // namespace gb

@@ -75,28 +75,60 @@ TEST_F(AttachProfiles, EveryConfigurationOfAProfiledModelGetsItsPath) {
   EXPECT_EQ(configs[3].spec.profile, "");  // no profile of noop, and none needed
 }
 
-TEST_F(AttachProfiles, TheReturnedMapHoldsEachProfileOnceByModel) {
+TEST_F(AttachProfiles, TheReturnedMapHoldsEachProfileOnceByPath) {
   const std::string a = save(small_profile("alexnet", 11), "a.json");
   const std::string b = save(small_profile("vgg16", 22), "b.json");
   std::vector<Configuration> configs = {config("alexnet", "fixed:4"), config("alexnet", "fixed:8"),
                                         config("vgg16", "fixed:4")};
-  const auto profiles = attach_profiles(configs, {a, b}, /*every_model=*/true);
+  const auto profiles = attach_profiles(configs, {a, b, a}, /*every_model=*/true);
   ASSERT_EQ(profiles.size(), 2u);
-  ASSERT_EQ(profiles.count("alexnet"), 1u);
-  ASSERT_EQ(profiles.count("vgg16"), 1u);
-  EXPECT_EQ(profiles.at("alexnet").model, "alexnet");
-  EXPECT_DOUBLE_EQ(profiles.at("alexnet").idle_power_w, 11);
-  EXPECT_EQ(profiles.at("alexnet").batches.size(), 2u);
-  EXPECT_EQ(profiles.at("vgg16").model, "vgg16");
-  EXPECT_DOUBLE_EQ(profiles.at("vgg16").idle_power_w, 22);
+  ASSERT_EQ(profiles.count(a), 1u);
+  ASSERT_EQ(profiles.count(b), 1u);
+  EXPECT_EQ(profiles.at(a).model, "alexnet");
+  EXPECT_DOUBLE_EQ(profiles.at(a).idle_power_w, 11);
+  EXPECT_EQ(profiles.at(a).batches.size(), 2u);
+  EXPECT_EQ(profiles.at(b).model, "vgg16");
+  EXPECT_DOUBLE_EQ(profiles.at(b).idle_power_w, 22);
 }
 
 TEST_F(AttachProfiles, AProfileOfAModelOutsideTheGridIsReturnedAndHarmless) {
   const std::string a = save(small_profile("alexnet"), "a.json");
   std::vector<Configuration> configs = {config("noop", "fixed:4")};
   const auto profiles = attach_profiles(configs, {a}, /*every_model=*/false);
-  EXPECT_EQ(profiles.count("alexnet"), 1u);
+  EXPECT_EQ(profiles.count(a), 1u);
   EXPECT_EQ(configs[0].spec.profile, "");
+}
+
+// One profile per engine x precision (x threads): each configuration gets its own.
+TEST_F(AttachProfiles, EachLeverCombinationGetsTheProfileMeasuredWithIt) {
+  ServiceProfile eager = small_profile("alexnet", 11), optimized = small_profile("alexnet", 12);
+  eager.levers = {{"engine", "eager"}, {"precision", "fp32"}, {"threads", "2"}};
+  optimized.levers = {{"engine", "optimized"}, {"precision", "fp32"}, {"threads", "2"}};
+  const std::string e = save(eager, "e.json"), o = save(optimized, "o.json");
+  std::vector<Configuration> configs = {config("alexnet", "fixed:4"), config("alexnet", "fixed:4")};
+  configs[1].spec.engine = Engine::kOptimized;
+  attach_profiles(configs, {e, o}, /*every_model=*/true);
+  EXPECT_EQ(configs[0].spec.profile, e);
+  EXPECT_EQ(configs[1].spec.profile, o);
+  // bf16 has none: the message says what to profile.
+  configs[1].spec.precision = Precision::kBf16;
+  const std::string message = message_of([&] { attach_profiles(configs, {e, o}, true); });
+  EXPECT_NE(message.find("no --profile for model 'alexnet' with engine=optimized, precision=bf16"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("greenbatch profile --model alexnet --engine optimized --precision bf16"),
+            std::string::npos)
+      << message;
+  // Two thread counts serve a configuration that names none: it must choose.
+  ServiceProfile one_thread = eager;
+  one_thread.levers["threads"] = "1";
+  const std::string t1 = save(one_thread, "t1.json");
+  std::vector<Configuration> unnamed = {config("alexnet", "fixed:4")};
+  const std::string both = message_of([&] { attach_profiles(unnamed, {e, t1}, true); });
+  EXPECT_NE(both.find("both serve model 'alexnet'"), std::string::npos) << both;
+  unnamed[0].spec.threads = 1;
+  attach_profiles(unnamed, {e, t1}, true);
+  EXPECT_EQ(unnamed[0].spec.profile, t1);
 }
 
 TEST_F(AttachProfiles, TwoProfilesOfOneModelAreAUsageError) {
