@@ -2,6 +2,8 @@
 // from a sweep or a run folder; prints the recommendations.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "commands.h"
 #include "common/parse.h"
 #include "report/report.h"
@@ -47,18 +49,27 @@ Command register_report(CLI::App& app) {
     const auto pct = [](const std::optional<double>& f) {
       return f ? fmt::format("{:+.0f} %", -100 * *f) : std::string("-");
     };
+    // Where configurations set the GPU's power limit or clocks: what the setting alone saved.
+    const bool gpu = std::any_of(c.recommendations.begin(), c.recommendations.end(),
+                                 [](const Recommendation& r) { return r.default_gpu.has_value(); });
+    if (gpu) {
+      t.header.push_back("vs default GPU");
+      t.numeric.push_back(true);
+    }
     for (const Recommendation& r : c.recommendations) {
       const std::string within = fmt::format("{}/{}", r.within_slo, r.candidates);
       if (!r.best) {
         t.rows.push_back(
             {r.model, r.rate_label, "none meets the budget", "", "", "", "", "", within});
+        if (gpu) t.rows.back().push_back("");
         continue;
       }
-      t.rows.push_back({r.model, r.rate_label, r.best->policy,
+      t.rows.push_back({r.model, r.rate_label, r.best->label(),
                         fmt::format("{:.4g}", r.best->energy_per_image_j),
                         fmt::format("{:.1f}", r.best->max_response_s * 1e3),
                         fmt::format("{:.1f}", r.best->p99_response_s * 1e3),
                         pct(r.saving_vs_greedy), pct(r.saving_vs_unbatched), within});
+      if (gpu) t.rows.back().push_back(pct(r.saving_vs_default_gpu));
     }
     const std::string methods = energy_methods(c.points);
     std::fputs(fmt::format("\nRecommendations (least energy per image with max and p99 response "

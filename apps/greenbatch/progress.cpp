@@ -114,8 +114,9 @@ CampaignOptions progress_options(const std::vector<Configuration>& configs, bool
     const std::string stream = c.spec.arrival.needs_rate()
                                    ? c.spec.arrival.name() + " " + rate_label(c.spec)
                                    : c.spec.arrival.name();
-    pace->label = fmt::format("[{}/{}] {} {} {}", k, total, c.spec.model.name,
-                              c.spec.policy.canonical(), stream);
+    pace->label =
+        fmt::format("[{}/{}] {} {}{} {}", k, total, c.spec.model.name, c.spec.policy.canonical(),
+                    c.spec.gpu.empty() ? "" : " at " + c.spec.gpu.label(), stream);
     if (pace->repetitions > 1) {
       pace->label += fmt::format(", rep {}/{}", c.repetition + 1, pace->repetitions);
     }

@@ -198,9 +198,12 @@ RunSpec profiling_spec(const RunSpec& base, const ProfilePlan& plan) {
 }
 
 ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& plan,
-                               const ProfileStepFn& on_step) {
+                               const ProfileStepFn& on_step, const GpuSetting& gpu) {
   const SessionSpec& spec = session.spec();
+  // The whole profile under the setting; restored below, or by the session when this throws.
+  const GpuPrepared prepared = session.apply_gpu(gpu);
   ServiceProfile p;
+  p.gpu = gpu;
   p.model = spec.model.name;
   p.device = spec.device.text;
   p.device_name = session.device_name();
@@ -208,7 +211,9 @@ ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& pl
   p.threads = at::get_num_threads();
   p.energy_method = session.energy_method();
   p.energy_detail = session.energy_detail();
-  for (double w : session.idle_power_w()) p.idle_power_w += w;
+  for (double w : prepared.idle_w.empty() ? session.idle_power_w() : prepared.idle_w) {
+    p.idle_power_w += w;
+  }
   p.created_utc = utc_now();
   p.isolation_gap_s = to_seconds(plan.gap);
   p.short_gap_s = to_seconds(plan.short_gap);
@@ -243,13 +248,14 @@ ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& pl
     }
   }
   for (const ProfiledBatchBuilder& builder : builders) p.batches.push_back(builder.build());
+  session.restore_gpu();
   return p;
 }
 
 ServiceProfile profile_model(const RunSpec& base, const ProfilePlan& plan, const LogFn& log,
                              const ProfileStepFn& on_step) {
   ExperimentSession session(profiling_spec(base, plan), plan.sizes.back(), log);
-  return profile_session(session, plan, on_step);
+  return profile_session(session, plan, on_step, base.gpu);
 }
 
 }  // namespace gb

@@ -22,6 +22,8 @@ std::vector<Configuration> expand_run_grid(const RunGrid& g) {
   file.models = {g.base.model.name};
   file.arrivals = {g.arrival};
   file.policies = g.policies;
+  file.gpu_settings =
+      gpu_setting_grid(g.power_limits, g.gpu_clocks, "--power-limit", "--gpu-clocks");
   std::vector<Configuration> configs = expand(file);
   const auto costs = load_costs(g.base.profile, g.base.model.name);
   for (const Configuration& c : configs) c.spec.policy.build(costs);

@@ -179,6 +179,9 @@ ordered_json ServiceProfile::to_json() const {
   doc["isolation_gap_s"] = isolation_gap_s;
   doc["short_gap_s"] = short_gap_s;
   doc["created_utc"] = created_utc;
+  // Only when set, so that profiles of an untouched GPU stay as they were.
+  if (gpu.power_limit_mw) doc["power_limit"] = power_limit_text(gpu.power_limit_mw);
+  if (gpu.clocks_mhz) doc["gpu_clocks"] = gpu_clocks_text(gpu.clocks_mhz);
   ordered_json list = ordered_json::array();
   for (const ProfiledBatch& b : batches) {
     ordered_json e;
@@ -230,6 +233,9 @@ ServiceProfile ServiceProfile::from_json(const ordered_json& doc, const std::str
     p.short_gap_s = doc.value("short_gap_s", 0.0);
     p.created_utc = doc.value("created_utc", "");
     p.machine = doc.value("machine", ordered_json::object());
+    p.gpu.power_limit_mw =
+        parse_power_limit(doc.value("power_limit", "default"), field("power_limit"));
+    p.gpu.clocks_mhz = parse_gpu_clocks(doc.value("gpu_clocks", "default"), field("gpu_clocks"));
     for (const auto& e : doc.at("batches")) {
       const std::string where = "batches[" + std::to_string(p.batches.size()) + "]";
       ProfiledBatch b;

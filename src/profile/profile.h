@@ -13,6 +13,7 @@
 
 #include "batching/batch_costs.h"
 #include "common/time.h"
+#include "energy/gpu_setting.h"
 
 namespace gb {
 
@@ -75,6 +76,9 @@ struct ServiceProfile {
   double isolation_gap_s = 0;  // idle gap around isolated batches (0: not measured)
   double short_gap_s = 0;      // idle gap before short-gap batches (0: not measured)
   int threads = 0;
+  // The GPU's power limit and locked clocks it was measured under ("power_limit", "gpu_clocks" in
+  // the file, written only when set): a profile predicts only that setting.
+  GpuSetting gpu;
   std::string created_utc;
   nlohmann::ordered_json machine;
   std::vector<ProfiledBatch> batches;  // strictly increasing sizes

@@ -25,7 +25,7 @@ std::string seconds(double s) {
 
 bool same_config(const ConfigPoint& a, const ConfigPoint& b) {
   return a.model == b.model && a.device == b.device && a.arrival == b.arrival &&
-         a.rate_hz == b.rate_hz && a.policy == b.policy;
+         a.rate_hz == b.rate_hz && a.policy == b.policy && a.gpu_setting == b.gpu_setting;
 }
 
 // One panel's points, labels and hover titles, gathered before the frame is known.
@@ -94,7 +94,7 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model, std::size
       ours.xs.insert(ours.xs.end(), {p.energy_per_image_j - ex, p.energy_per_image_j + ex});
       ours.ys.insert(ours.ys.end(), {p.max_response_s - ey, p.max_response_s + ey});
       // The recommended point's ring (pt 6 ps 2.4) is about 11 px across its middle.
-      ours.labels.push_back({p.energy_per_image_j, p.max_response_s, p.policy,
+      ours.labels.push_back({p.energy_per_image_j, p.max_response_s, p.label(),
                              is_best(p)    ? 2
                              : on_front(p) ? 1
                                            : 0,
@@ -103,7 +103,7 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model, std::size
       ours.hover.push_back({p.energy_per_image_j, p.max_response_s,
                             fmt::format("{} at {}: {:.4g} J/image, max {}, p99 {}, mean batch "
                                         "{:.3g}{}",
-                                        p.policy, rate, p.energy_per_image_j,
+                                        p.label(), rate, p.energy_per_image_j,
                                         seconds(p.max_response_s), seconds(p.p99_response_s),
                                         p.mean_batch_size, is_best(p) ? " (recommended)" : "")});
     }

@@ -120,10 +120,10 @@ std::string recommendations_table(const ReportContent& c) {
         "<tr><td>{}</td><td>{}</td><td><b>{}</b></td><td class=num>{}{}</td><td "
         "class=num>{}</td><td class=num>{}</td><td class=num title='{}'>{}</td><td class=num "
         "title='{}'>{}</td><td class=num>{} / {}</td></tr>\n",
-        esc(r.model), esc(r.rate_label), esc(b.policy), sig(b.energy_per_image_j),
+        esc(r.model), esc(r.rate_label), esc(b.label()), sig(b.energy_per_image_j),
         b.energy_ci95 ? " ± " + sig(*b.energy_ci95, 2) : "", seconds(b.max_response_s),
-        seconds(b.p99_response_s), r.greedy ? esc(r.greedy->policy) : "",
-        percent(r.saving_vs_greedy), r.unbatched ? esc(r.unbatched->policy) : "",
+        seconds(b.p99_response_s), r.greedy ? esc(r.greedy->label()) : "",
+        percent(r.saving_vs_greedy), r.unbatched ? esc(r.unbatched->label()) : "",
         percent(r.saving_vs_unbatched), r.within_slo, r.candidates);
   }
   return "<table class=sortable><thead><tr><th>model</th><th>rate</th><th>recommended "

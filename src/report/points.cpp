@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <set>
 
 #include "common/errors.h"
+#include "energy/gpu_setting.h"
 #include "results/summary.h"
 
 namespace gb {
@@ -53,6 +55,7 @@ std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_js
     p.rate_hz = opt(r, c::kRateHz);
     p.policy = text(r, c::kPolicy);
     p.policy_spec = policy_of_row(p.policy);
+    p.gpu_setting = gpu_setting_of_row(r);
     p.mean_batch_size = num(r, c::kMeanBatchSize);
     p.energy_per_image_j = num(r, c::kEnergyPerImage);
     p.energy_ci95 = opt(r, c::ci95(c::kEnergyPerImage));
@@ -78,6 +81,18 @@ std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_js
     out.push_back(std::move(p));
   }
   return out;
+}
+
+std::string gpu_setting_of_row(const nlohmann::ordered_json& row) {
+  GpuSetting g;
+  // Numbers from a file: only values a GPU setting can hold are read.
+  if (auto w = opt(row, columns::kGpuPowerLimit); w && *w >= 0.001 && *w <= kMaxGpuPowerW) {
+    g.power_limit_mw = static_cast<unsigned>(std::lround(*w * 1000));
+  }
+  if (auto mhz = opt(row, columns::kGpuClocks); mhz && *mhz >= 1 && *mhz <= kMaxGpuClockMHz) {
+    g.clocks_mhz = static_cast<unsigned>(std::lround(*mhz));
+  }
+  return g.empty() ? "" : g.label();
 }
 
 std::optional<PolicySpec> policy_of_row(const std::string& policy) {

@@ -18,6 +18,9 @@ struct ConfigPoint {
   std::string arrival;
   std::optional<double> rate_hz;  // none for offline
   std::string policy;             // canonical, e.g. "fixed:16", "greedy:128"
+  // The GPU's power limit and clocks the configuration set ("200 W", "1410 MHz"); "": the GPU as
+  // it was (the default setting).
+  std::string gpu_setting;
   // `policy` parsed once when the row is read; none when this greenbatch cannot read it (a row
   // from another version), which then counts as neither greedy nor unbatched.
   std::optional<PolicySpec> policy_spec;
@@ -42,6 +45,8 @@ struct ConfigPoint {
 
   // "16/s" or "offline": the workload, which a recommendation does not choose.
   std::string rate_label() const;
+  // What a recommendation chooses: "fixed:16", or "fixed:16 at 200 W" under a GPU setting.
+  std::string label() const { return gpu_setting.empty() ? policy : policy + " at " + gpu_setting; }
   // Greedy batching; no batching at all (no batch above one, whatever the policy).
   bool greedy() const { return policy_spec && policy_spec->kind == PolicySpec::Kind::kGreedy; }
   bool unbatched() const { return policy_spec && policy_spec->max_batch() == 1; }
@@ -54,6 +59,10 @@ std::string energy_methods(const std::vector<ConfigPoint>& points);
 std::string rate_label(const std::optional<double>& rate_hz);
 
 std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_json>& rows);
+
+// A row's GPU setting as ConfigPoint::gpu_setting spells it ("" for the default, and for numbers
+// out of range).
+std::string gpu_setting_of_row(const nlohmann::ordered_json& row);
 
 // A row's policy string as a PolicySpec; none when this greenbatch cannot read it.
 std::optional<PolicySpec> policy_of_row(const std::string& policy);

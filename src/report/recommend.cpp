@@ -22,7 +22,7 @@ bool better(const ConfigPoint& a, const ConfigPoint& b) {
   if (a.p99_response_s != b.p99_response_s) return a.p99_response_s < b.p99_response_s;
   if (a.max_response_s != b.max_response_s) return a.max_response_s < b.max_response_s;
   if (a.mean_batch_size != b.mean_batch_size) return a.mean_batch_size < b.mean_batch_size;
-  return a.policy < b.policy;
+  return a.label() < b.label();
 }
 
 // Preference among greedy policies for the baseline: greedy:128 (the paper's) above all, then the
@@ -30,7 +30,12 @@ bool better(const ConfigPoint& a, const ConfigPoint& b) {
 // REQUIRES: p.greedy().
 long greedy_rank(const ConfigPoint& p) {
   const long cap = static_cast<long>(p.policy_spec->max_batch());
-  return cap == 128 ? std::numeric_limits<long>::max() : cap;
+  return cap == 128 ? std::numeric_limits<long>::max() / 2 : cap;
+}
+
+// A baseline at the GPU's default setting ranks above any under a setting.
+long baseline_rank(const ConfigPoint& p, long rank) {
+  return p.gpu_setting.empty() ? rank + std::numeric_limits<long>::max() / 2 : rank;
 }
 
 std::string fmt_s(double s) {
@@ -64,9 +69,22 @@ std::vector<Recommendation> recommend(const std::vector<ConfigPoint>& points, do
         if (!r.best || better(*p, *r.best)) r.best = *p;
       }
       if (p->greedy() && !p->unbatched()) {
-        if (!r.greedy || greedy_rank(*p) > greedy_rank(*r.greedy)) r.greedy = *p;
+        if (!r.greedy ||
+            baseline_rank(*p, greedy_rank(*p)) > baseline_rank(*r.greedy, greedy_rank(*r.greedy))) {
+          r.greedy = *p;
+        }
       }
-      if (p->unbatched() && (!r.unbatched || better(*p, *r.unbatched))) r.unbatched = *p;
+      if (p->unbatched() &&
+          (!r.unbatched || (p->gpu_setting.empty() && !r.unbatched->gpu_setting.empty()) ||
+           (p->gpu_setting.empty() == r.unbatched->gpu_setting.empty() &&
+            better(*p, *r.unbatched)))) {
+        r.unbatched = *p;
+      }
+    }
+    if (r.best && !r.best->gpu_setting.empty()) {
+      for (const ConfigPoint* p : members) {
+        if (p->gpu_setting.empty() && p->policy == r.best->policy) r.default_gpu = *p;
+      }
     }
     if (r.best) {
       const auto saving = [&](const std::optional<ConfigPoint>& base) -> std::optional<double> {
@@ -75,6 +93,7 @@ std::vector<Recommendation> recommend(const std::vector<ConfigPoint>& points, do
       };
       r.saving_vs_greedy = saving(r.greedy);
       r.saving_vs_unbatched = saving(r.unbatched);
+      r.saving_vs_default_gpu = saving(r.default_gpu);
     }
     out.push_back(std::move(r));
   }
@@ -88,16 +107,20 @@ std::string describe(const Recommendation& r) {
                        r.candidates);
   }
   const ConfigPoint& b = *r.best;
-  std::string line = fmt::format("{}: {}, {:.4g} J/image ({}), max {}, p99 {}", head, b.policy,
+  std::string line = fmt::format("{}: {}, {:.4g} J/image ({}), max {}, p99 {}", head, b.label(),
                                  b.energy_per_image_j, b.energy_method, fmt_s(b.max_response_s),
                                  fmt_s(b.p99_response_s));
   std::vector<std::string> savings;
-  if (r.saving_vs_greedy && r.greedy->policy != b.policy) {
-    savings.push_back(fmt::format("{:.0f} % vs {}", 100 * *r.saving_vs_greedy, r.greedy->policy));
+  if (r.saving_vs_greedy && r.greedy->label() != b.label()) {
+    savings.push_back(fmt::format("{:.0f} % vs {}", 100 * *r.saving_vs_greedy, r.greedy->label()));
   }
-  if (r.saving_vs_unbatched && r.unbatched->policy != b.policy) {
+  if (r.saving_vs_unbatched && r.unbatched->label() != b.label()) {
     savings.push_back(
-        fmt::format("{:.0f} % vs {}", 100 * *r.saving_vs_unbatched, r.unbatched->policy));
+        fmt::format("{:.0f} % vs {}", 100 * *r.saving_vs_unbatched, r.unbatched->label()));
+  }
+  if (r.saving_vs_default_gpu) {
+    savings.push_back(fmt::format("{:.0f} % vs {} at the default GPU setting",
+                                  100 * *r.saving_vs_default_gpu, b.policy));
   }
   if (!savings.empty()) {
     line += "; saves ";

@@ -127,7 +127,8 @@ bool runs_config(const ordered_json& summary, const ConfigPoint& p) {
                              ? p.rate_hz && *p.rate_hz == rate->get<double>()
                              : !p.rate_hz;
   return text(columns::kModel) == p.model && text(columns::kDevice) == p.device &&
-         text(columns::kArrival) == p.arrival && same_rate && text(columns::kPolicy) == p.policy;
+         text(columns::kArrival) == p.arrival && same_rate && text(columns::kPolicy) == p.policy &&
+         gpu_setting_of_row(summary) == p.gpu_setting;
 }
 
 // The run Fig. 6 shows: the first repetition of the first recommended configuration, else of the
@@ -176,7 +177,7 @@ std::optional<TimelineFigure> pick_timeline(const Loaded& l, const std::vector<S
     const std::string method = "the run's meter samples; its energy: " + energy_methods({p}) +
                                estimate_note(parse_methods({p}));
     return TimelineFigure{std::move(t),
-                          fmt::format("{}, {}, {} ({}; {})", p.model, p.rate_label(), p.policy,
+                          fmt::format("{}, {}, {} ({}; {})", p.model, p.rate_label(), p.label(),
                                       role, printable(name)),
                           method};
   }

@@ -76,16 +76,22 @@ std::string pool_key(const StoredRun& r, const std::string& run) {
     bad_field(run, columns::kRateHz,
               "must be a number or null, not " + std::string(rate->type_name()));
   }
+  // A GPU setting names a configuration too (its id has it; a row only these columns).
+  std::string gpu_key;
+  for (const char* col : {columns::kGpuPowerLimit, columns::kGpuClocks}) {
+    const auto v = s.find(col);
+    if (v != s.end() && !v->is_null()) gpu_key += std::string("|") + col + "=" + v->dump();
+  }
   return "row|" + text_field(s, run, columns::kModel) + "|" + text_field(s, run, columns::kDevice) +
          "|" + text_field(s, run, columns::kArrival) + "|" +
          (rate == s.end() ? ordered_json() : *rate).dump() + "|" +
-         text_field(s, run, columns::kPolicy) + threads_key;
+         text_field(s, run, columns::kPolicy) + threads_key + gpu_key;
 }
 
 // Columns copied from one member rather than averaged: what names the configuration.
 bool averaged(const std::string& key) {
   return !key.empty() && key != columns::kSeed && key != columns::kBatchSize &&
-         key != columns::kThreads;
+         key != columns::kThreads && key != columns::kGpuPowerLimit && key != columns::kGpuClocks;
 }
 
 }  // namespace

@@ -28,6 +28,14 @@ std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>
     auto it = path_of.find(c.spec.model.name);
     if (it != path_of.end()) {
       c.spec.profile = it->second;
+      const GpuSetting& measured = profiles.at(c.spec.model.name).gpu;
+      if (every_model && c.spec.gpu != measured) {
+        throw UsageError("a configuration of '" + c.spec.model.name + "' names the GPU setting " +
+                         c.spec.gpu.label() + ", and its profile " + it->second +
+                         " was measured at " + measured.label() +
+                         ": a profile predicts only its own setting (greenbatch profile "
+                         "--power-limit / --gpu-clocks measures another)");
+      }
     } else if (every_model) {
       throw UsageError("no --profile for model '" + c.spec.model.name +
                        "' (make one with: greenbatch profile --model " + c.spec.model.name +

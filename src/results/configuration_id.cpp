@@ -55,6 +55,10 @@ std::string configuration_key(const RunSpec& spec, std::size_t repetition) {
   // Settings added later go here, each only when it differs from its default, so the ids of
   // what was stored before they existed stay valid.
   if (spec.threads != defaults.threads) add_field(key, "threads", std::to_string(spec.threads));
+  if (spec.gpu.power_limit_mw) {
+    add_field(key, "power_limit_mw", std::to_string(*spec.gpu.power_limit_mw));
+  }
+  if (spec.gpu.clocks_mhz) add_field(key, "gpu_clocks_mhz", std::to_string(*spec.gpu.clocks_mhz));
   return key;
 }
 

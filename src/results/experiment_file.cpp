@@ -244,15 +244,27 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
   no_repeats("models", f.models);
   no_repeats("rates", f.rates);
   no_repeats(arrival_key, f.arrivals);
+  // The GPU's dimension: optional lists, each "default" or a value with its unit.
+  std::vector<std::string> limits, clocks;
+  if (grid->contains("power_limits")) {
+    limits = g.list<std::string>("power_limits", "strings such as \"200W\" or \"default\"");
+    g.ranged(where("power_limits"),
+             [&] { gpu_setting_grid(limits, {}, "'grid.power_limits'", ""); });
+  }
+  if (grid->contains("gpu_clocks")) {
+    clocks = g.list<std::string>("gpu_clocks", "strings such as \"1410MHz\" or \"default\"");
+    g.ranged(where("gpu_clocks"), [&] { gpu_setting_grid({}, clocks, "", "'grid.gpu_clocks'"); });
+  }
+  f.gpu_settings = gpu_setting_grid(limits, clocks, "'grid.power_limits'", "'grid.gpu_clocks'");
   // The grid's size before expand() builds it: every factor is at least 1, so the product is
   // checked factor by factor without overflow.
   std::size_t configurations = f.repetitions;
-  for (std::size_t factor :
-       {f.models.size(), f.arrivals.size(), f.rates.size(), f.policies.size()}) {
+  for (std::size_t factor : {f.models.size(), f.arrivals.size(), f.rates.size(), f.policies.size(),
+                             f.gpu_settings.size()}) {
     if (configurations > kMaxConfigurations / factor) {
       throw UsageError(origin + ": the grid holds more than " + std::to_string(kMaxConfigurations) +
-                       " configurations (models x arrivals x rates x policies x repetitions); "
-                       "split it into several experiment files");
+                       " configurations (models x GPU settings x arrivals x rates x policies x "
+                       "repetitions); split it into several experiment files");
     }
     configurations *= factor;
   }
@@ -271,7 +283,7 @@ const ExperimentKeys& experiment_keys() {
        "idle_settle_seconds", "min_valid_requests", "min_valid_seconds", "cooldown", "seed",
        "device", "meter", "idle_seconds", "sample_interval", "images", "shuffle",
        "peak_threshold_w", "weights", "threads"},
-      {"models", "rates", "arrival", "arrivals", "policies"}};
+      {"models", "rates", "arrival", "arrivals", "policies", "power_limits", "gpu_clocks"}};
   return keys;
 }
 
@@ -284,25 +296,28 @@ std::vector<Configuration> expand(const ExperimentFile& f) {
   for (const std::string& name : f.models) {
     const ModelRef model = classify_model(name);
     std::vector<Configuration> per_model;
-    for (const std::string& arrival : f.arrivals) {
-      // An offline stream has no rate: one configuration per policy, not one per rate.
-      const std::vector<double> rates =
-          arrival_needs_rate(arrival) ? f.rates : std::vector<double>{0};
-      for (double rate : rates) {
-        for (const PolicySpec& policy : policies) {
-          for (std::size_t rep = 0; rep < f.repetitions; ++rep) {
-            Configuration c;
-            c.index = index++;
-            c.repetition = rep;
-            c.spec = f.base;
-            c.spec.model = model;
-            c.spec.set_arrival(arrival, rate);
-            c.spec.policy = policy;
-            // Repetitions differ in their arrival schedule, not only in noise.
-            c.spec.seed = f.base.seed + rep;
-            c.id = configuration_id(c.spec, rep);
-            c.group_id = configuration_group_id(c.spec, rep);
-            per_model.push_back(c);
+    for (const GpuSetting& gpu : f.gpu_settings) {
+      for (const std::string& arrival : f.arrivals) {
+        // An offline stream has no rate: one configuration per policy, not one per rate.
+        const std::vector<double> rates =
+            arrival_needs_rate(arrival) ? f.rates : std::vector<double>{0};
+        for (double rate : rates) {
+          for (const PolicySpec& policy : policies) {
+            for (std::size_t rep = 0; rep < f.repetitions; ++rep) {
+              Configuration c;
+              c.index = index++;
+              c.repetition = rep;
+              c.spec = f.base;
+              c.spec.model = model;
+              c.spec.gpu = gpu;
+              c.spec.set_arrival(arrival, rate);
+              c.spec.policy = policy;
+              // Repetitions differ in their arrival schedule, not only in noise.
+              c.spec.seed = f.base.seed + rep;
+              c.id = configuration_id(c.spec, rep);
+              c.group_id = configuration_group_id(c.spec, rep);
+              per_model.push_back(c);
+            }
           }
         }
       }

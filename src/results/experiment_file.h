@@ -4,13 +4,15 @@
 //                 meter, idle_seconds, sample_interval, images, shuffle, peak_threshold_w,
 //                 idle_settle_seconds, min_valid_requests, min_valid_seconds, cooldown
 //   [grid]        models, rates, arrival, policies      (each a non-empty list)
+//                 power_limits, gpu_clocks              (optional: "200W", "1410MHz", "default")
 //
 // The sweep is grid product x repetitions. A configuration is identified by its content, not by
 // where it sits in the grid: its `id` is a hash of its canonical settings (configuration_key()), so
 // a grid can grow without renumbering what is stored. Stores, resume, shards and merge key by the
 // id; the repetitions of one configuration share a `group_id` (the same hash without the
 // repetition), by which aggregation pools them. The `index`, the position in the canonical order
-// (models, then arrivals, then rates, then policies, then repetitions; never shuffled), orders
+// (models, then GPU settings, then arrivals, then rates, then policies, then repetitions; never
+// shuffled), orders
 // displays and names runs ("config-INDEX") only. docs/results.md has the rationale.
 // Unknown keys, wrong types and empty lists are UsageErrors naming the key and its line.
 #pragma once
@@ -35,6 +37,8 @@ struct ExperimentFile {
   std::vector<double> rates;
   std::vector<std::string> arrivals;
   std::vector<std::string> policies;
+  // power_limits x gpu_clocks (limits outer); {default} when the grid names neither.
+  std::vector<GpuSetting> gpu_settings{GpuSetting{}};
 };
 
 struct Configuration {
@@ -56,9 +60,10 @@ struct Configuration {
 // (peak_threshold_w and min_valid_*, which only label results afterwards; gpu_index and
 // powercap_root, which pick a meter's source; the cooldown, which paces the campaign) and files
 // named on the command line (the profile of slo/offline policies).
-// A setting added later is appended only when it differs from its default ("threads=8;"), so every
-// configuration that leaves it at the default keeps its id. `repetition` only takes its offset
-// off spec.seed; the key is the same for every repetition.
+// Settings added later, each appended only when it differs from its default (threads=N;
+// power_limit_mw=N; gpu_clocks_mhz=N;), so every configuration that leaves them at their default
+// keeps its id. `repetition` only takes its offset off spec.seed; the key is the same for every
+// repetition.
 std::string configuration_key(const RunSpec& spec, std::size_t repetition);
 // 16 lowercase hex digits: FNV-1a 64 of configuration_key() + "repetition=R;".
 std::string configuration_id(const RunSpec& spec, std::size_t repetition);

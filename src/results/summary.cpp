@@ -196,6 +196,12 @@ ordered_json summary_row(const RunSummary& s) {
   r["batch_size"] = s.spec.policy.kind == PolicySpec::Kind::kFixed
                         ? ordered_json(s.spec.policy.size)
                         : ordered_json(nullptr);
+  const GpuSetting& gpu = s.spec.gpu;
+  r[columns::kGpuPowerLimit] =
+      gpu.power_limit_mw ? ordered_json(*gpu.power_limit_mw / 1000.0) : ordered_json(nullptr);
+  r[columns::kGpuClocks] = gpu.clocks_mhz ? ordered_json(*gpu.clocks_mhz) : ordered_json(nullptr);
+  r[columns::kGpuEnforcedLimit] = optional_number(s.gpu_enforced_limit_w);
+  r[columns::kGpuSettle] = optional_number(s.gpu_settle_s);
   return r;
 }
 
@@ -235,6 +241,8 @@ ordered_json summary_document(const RunSummary& s) {
       {"peak_threshold_w", p.peak_threshold_w},
       {"gpu_index", p.gpu_index >= 0 ? ordered_json(p.gpu_index) : ordered_json(nullptr)},
       {"threads_requested", p.threads > 0 ? ordered_json(p.threads) : ordered_json("default")},
+      {"power_limit", power_limit_text(p.gpu.power_limit_mw)},
+      {"gpu_clocks", gpu_clocks_text(p.gpu.clocks_mhz)},
       {"powercap_root", p.powercap_root}};
   ordered_json domains = ordered_json::array();
   for (const DomainEnergy& d : s.energy.domains) {
@@ -252,6 +260,9 @@ ordered_json summary_document(const RunSummary& s) {
       {"settle_s", optional_number(s.idle_settle_s)},
       {"settled", s.idle_settle_s ? ordered_json(s.idle_settled) : ordered_json(nullptr)},
       {"spread", optional_number(s.idle_spread)}};
+  if (s.gpu_settle_s) {
+    doc["gpu_settling"] = {{"settle_s", *s.gpu_settle_s}, {"settled", s.gpu_settled}};
+  }
   if (!s.valid_for_energy) doc["invalid_reason"] = s.invalid_reason;
   const auto dist = [](const Distribution& d) {
     return ordered_json{{"mean", d.mean}, {"p50", d.p50},   {"p90", d.p90}, {"p95", d.p95},

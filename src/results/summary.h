@@ -60,6 +60,12 @@ inline constexpr char kThreads[] = "threads";         // null: none (noop) or un
 inline constexpr char kIdleSpread[] = "idle_spread";  // null without a baseline
 inline constexpr char kValidForEnergy[] = "valid_for_energy";
 inline constexpr char kGpuTemperature[] = "gpu_temperature_c";  // at the run's start; null: unknown
+// The configuration's GPU setting (null: the GPU as it was), the limit NVML enforced at the run's
+// start, and the wait for power to settle after the GPU's setting changed (null: no change).
+inline constexpr char kGpuPowerLimit[] = "gpu_power_limit_w";
+inline constexpr char kGpuClocks[] = "gpu_clocks_mhz";
+inline constexpr char kGpuEnforcedLimit[] = "gpu_enforced_power_limit_w";
+inline constexpr char kGpuSettle[] = "gpu_settle_s";
 // summary.json documents only (not a column of summary.csv).
 inline constexpr char kFormat[] = "format";
 // Added by aggregate_configurations() to its rows (one per configuration).
@@ -116,6 +122,12 @@ struct RunSummary {
   bool valid_for_energy = true;
   std::string invalid_reason;
   std::optional<double> gpu_temperature_c;  // at the run's start, where a meter can read it
+  // NVML's enforced power limit at the run's start, where a meter can read it (whoever set it).
+  std::optional<double> gpu_enforced_limit_w;
+  // Seconds waited for power to settle after the GPU's setting changed before this run (set, or
+  // restored after the previous run), and whether it settled within the bound; unset: no change.
+  std::optional<double> gpu_settle_s;
+  bool gpu_settled = true;
 
   EnergyAccount energy;
   // The paper's columns hold the device's energy: the GPU's on a GPU run, the CPU's on a CPU run

@@ -36,6 +36,36 @@ TEST(Recommend, LeastEnergyWithinTheBudgetAndSavingsAgainstBaselines) {
   EXPECT_NE(describe(r).find("fixed:16"), std::string::npos) << describe(r);
 }
 
+// Configurations under a GPU power limit compete with the rest; the baselines stay at the GPU's
+// default setting, and the recommendation says what the limit alone saved its policy.
+TEST(Recommend, AGpuSettingIsPartOfTheChoiceAndItsSavingIsSaid) {
+  const auto at = [](ConfigPoint p, const std::string& gpu) {
+    p.gpu_setting = gpu;
+    return p;
+  };
+  const std::vector<ConfigPoint> points = {point("fixed:1", 2.0, 0.05, 0.04),
+                                           point("fixed:16", 1.0, 0.8, 0.7),
+                                           point("greedy:128", 1.6, 0.1, 0.09),
+                                           at(point("fixed:16", 0.8, 0.9, 0.8), "200 W"),
+                                           at(point("greedy:128", 1.1, 0.2, 0.1), "200 W"),
+                                           at(point("fixed:1", 1.5, 0.1, 0.1), "200 W")};
+  const Recommendation r = recommend(points, 1.0).at(0);
+  ASSERT_TRUE(r.best);
+  EXPECT_EQ(r.best->label(), "fixed:16 at 200 W");
+  EXPECT_EQ(r.greedy->label(), "greedy:128");
+  EXPECT_EQ(r.unbatched->label(), "fixed:1");
+  ASSERT_TRUE(r.default_gpu);
+  EXPECT_EQ(r.default_gpu->label(), "fixed:16");
+  EXPECT_NEAR(*r.saving_vs_default_gpu, 0.2, 1e-12);
+  EXPECT_NEAR(*r.saving_vs_greedy, 0.5, 1e-12);
+  const std::string line = describe(r);
+  EXPECT_NE(line.find("alexnet 32/s: fixed:16 at 200 W, 0.8 J/image"), std::string::npos) << line;
+  EXPECT_NE(line.find("50 % vs greedy:128, 60 % vs fixed:1, 20 % vs fixed:16 at the default GPU "
+                      "setting"),
+            std::string::npos)
+      << line;
+}
+
 TEST(Recommend, P99MustMeetTheBudgetToo) {
   // max within budget but p99 over it cannot happen in one run; with means over repetitions the
   // two are checked separately, so test the rule itself.
