@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "common/cpus.h"
 #include "energy/meters.h"
+#include "gpus.h"
 #include "models/engine.h"
 #include "options.h"
 #include "terminal.h"
@@ -18,7 +19,7 @@ namespace gb::cli {
 
 struct DevicesArgs {
   MeterOptions meters;
-  bool json = false;
+  bool json = false, restore = false;
 };
 
 Command register_devices(CLI::App& app) {
@@ -29,7 +30,11 @@ Command register_devices(CLI::App& app) {
   cmd->add_option("--powercap-root", a->meters.powercap_root, "root of the powercap sysfs tree")
       ->capture_default_str();
   cmd->add_flag("--json", a->json, "print JSON (for scripts) instead of tables");
+  cmd->add_flag("--restore", a->restore,
+                "restore GPU power limits and clocks left by a greenbatch that is gone, and say "
+                "what was done");
   return [a] {
+    if (a->restore) return restore_gpus_by_hand();
     Table dev;
     dev.header = {"device", "available", "detail"};
     dev.wrap = {false, false, true};
@@ -73,6 +78,7 @@ Command register_devices(CLI::App& app) {
                                  {"method", s.method},
                                  {"detail", s.detail}});
       }
+      out.update(gpu_settings_json());
       std::puts(out.dump(2).c_str());
       return 0;
     }
@@ -87,6 +93,7 @@ Command register_devices(CLI::App& app) {
     }
     std::fputs("\nEnergy meters (--meter auto picks the best available for --device)\n", stdout);
     std::fputs(meters.render(output_width()).c_str(), stdout);
+    std::fputs(gpu_settings_text(output_width()).c_str(), stdout);
     return 0;
   };
 }

@@ -35,6 +35,7 @@ int profile_command(const ProfileArgs& a) {
   status(fmt::format("greenbatch profile: {} on {}{}, batch sizes {}{}", a.base.model.name,
                      a.base.device.text, levers.empty() ? "" : " (" + levers + ")", a.options.sizes,
                      a.options.quick ? " (--quick)" : ""));
+  on_interrupt_say("the profile is not written");
   const ServiceProfile p = profile_model(
       a.base, plan, [](const std::string& m) { status("  " + m); },
       [](const ProfileStep& s) {
@@ -78,6 +79,7 @@ Command register_profile(CLI::App& app) {
   cmd->add_option("--out,-o", a.out, "the profile to write (JSON)")->required();
   defaulted("--batch-sizes", a.options.sizes, "increasing batch sizes");
   add_session_options(cmd, a.base);
+  add_gpu_setting_options(cmd, a.base.gpu);
   defaulted("--window", a.options.window, "minimum length of one energy window");
   defaulted("--windows", a.options.windows, "energy windows per batch size");
   cmd->add_flag("--quick", a.options.quick,

@@ -2,6 +2,8 @@
 // from a sweep or a run folder; prints the recommendations.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "commands.h"
 #include "common/parse.h"
 #include "options.h"

@@ -17,6 +17,7 @@ struct RunArgs {
   std::string arrival = "paper";
   std::vector<std::string> rates{"64"};
   std::vector<std::string> policies{"fixed:16"};
+  std::vector<std::string> power_limits, gpu_clocks;
   int64_t requests = 0;
   bool requests_given = false;  // else kDefaultRunRequests, or a trace's length
   int64_t warmup_batches = 8, warmup_batch_size = 32;
@@ -28,7 +29,7 @@ struct RunArgs {
 };
 
 std::vector<Configuration> configurations(RunArgs& a) {
-  RunGrid g{a.base, a.arrival, {}, a.policies};
+  RunGrid g{a.base, a.arrival, {}, a.policies, a.power_limits, a.gpu_clocks};
   RunSpec& b = g.base;
   b.requests = a.requests_given ? check_count(a.requests, "--requests", 1, kMaxRequests) : 0;
   b.warmup_batches = check_count(a.warmup_batches, "--warmup-batches", 0);
@@ -92,6 +93,7 @@ Command register_run(CLI::App& app) {
                   "power (W) above which samples count as peak (the paper used 65 W)")
       ->capture_default_str();
   add_cooldown_option(run, a.cooldown);
+  add_gpu_grid_options(run, a.power_limits, a.gpu_clocks);
   run->add_option("--out,-o", a.out, "result folder (appended to)")->capture_default_str();
   run->add_flag("--no-traces", a.no_traces, "skip requests.csv and power.csv (for very long runs)");
   run->add_flag("--json", a.json, "print the runs' summary rows as JSON instead of the table");

@@ -52,6 +52,7 @@ int validate_command(ValidateArgs& a) {
   preflight(configs);
   ValidationSink sink(profiles, configs.size(),
                       {a.repetitions, a.draws, a.mean_service, a.adjust_speed, a.csv});
+  on_interrupt_say("nothing is written");
   run_campaign(configs, sink, progress_options(configs, /*rounds=*/true));
   ValidationText text;
   text.repetitions = a.repetitions;

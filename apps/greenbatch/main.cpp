@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common/errors.h"
 #include "common/version.h"
+#include "gpus.h"
 #include "options.h"
 
 int main(int argc, char** argv) {
@@ -62,7 +63,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    for (CLI::App* sub : app.get_subcommands()) return commands.at(sub)();
+    for (CLI::App* sub : app.get_subcommands()) {
+      // What a greenbatch that is gone left on a GPU comes back first (`devices` shows it, and
+      // restores it with --restore).
+      if (sub->get_name() != "devices") gb::cli::restore_abandoned_gpus();
+      return commands.at(sub)();
+    }
   } catch (const gb::UsageError& e) {
     std::fprintf(stderr, "greenbatch: error: %s\n", one_line(e.what()).c_str());
     return 2;

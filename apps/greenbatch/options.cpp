@@ -112,6 +112,28 @@ CLI::Option* add_cooldown_option(CLI::App* cmd, Nanos& cooldown) {
       ->default_str("0s");
 }
 
+namespace {
+constexpr char kPowerLimitHelp[] =
+    "the GPU's power limit for the runs, e.g. 200W (needs root; restored after each "
+    "configuration; docs/energy.md)";
+constexpr char kGpuClocksHelp[] =
+    "lock the GPU's graphics clocks, e.g. 1410MHz (needs root; reset after each "
+    "configuration: NVML cannot read locked clocks back)";
+}  // namespace
+
+void add_gpu_grid_options(CLI::App* cmd, std::vector<std::string>& limits,
+                          std::vector<std::string>& clocks) {
+  cmd->add_option("--power-limit", limits, std::string(kPowerLimitHelp) + " (repeatable)");
+  cmd->add_option("--gpu-clocks", clocks, std::string(kGpuClocksHelp) + " (repeatable)");
+}
+
+void add_gpu_setting_options(CLI::App* cmd, GpuSetting& gpu) {
+  const auto limit = [](const std::string& t) { return parse_power_limit(t, "--power-limit"); };
+  const auto clocks = [](const std::string& t) { return parse_gpu_clocks(t, "--gpu-clocks"); };
+  add_parsed_option(cmd, "--power-limit", gpu.power_limit_mw, limit, kPowerLimitHelp);
+  add_parsed_option(cmd, "--gpu-clocks", gpu.clocks_mhz, clocks, kGpuClocksHelp);
+}
+
 CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help) {
   return add_parsed_option(cmd, "--model,-m", model, parse_model, help)->default_str(model.name);
 }

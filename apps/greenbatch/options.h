@@ -41,6 +41,13 @@ CLI::Option* add_cooldown_option(CLI::App* cmd, Nanos& cooldown);
 void add_wide_flag(CLI::App* cmd);
 std::size_t output_width();
 
+// --power-limit and --gpu-clocks: repeatable (a grid dimension of `run`) into the lists, as
+// written; the grid parses them.
+void add_gpu_grid_options(CLI::App* cmd, std::vector<std::string>& limits,
+                          std::vector<std::string>& clocks);
+// The same once each, parsed into `gpu` as it is read (`profile`: one setting per profile).
+void add_gpu_setting_options(CLI::App* cmd, GpuSetting& gpu);
+
 // --model (-m), parsed into `model` by parse_model.
 CLI::Option* add_model_option(CLI::App* cmd, ModelRef& model, const std::string& help);
 

@@ -1,12 +1,17 @@
 #include "terminal.h"
 
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <thread>
+
+#include "energy/gpu_control.h"
 
 namespace gb::cli {
 
@@ -25,10 +30,46 @@ char interrupt_message[1024];
 // Written before and after the message, read by the handler: 0 while the text is being replaced.
 volatile std::sig_atomic_t interrupt_length = 0;
 
+// The handler only writes: restoring a GPU's power limit and clocks takes NVML calls, which are
+// not async-signal-safe, so a watcher thread does it, woken through this pipe.
+int wake_fds[2] = {-1, -1};
+volatile std::sig_atomic_t woken = 0;
+
+void write_all(const char* text, std::size_t n) {
+  while (n > 0) {
+    const ssize_t w = ::write(STDERR_FILENO, text, n);
+    if (w <= 0) return;
+    text += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
 void say_and_exit(int) {
-  ssize_t ignored =
-      ::write(STDERR_FILENO, interrupt_message, static_cast<std::size_t>(interrupt_length));
-  (void)ignored;
+  if (wake_fds[1] >= 0 && !woken) {
+    woken = 1;
+    const char byte = 1;
+    if (::write(wake_fds[1], &byte, 1) == 1) return;
+  }
+  write_all(interrupt_message, static_cast<std::size_t>(interrupt_length));
+  if (woken) {
+    static const char again[] =
+        "greenbatch: interrupted again: exiting without restoring the GPU's settings; the next "
+        "greenbatch start restores them\n";
+    write_all(again, sizeof again - 1);
+  }
+  _exit(130);
+}
+
+void watch_for_interrupts() {
+  char byte = 0;
+  while (::read(wake_fds[0], &byte, 1) != 1) {
+    if (errno != EINTR) return;
+  }
+  std::string text(interrupt_message, static_cast<std::size_t>(interrupt_length));
+  for (const std::string& line : restore_held_gpu_settings()) {
+    text += "greenbatch: restored " + printable(line) + "\n";
+  }
+  write_all(text.data(), text.size());
   _exit(130);
 }
 
@@ -40,6 +81,9 @@ void on_interrupt_say(const std::string& message) {
   interrupt_length = 0;
   std::memcpy(interrupt_message, text.data(), text.size());
   interrupt_length = static_cast<std::sig_atomic_t>(text.size());
+  if (wake_fds[0] < 0 && ::pipe2(wake_fds, O_CLOEXEC) == 0) {
+    std::thread(watch_for_interrupts).detach();
+  }
   std::signal(SIGINT, say_and_exit);
   std::signal(SIGTERM, say_and_exit);
 }

@@ -15,7 +15,10 @@ void finish_progress();
 // A status message on stderr, on its own line.
 void status(const std::string& line);
 // From now on, SIGINT and SIGTERM print `message` (what is saved, how to go on) and exit 130.
-// The text is fixed when this is called: a signal handler may only write().
+// The text is fixed when this is called: a signal handler may only write(). A GPU power limit or
+// clocks held then are restored first (energy/gpu_control.h), by a watcher thread the handler
+// wakes through a pipe, and each restoring is a line of its own; a second signal while that runs
+// exits at once, leaving them to the next start.
 void on_interrupt_say(const std::string& message);
 
 }  // namespace gb::cli

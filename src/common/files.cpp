@@ -136,15 +136,11 @@ void check_link_stays_inside(const std::string& entry, const std::string& folder
   }
 }
 
-namespace {
-
 std::string host_name() {
   char host[256] = {};
   if (gethostname(host, sizeof host - 1) != 0) return "?";
   return host;
 }
-
-}  // namespace
 
 int lock_for_writing(const std::string& lock_path, const std::string& what, LockHint hint,
                      bool wait) {

@@ -49,6 +49,9 @@ void check_link_stays_inside(const std::string& entry, const std::string& folder
 inline constexpr std::size_t kMaxJsonDepth = 64;
 void check_json_depth(std::string_view text, std::size_t max_depth, const std::string& name);
 
+// This machine's host name (gethostname), "?" when it cannot say.
+std::string host_name();
+
 // Now, in UTC, as 2026-11-24T09:21:49Z.
 std::string utc_now();
 

@@ -30,12 +30,6 @@ std::vector<RaplZone> readable_rapl(const std::string& root, std::string* why) {
   return zones;
 }
 
-unsigned gpu_index_of(const MeterOptions& o) {
-  if (o.gpu_index) return *o.gpu_index;
-  const Device& d = o.device;
-  return d.is_cuda() ? static_cast<unsigned>(d.index) : 0;
-}
-
 // Which rule chose the NVML GPU, for the meter's description.
 std::string gpu_rule(const MeterOptions& o) {
   if (o.gpu_id) {
@@ -80,6 +74,16 @@ Choice parse_kind(const std::string& kind) {
 }
 
 }  // namespace
+
+unsigned gpu_index_of(const MeterOptions& o) {
+  if (o.gpu_index) return *o.gpu_index;
+  const Device& d = o.device;
+  return d.is_cuda() ? static_cast<unsigned>(d.index) : 0;
+}
+
+NvmlGpu find_measured_gpu(NvmlLibrary& lib, const MeterOptions& o) {
+  return o.gpu_id ? find_nvml_gpu(lib, *o.gpu_id) : find_nvml_gpu(lib, gpu_index_of(o));
+}
 
 std::vector<MeterStatus> probe_meters(const MeterOptions& o) {
   std::vector<MeterStatus> out;
@@ -148,8 +152,7 @@ std::vector<std::unique_ptr<PowerMeter>> open_meters(const MeterOptions& o) {
     std::string why;
     auto lib = NvmlLibrary::open(&why);
     if (lib) {
-      auto meter = o.gpu_id ? std::make_unique<NvmlMeter>(lib, *o.gpu_id)
-                            : std::make_unique<NvmlMeter>(lib, gpu_index_of(o));
+      auto meter = std::make_unique<NvmlMeter>(lib, find_measured_gpu(*lib, o));
       meter->set_choice(gpu_rule(o));
       meters.push_back(std::move(meter));
     } else if (choice.nvml) {

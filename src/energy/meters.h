@@ -34,6 +34,7 @@
 
 #include "common/device.h"
 #include "energy/cpu_estimator.h"
+#include "energy/nvml_gpu.h"
 #include "energy/power_meter.h"
 
 namespace gb {
@@ -67,6 +68,11 @@ std::vector<MeterStatus> probe_meters(const MeterOptions& options);
 // GPU that CUDA device is in this process (energy/cuda_device.h), and gpu_id_source; when the CUDA
 // driver cannot say, leaves the index rule in force and sets gpu_id_unknown. Never throws.
 void identify_cuda_gpu(MeterOptions* options);
+// The GPU the NVML meter of `options` measures, by the rules above (gpu_id, else gpu_index, else
+// the CUDA device's index, else 0): what GPU settings (energy/gpu_control.h) apply to as well.
+// UsageError as find_nvml_gpu's.
+NvmlGpu find_measured_gpu(NvmlLibrary& lib, const MeterOptions& options);
+unsigned gpu_index_of(const MeterOptions& options);
 // The NVIDIA driver's version, "" without NVML.
 std::string nvidia_driver_version();
 // The meters `options` choose, owned by the caller; UsageError for an unknown kind or a named

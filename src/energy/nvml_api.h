@@ -33,6 +33,8 @@ inline constexpr unsigned kFieldPowerInstant = 186;  // mW, instantaneous
 
 // nvmlTemperatureSensors_t: the GPU die's sensor, the only one NVML defines.
 inline constexpr int kTemperatureGpu = 0;
+// nvmlClockType_t: the graphics (SM) clock domain, the one nvmlDeviceSetGpuLockedClocks locks.
+inline constexpr int kClockGraphics = 0;
 enum ValueType : int {
   kDouble = 0,
   kUnsigned = 1,
@@ -98,5 +100,13 @@ using GetFieldValuesFn = Return (*)(Device, int, FieldValue*);
 using GetEnforcedPowerLimitFn = Return (*)(Device, unsigned*);
 using SystemGetDriverVersionFn = Return (*)(char*, unsigned);
 using GetTemperatureFn = Return (*)(Device, int, unsigned*);  // sensor, degrees C
+// Power limit and clocks (root only; the settings outlive the process: docs/energy.md, "GPU
+// power limit and clocks").
+using GetPowerLimitConstraintsFn = Return (*)(Device, unsigned* min_mw, unsigned* max_mw);
+using GetPowerManagementLimitFn = Return (*)(Device, unsigned* mw);  // the limit Set sets
+using SetPowerManagementLimitFn = Return (*)(Device, unsigned mw);
+using SetGpuLockedClocksFn = Return (*)(Device, unsigned min_mhz, unsigned max_mhz);
+using ResetGpuLockedClocksFn = Return (*)(Device);
+using GetMaxClockInfoFn = Return (*)(Device, int clock_type, unsigned* mhz);
 
 }  // namespace gb::nvml

@@ -62,6 +62,17 @@ std::shared_ptr<NvmlLibrary> NvmlLibrary::open(std::string* why) {
   lib->get_pci_info =
       resolve<nvml::GetPciInfoFn>(h, "nvmlDeviceGetPciInfo_v3", "nvmlDeviceGetPciInfo_v2");
   lib->get_temperature = resolve<nvml::GetTemperatureFn>(h, "nvmlDeviceGetTemperature", nullptr);
+  lib->get_power_limit_constraints = resolve<nvml::GetPowerLimitConstraintsFn>(
+      h, "nvmlDeviceGetPowerManagementLimitConstraints", nullptr);
+  lib->get_power_limit =
+      resolve<nvml::GetPowerManagementLimitFn>(h, "nvmlDeviceGetPowerManagementLimit", nullptr);
+  lib->set_power_limit =
+      resolve<nvml::SetPowerManagementLimitFn>(h, "nvmlDeviceSetPowerManagementLimit", nullptr);
+  lib->set_locked_clocks =
+      resolve<nvml::SetGpuLockedClocksFn>(h, "nvmlDeviceSetGpuLockedClocks", nullptr);
+  lib->reset_locked_clocks =
+      resolve<nvml::ResetGpuLockedClocksFn>(h, "nvmlDeviceResetGpuLockedClocks", nullptr);
+  lib->get_max_clock = resolve<nvml::GetMaxClockInfoFn>(h, "nvmlDeviceGetMaxClockInfo", nullptr);
 
   const std::pair<const void*, const char*> required[] = {
       {reinterpret_cast<const void*>(init), "nvmlInit_v2"},

@@ -10,7 +10,8 @@
 //   Optional (nullptr when absent): total energy, field values (field 186, instantaneous power:
 //   drivers before ~R450 lack the call or the field), enforced power limit, driver version, and
 //   the lookups that tie a CUDA device to its NVML handle (handle by UUID, by PCI bus id; a
-//   device's UUID and PCI info), the GPU's temperature.
+//   device's UUID and PCI info), the GPU's temperature, and the power-limit and clock calls
+//   (energy/gpu_control.h says which a setting needs, and refuses it when they are absent).
 // - Calls are not serialised here; NVML itself is thread-safe.
 #pragma once
 
@@ -38,15 +39,21 @@ class NvmlLibrary {
   nvml::GetHandleByIndexFn get_handle_by_index = nullptr;
   nvml::GetNameFn get_name = nullptr;
   nvml::GetPowerUsageFn get_power_usage = nullptr;
-  nvml::GetTotalEnergyFn get_total_energy = nullptr;                 // optional
-  nvml::GetFieldValuesFn get_field_values = nullptr;                 // optional
-  nvml::GetEnforcedPowerLimitFn get_enforced_power_limit = nullptr;  // optional
-  nvml::SystemGetDriverVersionFn get_driver_version = nullptr;       // optional
-  nvml::GetHandleByUuidFn get_handle_by_uuid = nullptr;              // optional
-  nvml::GetHandleByPciBusIdFn get_handle_by_pci_bus_id = nullptr;    // optional
-  nvml::GetUuidFn get_uuid = nullptr;                                // optional
-  nvml::GetPciInfoFn get_pci_info = nullptr;                         // optional
-  nvml::GetTemperatureFn get_temperature = nullptr;                  // optional
+  nvml::GetTotalEnergyFn get_total_energy = nullptr;                       // optional
+  nvml::GetFieldValuesFn get_field_values = nullptr;                       // optional
+  nvml::GetEnforcedPowerLimitFn get_enforced_power_limit = nullptr;        // optional
+  nvml::SystemGetDriverVersionFn get_driver_version = nullptr;             // optional
+  nvml::GetHandleByUuidFn get_handle_by_uuid = nullptr;                    // optional
+  nvml::GetHandleByPciBusIdFn get_handle_by_pci_bus_id = nullptr;          // optional
+  nvml::GetUuidFn get_uuid = nullptr;                                      // optional
+  nvml::GetPciInfoFn get_pci_info = nullptr;                               // optional
+  nvml::GetTemperatureFn get_temperature = nullptr;                        // optional
+  nvml::GetPowerLimitConstraintsFn get_power_limit_constraints = nullptr;  // optional
+  nvml::GetPowerManagementLimitFn get_power_limit = nullptr;               // optional
+  nvml::SetPowerManagementLimitFn set_power_limit = nullptr;               // optional
+  nvml::SetGpuLockedClocksFn set_locked_clocks = nullptr;                  // optional
+  nvml::ResetGpuLockedClocksFn reset_locked_clocks = nullptr;              // optional
+  nvml::GetMaxClockInfoFn get_max_clock = nullptr;                         // optional
 
   std::string driver_version() const;  // "" when unknown
 

@@ -47,66 +47,20 @@ double field_as_double(const nvml::FieldValue& f) {
   }
 }
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
 double seconds_between(SteadyClock::time_point a, SteadyClock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
 }  // namespace
 
-unsigned nvml_device_count(NvmlLibrary& lib) {
-  unsigned n = 0;
-  return lib.get_count(&n) == nvml::kSuccess ? n : 0;
-}
-
 NvmlMeter::NvmlMeter(std::shared_ptr<NvmlLibrary> lib, unsigned index)
-    : lib_(std::move(lib)), index_(index) {
-  const unsigned count = nvml_device_count(*lib_);
-  if (index_ >= count) {
-    throw UsageError(fmt::format("GPU index {} out of range: NVML sees {} GPU(s)", index_, count));
-  }
-  const nvml::Return ret = lib_->get_handle_by_index(index_, &device_);
-  if (ret != nvml::kSuccess) {
-    throw UsageError(fmt::format("NVML cannot open GPU {}: {}", index_, lib_->error_string(ret)));
-  }
-  open();
-}
+    : NvmlMeter(lib, find_nvml_gpu(*lib, index)) {}
 
 NvmlMeter::NvmlMeter(std::shared_ptr<NvmlLibrary> lib, const std::string& id)
-    : lib_(std::move(lib)) {
-  if (starts_with(id, "MIG-")) {
-    throw UsageError("GPU " + id +
-                     " is a MIG instance: NVML counts energy per physical GPU; name the GPU's own "
-                     "UUID (nvidia-smi -L lists it above its instances)");
-  }
-  const bool by_uuid = starts_with(id, "GPU-");
-  const char* call = by_uuid ? "nvmlDeviceGetHandleByUUID" : "nvmlDeviceGetHandleByPciBusId_v2";
-  const auto lookup = by_uuid ? lib_->get_handle_by_uuid : lib_->get_handle_by_pci_bus_id;
-  if (!lookup) {
-    throw UsageError(fmt::format("GPU {}: {} lacks {} (driver too old); name the GPU by index", id,
-                                 lib_->path(), call));
-  }
-  const nvml::Return ret = lookup(id.c_str(), &device_);
-  if (ret != nvml::kSuccess) {
-    throw UsageError(fmt::format("NVML knows no GPU with {} {}: {}",
-                                 by_uuid ? "UUID" : "PCI bus id", id, lib_->error_string(ret)));
-  }
-  // The index names the domain ("gpuN") as `greenbatch devices` lists it; NVML's handles are
-  // stable per device, so the index is the one whose handle this is.
-  const unsigned count = nvml_device_count(*lib_);
-  bool found = false;
-  for (unsigned i = 0; i < count && !found; ++i) {
-    nvml::Device h = nullptr;
-    if (lib_->get_handle_by_index(i, &h) == nvml::kSuccess && h == device_) {
-      index_ = i;
-      found = true;
-    }
-  }
-  if (!found) {
-    throw UsageError("GPU " + id + " is not one of the " + std::to_string(count) +
-                     " GPUs NVML enumerates (a MIG instance?): name a physical GPU");
-  }
+    : NvmlMeter(lib, find_nvml_gpu(*lib, id)) {}
+
+NvmlMeter::NvmlMeter(std::shared_ptr<NvmlLibrary> lib, NvmlGpu gpu)
+    : lib_(std::move(lib)), index_(gpu.index), device_(gpu.handle) {
   open();
 }
 
@@ -114,14 +68,7 @@ void NvmlMeter::open() {
   char name[nvml::kNameBufferSize] = {};
   if (lib_->get_name(device_, name, sizeof name) == nvml::kSuccess) name_ = name;
   if (name_.empty()) name_ = "GPU " + std::to_string(index_);
-  char uuid[nvml::kUuidBufferSize] = {};
-  if (lib_->get_uuid && lib_->get_uuid(device_, uuid, sizeof uuid) == nvml::kSuccess) uuid_ = uuid;
-
-  unsigned limit_mw = 0;
-  if (lib_->get_enforced_power_limit &&
-      lib_->get_enforced_power_limit(device_, &limit_mw) == nvml::kSuccess) {
-    power_limit_w_ = limit_mw / 1000.0;
-  }
+  uuid_ = nvml_gpu_uuid(*lib_, device_);
   if (lib_->get_total_energy) {
     const nvml::Return ret = lib_->get_total_energy(device_, &counter_origin_mj_);
     if (ret == nvml::kSuccess) {
@@ -199,7 +146,9 @@ void NvmlMeter::measure_update_period() {
 
 std::string NvmlMeter::description() const {
   std::string d = name_;
-  if (power_limit_w_) d += fmt::format(", enforced power limit {:.0f} W", *power_limit_w_);
+  // Read now, not when opened: a configuration may have set another limit (gpu_control.h).
+  if (auto limit = enforced_power_limit_w())
+    d += fmt::format(", enforced power limit {:.0f} W", *limit);
   switch (counter_) {
     case Counter::kNone:
       d += ", energy: integrated power samples";
@@ -270,6 +219,15 @@ std::optional<double> NvmlMeter::temperature_c() {
     return std::nullopt;
   }
   return static_cast<double>(celsius);
+}
+
+std::optional<double> NvmlMeter::enforced_power_limit_w() const {
+  unsigned mw = 0;
+  if (!lib_->get_enforced_power_limit ||
+      lib_->get_enforced_power_limit(device_, &mw) != nvml::kSuccess) {
+    return std::nullopt;
+  }
+  return mw / 1000.0;
 }
 
 double NvmlMeter::sample_power_w() {

@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "energy/nvml_gpu.h"
 #include "energy/nvml_library.h"
 #include "energy/power_meter.h"
 
@@ -40,6 +41,8 @@ class NvmlMeter final : public PowerMeter {
   NvmlMeter(std::shared_ptr<NvmlLibrary> lib, unsigned index);
   // By UUID ("GPU-..."; "MIG-..." is refused: NVML counts energy per physical GPU) or PCI bus id.
   NvmlMeter(std::shared_ptr<NvmlLibrary> lib, const std::string& uuid_or_pci_bus_id);
+  // A GPU found already (find_nvml_gpu, find_measured_gpu).
+  NvmlMeter(std::shared_ptr<NvmlLibrary> lib, NvmlGpu gpu);
 
   std::string domain() const override { return "gpu" + std::to_string(index_); }
   EnergyMethod method() const override {
@@ -63,7 +66,8 @@ class NvmlMeter final : public PowerMeter {
   unsigned index() const { return index_; }
   const std::string& device_name() const { return name_; }
   const std::string& uuid() const { return uuid_; }  // "" when the driver cannot say
-  std::optional<double> power_limit_w() const { return power_limit_w_; }
+  // NVML's enforced power limit now; nullopt where the driver cannot say.
+  std::optional<double> enforced_power_limit_w() const override;
 
  private:
   // One read of the counter (and of field 186 when `with_power`), stamped with the middle of the
@@ -89,15 +93,11 @@ class NvmlMeter final : public PowerMeter {
   std::string name_;
   std::string uuid_;
   std::string choice_;
-  std::optional<double> power_limit_w_;
   bool has_counter_ = false;
   bool has_instant_field_ = false;
   Counter counter_ = Counter::kNone;
   std::optional<Nanos> update_period_;  // set exactly when counter_ == kStepped
   unsigned long long counter_origin_mj_ = 0;
 };
-
-// How many GPUs NVML sees (0 when the library is unusable).
-unsigned nvml_device_count(NvmlLibrary& lib);
 
 }  // namespace gb

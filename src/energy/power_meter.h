@@ -22,6 +22,8 @@
 // - temperature_c() is the device's temperature now, where the meter can read one (NVML's GPU
 //   sensor); nullopt otherwise, and on any failure to read it: it labels a run, so it never
 //   throws. Called like the others: from one thread, with no sampler running on the meter.
+// - enforced_power_limit_w() is the device's power limit in force now, where the meter can read
+//   one (NVML's enforced limit); nullopt otherwise and on any failure, like temperature_c().
 // - Hardware failures (a GPU lost mid-run) throw RunError.
 #pragma once
 
@@ -51,6 +53,7 @@ class PowerMeter {
   virtual EdgeEnergy edge_energy() { return {energy_j(), std::nullopt}; }
   virtual std::optional<Nanos> counter_update_period() const { return std::nullopt; }
   virtual std::optional<double> temperature_c() { return std::nullopt; }
+  virtual std::optional<double> enforced_power_limit_w() const { return std::nullopt; }
 };
 
 // Below this many counter updates a window's energy rests on too few of the counter's own steps

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/errors.h"
+#include "energy/gpu_control.h"
 #include "energy/meters.h"
 #include "experiment/load_session.h"
 #include "experiment/session.h"
@@ -129,7 +130,24 @@ void preflight(const std::vector<Configuration>& configs) {
     }
     check_precision(c.spec.precision, torch_device(c.spec.device));
   }
-  if (measured_here) open_meters(meter_options(b));
+  if (!measured_here) return;
+  const MeterOptions meters = meter_options(b);
+  open_meters(meters);
+  check_gpu_settings(configs, meters);
+}
+
+void check_gpu_settings(const std::vector<Configuration>& configs, const MeterOptions& meters) {
+  std::set<GpuSetting> settings;
+  GpuSetting needs;
+  for (const Configuration& c : configs) {
+    if (c.spec.gpu.empty()) continue;
+    settings.insert(c.spec.gpu);
+    if (c.spec.gpu.power_limit_mw) needs.power_limit_mw = c.spec.gpu.power_limit_mw;
+    if (c.spec.gpu.clocks_mhz) needs.clocks_mhz = c.spec.gpu.clocks_mhz;
+  }
+  if (settings.empty()) return;
+  const auto control = GpuControl::open(meters, needs);
+  for (const GpuSetting& s : settings) control->check(s);
 }
 
 }  // namespace gb

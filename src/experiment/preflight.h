@@ -14,8 +14,13 @@ namespace gb {
 // (parse_model, then the loader, on the CPU); its --weights file fits. For the settings shared by
 // the configurations: the device exists, the images folder holds images, the meters open.
 // First of all, each run's memory fits the machine (check_run_memory with physical_memory_bytes).
-// Throws UsageError naming the problem.
+// Last, the GPU settings (check_gpu_settings). Throws UsageError naming the problem.
 void preflight(const std::vector<Configuration>& configs);
+
+// Every distinct GPU setting (power limit, locked clocks) of `configs` can be applied to the GPU
+// `meters` measure, by this process, now (energy/gpu_control.h, GpuControl::check): the driver has
+// the calls, the values lie in the GPU's ranges, root, no other live holder. UsageError otherwise.
+void check_gpu_settings(const std::vector<Configuration>& configs, const MeterOptions& meters);
 
 // The part of preflight() that holds on any machine: every schedule is drawn once, as the runs
 // will draw it, so that a trace shorter than the requests, or random gaps that overshoot 30 days,

@@ -199,20 +199,26 @@ RunSpec profiling_spec(const RunSpec& base, const ProfilePlan& plan) {
 }
 
 ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& plan,
-                               const ProfileStepFn& on_step) {
+                               const ProfileStepFn& on_step, const GpuSetting& gpu) {
   const SessionSpec& spec = session.spec();
+  // The whole profile under the setting; restored below, or by the session when this throws.
+  const GpuPrepared prepared = session.apply_gpu(gpu);
   ServiceProfile p;
   p.model = spec.model.name;
   p.device = spec.device.text;
   p.device_name = session.device_name();
   p.images = session.images_source();
   p.threads = at::get_num_threads();
-  for (const Lever& l : levers()) p.levers[std::string(l.name)] = l.get(spec);
+  RunSpec measured(spec, RunSettings{});
+  measured.gpu = gpu;
+  for (const Lever& l : levers()) p.levers[std::string(l.name)] = l.get(measured);
   p.levers["threads"] = std::to_string(p.threads);  // the count it ran with, not "default"
   p.numeric_cost = session.numeric_cost();
   p.energy_method = session.energy_method();
   p.energy_detail = session.energy_detail();
-  for (double w : session.idle_power_w()) p.idle_power_w += w;
+  for (double w : prepared.idle_w.empty() ? session.idle_power_w() : prepared.idle_w) {
+    p.idle_power_w += w;
+  }
   p.created_utc = utc_now();
   p.isolation_gap_s = to_seconds(plan.gap);
   p.short_gap_s = to_seconds(plan.short_gap);
@@ -247,13 +253,14 @@ ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& pl
     }
   }
   for (const ProfiledBatchBuilder& builder : builders) p.batches.push_back(builder.build());
+  session.restore_gpu();
   return p;
 }
 
 ServiceProfile profile_model(const RunSpec& base, const ProfilePlan& plan, const LogFn& log,
                              const ProfileStepFn& on_step) {
   ExperimentSession session(profiling_spec(base, plan), plan.sizes.back(), log);
-  return profile_session(session, plan, on_step);
+  return profile_session(session, plan, on_step, base.gpu);
 }
 
 }  // namespace gb

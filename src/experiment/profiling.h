@@ -87,12 +87,14 @@ struct ProfileStep {
 using ProfileStepFn = std::function<void(const ProfileStep&)>;
 
 // Runs the plan's rounds on an open session and returns its profile, stamped with the session's
-// model, device, meters, idle power (summed over the meters) and the machine.
+// model, device, meters, idle power (summed over the meters) and the machine. Under `gpu` (a power
+// limit, locked clocks: applied first, settled, its own idle baseline, restored at the end) when
+// given; the profile records it.
 ServiceProfile profile_session(ExperimentSession& session, const ProfilePlan& plan,
-                               const ProfileStepFn& on_step = {});
+                               const ProfileStepFn& on_step = {}, const GpuSetting& gpu = {});
 
 // Opens the session for `base` with profiling_spec (its status lines go to `log`), then
-// profile_session.
+// profile_session under base.gpu.
 ServiceProfile profile_model(const RunSpec& base, const ProfilePlan& plan, const LogFn& log = {},
                              const ProfileStepFn& on_step = {});
 

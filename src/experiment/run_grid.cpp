@@ -22,6 +22,10 @@ std::vector<Configuration> expand_run_grid(const RunGrid& g) {
   file.models = {g.base.model.name};
   file.arrivals = {g.arrival};
   file.policies = g.policies;
+  // Checked here to name the options; expanded as the levers they are (limits outer).
+  gpu_setting_grid(g.power_limits, g.gpu_clocks, "--power-limit", "--gpu-clocks");
+  if (!g.power_limits.empty()) file.lever_grid["power_limit"] = g.power_limits;
+  if (!g.gpu_clocks.empty()) file.lever_grid["gpu_clocks"] = g.gpu_clocks;
   std::vector<Configuration> configs = expand(file);
   const auto costs = load_costs(g.base.profile, g.base.model.name);
   for (const Configuration& c : configs) c.spec.policy.build(costs);

@@ -26,6 +26,9 @@ struct RunGrid {
   std::string arrival = "paper";
   std::vector<double> rates;
   std::vector<std::string> policies;
+  // --power-limit and --gpu-clocks as written (empty: the GPU as it is); their product is the
+  // grid's GPU dimension.
+  std::vector<std::string> power_limits, gpu_clocks;
 };
 
 std::vector<Configuration> expand_run_grid(const RunGrid& grid);

@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -17,6 +15,8 @@
 #include "common/files.h"
 #include "common/parse.h"
 #include "energy/meters.h"
+#include "experiment/session_gpu.h"
+#include "experiment/settling.h"
 #include "inference/loaded_model.h"
 #include "profile/profile.h"
 #include "runtime/progress_ticker.h"
@@ -25,71 +25,6 @@
 
 namespace gb {
 namespace {
-
-// Settling (docs/energy.md, "Settling"): idle power is taken as settled when the means of the last
-// kSettleWindows windows lie within kSettleSpread of their mean, for every meter.
-constexpr std::size_t kSettleWindows = 3;
-constexpr double kSettleSpread = 0.03;
-
-// A window long enough that its mean rests on several of every meter's own updates and samples.
-Nanos settle_window(const std::vector<PowerMeter*>& meters, Nanos sample_interval) {
-  Nanos w = std::max<Nanos>(std::chrono::milliseconds(250), 10 * sample_interval);
-  for (const PowerMeter* m : meters) {
-    if (auto period = m->counter_update_period()) w = std::max(w, 5 * *period);
-  }
-  return w;
-}
-
-// (max - min) / mean of one meter's window means; 0 for a meter that reads 0 throughout.
-double relative_spread(const std::deque<std::vector<double>>& windows, std::size_t meter) {
-  double lo = windows.front()[meter], hi = lo, sum = 0;
-  for (const auto& w : windows) {
-    lo = std::min(lo, w[meter]);
-    hi = std::max(hi, w[meter]);
-    sum += w[meter];
-  }
-  const double mean = sum / static_cast<double>(windows.size());
-  return mean > 0 ? (hi - lo) / mean : (hi > lo ? 1.0 : 0.0);
-}
-
-struct Settling {
-  double seconds = 0;
-  std::optional<double> spread;  // of the last windows (two at least), the worst meter's
-  bool settled = false;
-};
-
-// Waits, sampling through `sampler`, until idle power has settled or `bound` has passed; stops
-// early when the sampler fails (the caller reports it).
-Settling settle(PowerSampler& sampler, Nanos bound, Nanos window) {
-  const auto start = SteadyClock::now();
-  std::deque<std::vector<double>> means;
-  Settling out;
-  Nanos t0 = sampler.now();
-  while (!sampler.error() && SteadyClock::now() - start + window <= bound) {
-    std::this_thread::sleep_for(window);
-    const Nanos t1 = sampler.now();
-    const std::vector<PowerSample> samples = sampler.samples();
-    std::vector<double> m;
-    for (uint32_t i = 0; i < sampler.meters().size(); ++i) {
-      m.push_back(trapezoid_energy(samples, i, t0, t1) / to_seconds(t1 - t0));
-    }
-    t0 = t1;
-    means.push_back(std::move(m));
-    if (means.size() > kSettleWindows) means.pop_front();
-    if (means.size() < 2) continue;
-    double spread = 0;
-    for (std::size_t i = 0; i < sampler.meters().size(); ++i) {
-      spread = std::max(spread, relative_spread(means, i));
-    }
-    out.spread = spread;
-    if (means.size() == kSettleWindows && spread <= kSettleSpread) {
-      out.settled = true;
-      break;
-    }
-  }
-  out.seconds = to_seconds(SteadyClock::now() - start);
-  return out;
-}
 
 // 10 updates of the slowest stepped counter (kMinCounterUpdatesPerWindow), the shortest window
 // whose energy the counters resolve to a percent; none without a stepped counter.
@@ -114,6 +49,8 @@ struct ExperimentSession::Impl {
   std::string costs_path;  // the profile `costs` was loaded from ("" = none)
   Settling settling;       // of the idle baseline
   std::shared_ptr<const BatchCosts> costs;
+  std::unique_ptr<SessionGpu> gpu;  // after the meters: restores its hold before they close
+  LogFn log;                        // the constructor's, for the GPU's changes
 
   void adopt_meters(std::vector<std::unique_ptr<PowerMeter>> opened) {
     meters = std::move(opened);
@@ -178,6 +115,8 @@ void ExperimentSession::prepare(const LogFn& log_fn) {
   const LogFn log = log_fn ? log_fn : [](const std::string&) {};
   Impl& s = *impl_;
   const SessionSpec& base = s.base;
+  s.log = log;
+  s.gpu = std::make_unique<SessionGpu>(base);
   if (s.loaded.executor && base.warmup_batches > 0) {
     log("warming up: " + std::to_string(base.warmup_batches) +
         (base.warmup_batches == 1 ? " batch of " : " batches of ") +
@@ -185,38 +124,23 @@ void ExperimentSession::prepare(const LogFn& log_fn) {
     s.loaded.executor->warm_up(base.warmup_batches, base.warmup_batch_size);
   }
   if (base.idle_duration.count() > 0) {
-    const bool settling = base.idle_settle.count() > 0;
-    log((settling ? "waiting up to " + format_duration(base.idle_settle) +
-                        " for idle power to settle, then "
-                  : std::string()) +
-        "measuring idle power for " + format_duration(base.idle_duration) + " (model loaded)");
-    PowerSampler sampler(s.meter_ptrs, base.sample_interval, SteadyClock::now());
-    sampler.start();
-    if (settling) {
-      // After warm-up the thread pools spin down for seconds: a baseline taken at once would
-      // count part of that as idle (docs/energy.md, "Settling").
-      const Nanos window = settle_window(s.meter_ptrs, base.sample_interval);
-      s.settling = settle(sampler, base.idle_settle, window);
-      if (!s.settling.settled && !sampler.error()) {
-        const std::string why = s.settling.spread
-                                    ? fmt::format("window means spread {:.1f} %, over {:.0f} %",
-                                                  100 * *s.settling.spread, 100 * kSettleSpread)
-                                    : fmt::format("the check needs {} windows of {}",
-                                                  kSettleWindows, format_duration(window));
-        log("warning: idle power did not settle within " + format_duration(base.idle_settle) +
-            " (" + why + "); the baseline may include the warm-up's tail");
-      } else if (s.settling.settled) {
-        log(fmt::format("idle power settled after {:.1f} s (window means within {:.1f} %)",
-                        s.settling.seconds, 100 * *s.settling.spread));
-      }
-    }
-    const EnergyReading begin = sampler.read_energy();
-    std::this_thread::sleep_for(base.idle_duration);
-    const EnergyReading end = sampler.read_energy();
-    sampler.stop();
-    if (auto err = sampler.error()) throw RunError("meter failed during idle baseline: " + *err);
-    idle_w_ = mean_power(sampler, sampler.samples(), begin, end);
+    // After warm-up the thread pools spin down for seconds: a baseline taken at once would count
+    // part of that as idle (docs/energy.md, "Settling").
+    IdleMeasurement m = measure_idle(s.meter_ptrs, base.sample_interval, base.idle_settle,
+                                     base.idle_duration, "", log);
+    s.settling = m.settling;
+    idle_w_ = std::move(m.idle_w);
   }
+}
+
+GpuPrepared ExperimentSession::apply_gpu(const GpuSetting& setting) {
+  return impl_->gpu->prepare(setting, impl_->meter_ptrs, impl_->log);
+}
+
+std::string ExperimentSession::restore_gpu() {
+  const std::string restored = impl_->gpu->restore();
+  if (!restored.empty() && impl_->log) impl_->log("restored " + restored);
+  return restored;
 }
 
 ExperimentSession::~ExperimentSession() = default;
@@ -261,13 +185,18 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   // A driver's server runs its own batching: the policy is its record, and needs no costs here.
   auto policy = s.driver ? nullptr : spec.policy.build(s.costs_for(spec));
   const std::vector<Nanos> schedule = generate_schedule(spec.arrival, spec.requests, spec.seed);
+  // The configuration's GPU setting, for this run only: restored below, or by the hold's
+  // destructor when the run throws.
+  const GpuPrepared gpu = apply_gpu(spec.gpu);
+  const std::vector<double>& idle_w = gpu.idle_w.empty() ? idle_w_ : gpu.idle_w;
 
   StreamRunner runner;
   const std::string started = utc_now();
   // Before the sampler exists, which would otherwise be the meters' one caller (power_meter.h).
-  std::optional<double> temperature;
+  std::optional<double> temperature, enforced_limit;
   for (PowerMeter* m : s.meter_ptrs) {
-    if ((temperature = m->temperature_c())) break;
+    if (!temperature) temperature = m->temperature_c();
+    if (!enforced_limit) enforced_limit = m->enforced_power_limit_w();
   }
   // The run's time zero comes after the start edge has been read: a stepped counter's edge waits
   // for its next update (up to ~100 ms, energy/sampler.h), and no request may be released late
@@ -314,8 +243,8 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   }
   EnergyAccount energy =
       account_energy(sampler, out.samples, begin, end, Nanos(0), std::max(window_end, Nanos(0)));
-  for (std::size_t i = 0; i < energy.domains.size() && i < idle_w_.size(); ++i) {
-    energy.domains[i].idle_power_w = idle_w_[i];
+  for (std::size_t i = 0; i < energy.domains.size() && i < idle_w.size(); ++i) {
+    energy.domains[i].idle_power_w = idle_w[i];
   }
   out.summary = summarize(spec, out.trace, energy, out.samples);
   out.summary.device_name = device_name_;
@@ -329,6 +258,9 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   }
   out.summary.gpu_temperature_c = temperature;
   if (s.driver) s.driver->annotate(out.summary);
+  out.summary.gpu_enforced_limit_w = enforced_limit;
+  out.summary.gpu_settle_s = gpu.settle_s;
+  out.summary.gpu_settled = gpu.settled;
   if (!idle_w_.empty() && s.base.idle_settle.count() > 0) {
     out.summary.idle_settle_s = s.settling.seconds;
     out.summary.idle_spread = s.settling.spread;
@@ -336,6 +268,7 @@ RunOutcome ExperimentSession::run(const RunSettings& settings, const ProgressFn&
   }
   judge_validity(out.summary, spec.min_valid_requests,
                  spec.min_valid_duration.value_or(default_min_valid_duration(s.meter_ptrs)));
+  restore_gpu();
   return out;
 }
 

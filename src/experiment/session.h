@@ -19,13 +19,19 @@
 //   one: RunSummary::gpu_temperature_c), and judges the run's validity for energy
 //   (judge_validity) by its settings' min_valid_requests and min_valid_duration, the latter by
 //   default 10 update periods of the slowest stepped counter among the meters.
+// - run() applies its settings' GPU setting (power limit, locked clocks) for the run alone,
+// settling
+//   after any change, and restores it before returning (experiment/session_gpu.h); the summary
+//   records the setting, the enforced power limit read at the start (RunSummary::gpu_*) and the
+//   settling. Under a setting, the idle power is the baseline measured under it.
 // - run() returns a run whose meter failed during it, marked incomplete (see RunOutcome). It
 //   throws on bad input (a policy or arrival spec, a profile), on errors of the executor, and
 //   when a meter fails before the run has started.
 // - One thread at a time: run() and the accessors below must not overlap.
 //
-// Lifetimes: the LogFn is used only inside the constructor and the ProgressFn only inside run()
-// (called about four times a second from a helper thread: runtime/progress_ticker.h).
+// Lifetimes: the LogFn is used inside the constructor and by the GPU's changes (run(),
+// apply_gpu()), so it must outlive the session; the ProgressFn only inside run() (called about
+// four times a second from a helper thread: runtime/progress_ticker.h).
 // executor() and meters() refer into the session and live as long as it does.
 #pragma once
 
@@ -37,6 +43,7 @@
 #include "energy/meters.h"
 #include "energy/power_meter.h"
 #include "energy/sampler.h"
+#include "experiment/session_gpu.h"
 #include "results/run_spec.h"
 #include "results/summary.h"
 #include "runtime/batch_executor.h"
@@ -98,7 +105,11 @@ class ExperimentSession {
   // device, images and meters (a RunSpec passes as its RunSettings). The summary's spec is both.
   RunOutcome run(const RunSettings& settings, const ProgressFn& progress = {});
 
-  // For protocols that drive the executor and the meters themselves (experiment/profiling.h).
+  // For protocols that drive the executor and the meters themselves (experiment/profiling.h):
+  // the GPU setting for what follows, until restore_gpu() (SessionGpu::prepare and ::restore;
+  // restoring is logged).
+  GpuPrepared apply_gpu(const GpuSetting& setting);
+  std::string restore_gpu();
   // REQUIRES: the session has an executor (not a driver's alone).
   BatchExecutor& executor();
   const std::vector<PowerMeter*>& meters() const;

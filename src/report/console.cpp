@@ -9,48 +9,13 @@
 
 #include "common/text_table.h"
 #include "common/version.h"
+#include "report/columns.h"
 #include "results/levers.h"
 #include "workload/arrivals.h"
 
 namespace gb {
 
 namespace {
-
-// A table built column by column: prose columns as they are, quantities scaled to one unit per
-// column (common/text_table.h's scale_column) with the unit in the header.
-class Columns {
- public:
-  explicit Columns(std::size_t rows) : rows_(rows) {}
-  void text(const std::string& name, std::vector<std::string> cells, int drop = 0,
-            bool wrap = false) {
-    add(name, std::move(cells), false, drop, wrap);
-  }
-  void count(const std::string& name, std::vector<std::string> cells, int drop = 0) {
-    add(name, std::move(cells), true, drop, false);
-  }
-  // `marks[i]` is appended to row i's cell (a flag such as " !").
-  void quantity(const std::string& name, const std::vector<double>& values, const std::string& unit,
-                int drop = 0, const std::vector<std::string>& marks = {}) {
-    // Seconds stay seconds at most: "ks" reads as nothing people know.
-    ScaledColumn c = scale_column(values, unit, 3, unit == "s" ? 0 : 9);
-    for (std::size_t i = 0; i < marks.size() && i < c.cells.size(); ++i) c.cells[i] += marks[i];
-    add(name + " (" + c.unit + ")", std::move(c.cells), true, drop, false);
-  }
-  const Table& table() const { return t_; }
-
- private:
-  void add(const std::string& name, std::vector<std::string> cells, bool numeric, int drop,
-           bool wrap) {
-    t_.header.push_back(name);
-    t_.numeric.push_back(numeric);
-    t_.drop.push_back(drop);
-    t_.wrap.push_back(wrap);
-    t_.rows.resize(rows_);
-    for (std::size_t r = 0; r < rows_; ++r) t_.rows[r].push_back(r < cells.size() ? cells[r] : "");
-  }
-  std::size_t rows_;
-  Table t_;
-};
 
 template <typename F>
 std::vector<double> each(const std::vector<RunSummary>& runs, F f) {
@@ -126,6 +91,31 @@ std::string saving_cell(const std::optional<double>& f) {
   return f ? fmt::format("{:+.0f} %", -100 * *f) : std::string("-");
 }
 
+// Whether the runs' lever values differ (a run command given several power limits).
+bool levers_vary(const std::vector<RunSummary>& runs) {
+  return std::any_of(runs.begin(), runs.end(), [&](const RunSummary& s) {
+    return describe_levers(s.spec) != describe_levers(runs.front().spec);
+  });
+}
+
+// "idle baseline: 300.00 W"; per GPU setting where runs set one ("..., 200 W: 200.00 W").
+std::string idle_baselines(const std::vector<RunSummary>& runs) {
+  std::vector<std::pair<std::string, double>> seen;
+  for (const RunSummary& s : runs) {
+    const auto w = s.energy.idle_power_w();
+    const std::string label = s.spec.gpu.label();
+    if (!w ||
+        std::any_of(seen.begin(), seen.end(), [&](const auto& p) { return p.first == label; }))
+      continue;
+    seen.emplace_back(label, *w);
+  }
+  if (seen.size() == 1) return fmt::format("{:.2f} W", seen.front().second);
+  std::string out;
+  for (const auto& [label, w] : seen)
+    out += fmt::format("{}{}: {:.2f} W", out.empty() ? "" : ", ", label, w);
+  return out + " (by GPU setting)";
+}
+
 }  // namespace
 
 std::string run_results_text(const std::vector<RunSummary>& results, const std::string& out_dir,
@@ -139,6 +129,14 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   // Left out first when the table is too wide: the counts and splits a reader can do without.
   Columns c(results.size());
   c.text("policy", cells(results, [](const RunSummary& s) { return s.policy; }), 0, true);
+  // The levers in the head where every run shares them, else a column.
+  const bool vary = levers_vary(results);
+  if (vary) {
+    c.text("levers", cells(results, [](const RunSummary& s) {
+             const std::string levers = describe_levers(s.spec);
+             return levers.empty() ? std::string("-") : levers;
+           }));
+  }
   c.count("rate (Hz)", cells(results, rate_cell));
   // A load run knows the server's batches only when the server reports them, and energy only
   // where this machine's meters see the server: "-" otherwise, never 0.
@@ -176,14 +174,15 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
              "/s");
   add_capacity(c, results, 4);
   const std::string method = first.energy.method();
-  const std::string levers = describe_levers(first.spec);
+  const std::string levers = vary ? "" : describe_levers(first.spec);
   const std::string head = fmt::format(
       "\ngreenbatch {} | {} on {} | {} arrivals | {} requests per run{}\nimages: {}\n\n", kVersion,
       first.spec.model.name, first.device_name, first.spec.arrival.name(), first.requests,
       levers.empty() ? "" : " | " + levers, first.images_source);
   std::string out;
   const NumericCost& cost = first.numeric_cost;
-  if (cost.images > 0 && !levers.empty()) {
+  if (cost.images > 0 &&
+      (first.spec.engine != Engine::kEager || first.spec.precision != Precision::kFp32)) {
     out += fmt::format(
         "\n{} {} against fp32 eager on {} images: max |logit difference| {:.3g} (of max |logit| "
         "{:.3g}), mean {:.3g}{}\n",
@@ -225,9 +224,9 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   }
   if (has_idle) {
     out += fmt::format(
-        "idle baseline: {:.2f} W with the model loaded; energy/img is gross = idle/img + "
+        "idle baseline: {} with the model loaded; energy/img is gross = idle/img + "
         "dynamic/img\n",
-        *first.energy.idle_power_w());
+        idle_baselines(results));
   }
   // "results/" once, whether the folder was given with its slash or without.
   std::string folder = out_dir;

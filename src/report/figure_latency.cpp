@@ -9,6 +9,7 @@
 
 #include "report/figure_render.h"
 #include "report/gnuplot.h"
+#include "report/lever_analysis.h"
 
 namespace gb {
 namespace {
@@ -25,7 +26,7 @@ std::string seconds(double s) {
 
 bool same_config(const ConfigPoint& a, const ConfigPoint& b) {
   return a.model == b.model && a.device == b.device && a.arrival == b.arrival &&
-         a.rate_hz == b.rate_hz && a.policy == b.policy;
+         a.rate_hz == b.rate_hz && a.policy == b.policy && a.levers == b.levers;
 }
 
 // One panel's points, labels and hover titles, gathered before the frame is known.
@@ -80,6 +81,8 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model, std::size
     });
   };
   const auto rates = rates_of(points);
+  // A point is named by its policy and the values of the levers this model's points vary in.
+  const std::vector<std::size_t> swept = swept_levers(points);
   const std::string id = fmt::format("fig2_{}", number);
   std::string data, front, paper;
   Panel ours, theirs;
@@ -94,7 +97,7 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model, std::size
       ours.xs.insert(ours.xs.end(), {p.energy_per_image_j - ex, p.energy_per_image_j + ex});
       ours.ys.insert(ours.ys.end(), {p.max_response_s - ey, p.max_response_s + ey});
       // The recommended point's ring (pt 6 ps 2.4) is about 11 px across its middle.
-      ours.labels.push_back({p.energy_per_image_j, p.max_response_s, p.policy,
+      ours.labels.push_back({p.energy_per_image_j, p.max_response_s, combination(p, swept),
                              is_best(p)    ? 2
                              : on_front(p) ? 1
                                            : 0,
@@ -103,7 +106,7 @@ std::optional<Figure> draw_energy_vs_latency(const std::string& model, std::size
       ours.hover.push_back({p.energy_per_image_j, p.max_response_s,
                             fmt::format("{} at {}: {:.4g} J/image, max {}, p99 {}, mean batch "
                                         "{:.3g}{}",
-                                        p.policy, rate, p.energy_per_image_j,
+                                        combination(p, swept), rate, p.energy_per_image_j,
                                         seconds(p.max_response_s), seconds(p.p99_response_s),
                                         p.mean_batch_size, is_best(p) ? " (recommended)" : "")});
     }

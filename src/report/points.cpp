@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <set>
 
 #include "common/errors.h"
@@ -79,19 +80,25 @@ std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_js
     p.max_queue_wait_s = opt(r, c::kMaxQueueWait);
     auto sim = r.find(c::kSimulated);
     p.simulated = sim != r.end() && sim->is_boolean() && sim->get<bool>();
-    for (const Lever& l : levers()) {
-      const auto it = r.find(l.name);
-      if (it == r.end() || it->is_null()) {
-        p.levers.emplace_back(l.baseline);
-      } else if (it->is_string()) {
-        p.levers.push_back(it->get<std::string>());
-      } else if (it->is_number()) {
-        p.levers.push_back(fmt::format("{:g}", it->get<double>()));
-      } else {
-        p.levers.push_back(it->dump());
-      }
-    }
+    p.levers = levers_of_row(r);
     out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<std::string> levers_of_row(const nlohmann::ordered_json& row) {
+  std::vector<std::string> out;
+  for (const Lever& l : levers()) {
+    const auto it = row.find(l.name);
+    if (it == row.end() || it->is_null()) {
+      out.emplace_back(l.baseline);
+    } else if (it->is_string()) {
+      out.push_back(it->get<std::string>());
+    } else if (it->is_number()) {
+      out.push_back(fmt::format("{:g}", it->get<double>()));
+    } else {
+      out.push_back(it->dump());
+    }
   }
   return out;
 }

@@ -59,6 +59,9 @@ std::string rate_label(const std::optional<double>& rate_hz);
 
 std::vector<ConfigPoint> points_from_rows(const std::vector<nlohmann::ordered_json>& rows);
 
+// A row's lever values as ConfigPoint::levers holds them.
+std::vector<std::string> levers_of_row(const nlohmann::ordered_json& row);
+
 // A row's policy string as a PolicySpec; none when this greenbatch cannot read it.
 std::optional<PolicySpec> policy_of_row(const std::string& policy);
 

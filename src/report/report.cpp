@@ -13,6 +13,7 @@
 #include "report/export_configs.h"
 #include "report/gnuplot.h"
 #include "report/html.h"
+#include "report/lever_analysis.h"
 #include "results/aggregate.h"
 #include "results/machine.h"
 #include "results/result_folder.h"
@@ -127,7 +128,8 @@ bool runs_config(const ordered_json& summary, const ConfigPoint& p) {
                              ? p.rate_hz && *p.rate_hz == rate->get<double>()
                              : !p.rate_hz;
   return text(columns::kModel) == p.model && text(columns::kDevice) == p.device &&
-         text(columns::kArrival) == p.arrival && same_rate && text(columns::kPolicy) == p.policy;
+         text(columns::kArrival) == p.arrival && same_rate && text(columns::kPolicy) == p.policy &&
+         levers_of_row(summary) == p.levers;
 }
 
 // The run Fig. 6 shows: the first repetition of the first recommended configuration, else of the
@@ -175,10 +177,11 @@ std::optional<TimelineFigure> pick_timeline(const Loaded& l, const std::vector<S
     if (t.domains.empty()) continue;
     const std::string method = "the run's meter samples; its energy: " + energy_methods({p}) +
                                estimate_note(parse_methods({p}));
-    return TimelineFigure{std::move(t),
-                          fmt::format("{}, {}, {} ({}; {})", p.model, p.rate_label(), p.policy,
-                                      role, printable(name)),
-                          method};
+    return TimelineFigure{
+        std::move(t),
+        fmt::format("{}, {}, {} ({}; {})", p.model, p.rate_label(),
+                    combination(p, swept_levers(a.points)), role, printable(name)),
+        method};
   }
   return std::nullopt;
 }

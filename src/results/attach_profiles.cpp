@@ -1,5 +1,7 @@
 #include "results/attach_profiles.h"
 
+#include <algorithm>
+
 #include "batching/policy.h"
 #include "common/errors.h"
 #include "results/levers.h"
@@ -24,14 +26,17 @@ std::string profile_hint(const RunSpec& spec) {
   std::string options;
   for (const Lever& l : levers()) {
     const std::string v = l.get(spec);
-    if (v != l.baseline) options += " --" + std::string(l.name) + " " + v;
+    if (v == l.baseline) continue;
+    std::string option(l.name);  // power_limit is --power-limit
+    std::replace(option.begin(), option.end(), '_', '-');
+    options += " --" + option + " " + v;
   }
   return "greenbatch profile --model " + spec.model.name + options + " --out FILE.json";
 }
 
 }  // namespace
 
-bool profile_serves(const ServiceProfile& p, const SessionSpec& spec) {
+bool profile_serves(const ServiceProfile& p, const RunSpec& spec) {
   if (p.model != spec.model.name) return false;
   for (const Lever& l : levers()) {
     const auto it = p.levers.find(std::string(l.name));
@@ -72,9 +77,20 @@ std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>
       c.spec.profile = found;
     } else if (every_model) {
       const std::string off = describe_levers(c.spec);
-      throw UsageError("no --profile for model '" + c.spec.model.name + "'" +
-                       (off.empty() ? "" : " with " + off) +
-                       " (make one with: " + profile_hint(c.spec) + ")");
+      // Profiles of the model at other lever values are named: a profile predicts only its own.
+      std::string others;
+      for (const auto& [path, p] : profiles) {
+        if (p.model == c.spec.model.name) others += (others.empty() ? "" : ", ") + path;
+      }
+      const std::string with = !off.empty()      ? " with " + off
+                               : !others.empty() ? " with every lever at its default"
+                                                 : "";
+      throw UsageError("no --profile for model '" + c.spec.model.name + "'" + with +
+                       (others.empty() ? std::string()
+                                       : " (" + others +
+                                             " measured other lever values; a profile predicts "
+                                             "only its own)") +
+                       "; make one with: " + profile_hint(c.spec));
     }
     if (c.spec.policy.needs_costs() && found.empty()) {
       c.spec.policy.build();  // throws the policy's own "needs --profile" message

@@ -12,16 +12,17 @@
 
 namespace gb {
 
+// Whether `p` serves a configuration of `spec`: the same model, and each lever's value accepted
+// by Lever::serves (a lever the profile does not record counts as at its baseline).
+bool profile_serves(const ServiceProfile& p, const RunSpec& spec);
+
 // Loads each profile once, sets spec.profile of every configuration to the path of the profile
-// that serves it (its model, and lever values that profile_serves accepts), checks that every
+// that serves it (its model, and lever values that profile_serves accepts: a GPU setting
+// included, since a profile predicts only the setting it was measured under), checks that every
 // policy can be built (slo and offline need their model's profile), and returns the profiles by
 // path. UsageError: two profiles of one model with the same lever values; two that serve one
 // configuration (a grid without a thread count, and profiles at two counts); with
 // `every_model`, a configuration that no profile serves (the message says what to profile).
-// Whether `p` serves a configuration of `spec`: the same model, and each lever's value accepted
-// by Lever::serves (a lever the profile does not record counts as at its baseline).
-bool profile_serves(const ServiceProfile& p, const SessionSpec& spec);
-
 std::map<std::string, ServiceProfile> attach_profiles(std::vector<Configuration>& configs,
                                                       const std::vector<std::string>& paths,
                                                       bool every_model);

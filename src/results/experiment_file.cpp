@@ -108,8 +108,8 @@ struct Reader {
   }
 
   // A lever's value as text from a node of its type (an integer or a string), set into `spec`.
-  void set_lever(const Lever& lever, const toml::node& node, const std::string& key,
-                 SessionSpec& spec, std::string* text = nullptr) const {
+  void set_lever(const Lever& lever, const toml::node& node, const std::string& key, RunSpec& spec,
+                 std::string* text = nullptr) const {
     std::string value;
     if (lever.integer && node.is_integer()) {
       value = std::to_string(*node.value<int64_t>());
@@ -225,8 +225,11 @@ ExperimentFile parse_experiment(const std::string& text, const std::string& orig
       RunSpec scratch = b;
       std::string text;
       g.set_lever(lever, item, grid_key, scratch, &text);
-      if (!seen.insert(lever.get(scratch)).second) {
-        fail(origin, item, "'grid." + grid_key + "' names " + text + " twice");
+      const std::string canonical = lever.get(scratch);
+      if (!seen.insert(canonical).second) {
+        fail(origin, item,
+             "'grid." + grid_key + "' names " + canonical + " twice" +
+                 (canonical == text ? "" : " ('" + text + "')"));
       }
       values.push_back(text);
     }

@@ -4,7 +4,8 @@
 //                 meter, idle_seconds, sample_interval, images, shuffle, peak_threshold_w,
 //                 idle_settle_seconds, min_valid_requests, min_valid_seconds, cooldown, target
 //   [grid]        models, rates, arrival, policies      (each a non-empty list)
-//                 engines, precisions, threads          (levers: optional lists)
+//                 engines, precisions, threads, power_limits, gpu_clocks   (levers: optional
+//                 lists; a GPU setting is "200W", "1410MHz" or "default")
 // Each lever (results/levers.h) takes one value in [experiment] under its name, or a list in
 // [grid], not both.
 //
@@ -13,7 +14,8 @@
 // a grid can grow without renumbering what is stored. Stores, resume, shards and merge key by the
 // id; the repetitions of one configuration share a `group_id` (the same hash without the
 // repetition), by which aggregation pools them. The `index`, the position in the canonical order
-// (models, then arrivals, then rates, then policies, then repetitions; never shuffled), orders
+// (models, then GPU settings, then arrivals, then rates, then policies, then repetitions; never
+// shuffled), orders
 // displays and names runs ("config-INDEX") only. docs/results.md has the rationale.
 // Unknown keys, wrong types and empty lists are UsageErrors naming the key and its line.
 #pragma once
@@ -63,8 +65,9 @@ struct Configuration {
 // (peak_threshold_w and min_valid_*, which only label results afterwards; gpu_index and
 // powercap_root, which pick a meter's source; the cooldown, which paces the campaign) and files
 // named on the command line (the profile of slo/offline policies).
-// A setting added later is appended only when it differs from its default ("threads=8;"), so every
-// configuration that leaves it at the default keeps its id. `repetition` only takes its offset
+// Settings added later, each appended only when it differs from its default (the levers of
+// results/levers.h in their order: threads=8;, engine=optimized;, power_limit=200W;), so every
+// configuration that leaves them at their default keeps its id. `repetition` only takes its offset
 // off spec.seed; the key is the same for every repetition.
 std::string configuration_key(const RunSpec& spec, std::size_t repetition);
 // 16 lowercase hex digits: FNV-1a 64 of configuration_key() + "repetition=R;".

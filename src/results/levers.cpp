@@ -17,8 +17,8 @@ std::vector<Lever> make_levers() {
                "eager",
                false,
                same,
-               [](const SessionSpec& s) { return std::string(engine_label(s.engine)); },
-               [](SessionSpec& s, std::string_view text, std::string_view what) {
+               [](const RunSpec& s) { return std::string(engine_label(s.engine)); },
+               [](RunSpec& s, std::string_view text, std::string_view what) {
                  s.engine = parse_engine(text, what);
                },
                equal};
@@ -27,8 +27,8 @@ std::vector<Lever> make_levers() {
                   "fp32",
                   false,
                   same,
-                  [](const SessionSpec& s) { return std::string(precision_label(s.precision)); },
-                  [](SessionSpec& s, std::string_view text, std::string_view what) {
+                  [](const RunSpec& s) { return std::string(precision_label(s.precision)); },
+                  [](RunSpec& s, std::string_view text, std::string_view what) {
                     s.precision = parse_precision(text, what);
                   },
                   equal};
@@ -37,8 +37,8 @@ std::vector<Lever> make_levers() {
                   return v.empty() ? std::string("default threads")
                                    : std::string(v) + (v == "1" ? " thread" : " threads");
                 },
-                [](const SessionSpec& s) { return s.threads > 0 ? std::to_string(s.threads) : ""; },
-                [](SessionSpec& s, std::string_view text, std::string_view what) {
+                [](const RunSpec& s) { return s.threads > 0 ? std::to_string(s.threads) : ""; },
+                [](RunSpec& s, std::string_view text, std::string_view what) {
                   s.threads = static_cast<int>(check_count(parse_int(text, std::string(what)),
                                                            std::string(what), 0, kMaxThreads));
                 },
@@ -47,7 +47,34 @@ std::vector<Lever> make_levers() {
                 [](std::string_view measured, std::string_view asked) {
                   return asked.empty() || measured == asked;
                 }};
-  return {engine, precision, threads};
+  // The GPU's setting: applied per run by the session (RunSettings::gpu), "default" = as it is.
+  Lever power_limit{"power_limit",
+                    "power_limits",
+                    "default",
+                    false,
+                    [](std::string_view v) {
+                      return v == "default" ? std::string("default power limit")
+                                            : std::string(v) + " limit";
+                    },
+                    [](const RunSpec& s) { return power_limit_text(s.gpu.power_limit_mw); },
+                    [](RunSpec& s, std::string_view text, std::string_view what) {
+                      s.gpu.power_limit_mw = parse_power_limit(text, what);
+                    },
+                    equal};
+  Lever gpu_clocks{"gpu_clocks",
+                   "gpu_clocks",
+                   "default",
+                   false,
+                   [](std::string_view v) {
+                     return v == "default" ? std::string("default clocks")
+                                           : "clocks at " + std::string(v);
+                   },
+                   [](const RunSpec& s) { return gpu_clocks_text(s.gpu.clocks_mhz); },
+                   [](RunSpec& s, std::string_view text, std::string_view what) {
+                     s.gpu.clocks_mhz = parse_gpu_clocks(text, what);
+                   },
+                   equal};
+  return {engine, precision, threads, power_limit, gpu_clocks};
 }
 
 }  // namespace
@@ -64,7 +91,7 @@ const Lever* find_lever(std::string_view name) {
   return nullptr;
 }
 
-std::string describe_levers(const SessionSpec& spec) {
+std::string describe_levers(const RunSpec& spec) {
   std::string out;
   for (const Lever& l : levers()) {
     const std::string v = l.get(spec);

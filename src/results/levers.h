@@ -1,9 +1,11 @@
 // Levers: the settings beyond the batching policy that change what a configuration's inference
-// costs (the engine, the numeric precision, torch's thread count; later a GPU's power limit and
+// costs (the engine, the numeric precision, torch's thread count, the GPU's power limit and locked
 // clocks), all handled alike. A lever is a dimension of a configuration: it is part of its id
 // (configuration_key), of a profile's key (profile_serves), of an experiment grid ([grid] takes
 // its list, [experiment] one value) and of the report (recommendations over every dimension and
-// each lever's saving). A new lever is one entry of levers() plus its SessionSpec field.
+// each lever's saving). A new lever is one entry of levers() plus its RunSpec field: a
+// SessionSpec field when changing it means loading the model again (engine, precision, threads),
+// a RunSettings field when a session applies it per run (the GPU setting: RunSettings::gpu).
 //
 // Contract: every value is handled as its canonical text (get()); set() parses text into the
 // spec and throws UsageError naming `what` for a bad value. A lever at its `baseline` — the
@@ -27,18 +29,19 @@ struct Lever {
   bool integer = false;       // values are integers in files (threads), else strings
   // The report's wording of a value, e.g. "2 threads"; the value itself where that reads well.
   std::string (*describe)(std::string_view value);
-  std::string (*get)(const SessionSpec& spec);
-  void (*set)(SessionSpec& spec, std::string_view text, std::string_view what);
+  std::string (*get)(const RunSpec& spec);
+  void (*set)(RunSpec& spec, std::string_view text, std::string_view what);
   // Whether a profile measured at `measured` serves a configuration asking for `asked`: equal,
   // or `asked` at a baseline that means "whatever the machine gives" (threads' default).
   bool (*serves)(std::string_view measured, std::string_view asked);
 };
 
-// engine, precision, threads: the order of their fields in configuration keys.
+// engine, precision, threads, power_limit, gpu_clocks: the order of their fields in
+// configuration keys.
 const std::vector<Lever>& levers();
 const Lever* find_lever(std::string_view name);
 
 // "engine=optimized, precision=bf16" for the levers of `spec` off their baseline; "" when none.
-std::string describe_levers(const SessionSpec& spec);
+std::string describe_levers(const RunSpec& spec);
 
 }  // namespace gb

@@ -1,6 +1,7 @@
 // The settings of a configuration, split by lifetime: a SessionSpec is what a session loads once
 // (model, device, images, meters, warm-up, idle baseline, sampling); RunSettings are what varies
-// from run to run within it (arrival, rate, policy, requests, seed, profile). A RunSpec is both,
+// from run to run within it (arrival, rate, policy, requests, seed, profile, the GPU's power limit
+// and clocks). A RunSpec is both,
 // and is logged with the results (summary.json), so a figure can always be traced back to
 // exactly what produced it.
 //
@@ -20,6 +21,7 @@
 #include "common/cpus.h"
 #include "common/device.h"
 #include "common/time.h"
+#include "energy/gpu_setting.h"
 #include "energy/meters.h"
 #include "models/engine.h"
 #include "models/model_info.h"
@@ -99,6 +101,9 @@ struct RunSettings {
   // periods of the slowest stepped counter among the session's meters (none: no minimum).
   std::size_t min_valid_requests = 64;
   std::optional<Nanos> min_valid_duration;
+  // The GPU's power limit and locked clocks for this run (energy/gpu_setting.h); empty: the GPU as
+  // it is. Applied by the session for the run alone (experiment/session_gpu.h).
+  GpuSetting gpu;
 
   // UsageError as parse_arrival's for a bad name or rate.
   void set_arrival(std::string_view name, double rate) {

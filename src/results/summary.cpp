@@ -213,6 +213,8 @@ ordered_json summary_row(const RunSummary& s) {
   r[columns::kLogitMaxDiff] = compared ? ordered_json(cost.max_abs_diff) : ordered_json(nullptr);
   r[columns::kLogitMeanDiff] = compared ? ordered_json(cost.mean_abs_diff) : ordered_json(nullptr);
   r[columns::kTop1Agreement] = optional_number(cost.top1_agreement);
+  r[columns::kGpuEnforcedLimit] = optional_number(s.gpu_enforced_limit_w);
+  r[columns::kGpuSettle] = optional_number(s.gpu_settle_s);
   return r;
 }
 
@@ -276,6 +278,8 @@ ordered_json summary_document(const RunSummary& s) {
       {"threads_requested", p.threads > 0 ? ordered_json(p.threads) : ordered_json("default")},
       {"engine", engine_label(p.engine)},
       {"precision", precision_label(p.precision)},
+      {"power_limit", power_limit_text(p.gpu.power_limit_mw)},
+      {"gpu_clocks", gpu_clocks_text(p.gpu.clocks_mhz)},
       {"powercap_root", p.powercap_root}};
   ordered_json domains = ordered_json::array();
   for (const DomainEnergy& d : s.energy.domains) {
@@ -293,6 +297,9 @@ ordered_json summary_document(const RunSummary& s) {
       {"settle_s", optional_number(s.idle_settle_s)},
       {"settled", s.idle_settle_s ? ordered_json(s.idle_settled) : ordered_json(nullptr)},
       {"spread", optional_number(s.idle_spread)}};
+  if (s.gpu_settle_s) {
+    doc["gpu_settling"] = {{"settle_s", *s.gpu_settle_s}, {"settled", s.gpu_settled}};
+  }
   if (!s.valid_for_energy) doc["invalid_reason"] = s.invalid_reason;
   const auto dist = [](const Distribution& d) {
     return ordered_json{{"mean", d.mean}, {"p50", d.p50},   {"p90", d.p90}, {"p95", d.p95},

@@ -80,12 +80,16 @@ inline constexpr char kThreads[] = "threads";         // null: none (noop) or un
 inline constexpr char kIdleSpread[] = "idle_spread";  // null without a baseline
 inline constexpr char kValidForEnergy[] = "valid_for_energy";
 inline constexpr char kGpuTemperature[] = "gpu_temperature_c";  // at the run's start; null: unknown
-// The levers' columns are their names (results/levers.h: engine, precision, threads). What the
-// engine and precision cost in accuracy (NumericCost); null where not measured (noop, simulated
-// from a profile without them; top-1 agreement without --weights).
+// The levers' columns are their names (results/levers.h: engine, precision, threads, power_limit,
+// gpu_clocks). What the engine and precision cost in accuracy (NumericCost); null where not
+// measured (noop, simulated from a profile without them; top-1 agreement without --weights).
 inline constexpr char kLogitMaxDiff[] = "logit_max_abs_diff";
 inline constexpr char kLogitMeanDiff[] = "logit_mean_abs_diff";
 inline constexpr char kTop1Agreement[] = "top1_agreement";
+// The power limit NVML enforced at the run's start (null: no NVML meter), and the wait for power
+// to settle after the GPU's setting changed (null: no change).
+inline constexpr char kGpuEnforcedLimit[] = "gpu_enforced_power_limit_w";
+inline constexpr char kGpuSettle[] = "gpu_settle_s";
 // summary.json documents only (not a column of summary.csv).
 inline constexpr char kFormat[] = "format";
 // Added by aggregate_configurations() to its rows (one per configuration).
@@ -162,6 +166,12 @@ struct RunSummary {
   std::string invalid_reason;
   std::optional<double> gpu_temperature_c;  // at the run's start, where a meter can read it
   NumericCost numeric_cost;  // of the session's engine and precision (images 0: not measured)
+  // NVML's enforced power limit at the run's start, where a meter can read it (whoever set it).
+  std::optional<double> gpu_enforced_limit_w;
+  // Seconds waited for power to settle after the GPU's setting changed before this run (set, or
+  // restored after the previous run), and whether it settled within the bound; unset: no change.
+  std::optional<double> gpu_settle_s;
+  bool gpu_settled = true;
 
   EnergyAccount energy;  // no domains: no energy was measured (figures written null)
   std::optional<LoadFigures> load;

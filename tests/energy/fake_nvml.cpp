@@ -24,13 +24,27 @@
 //   gpus=N          device count (default 1)
 //   uuids=U,U,...   each index's UUID (default GPU-00000000-fake-000N)
 //   bus_ids=B,B,... each index's PCI bus id (default 00000000:0N:00.0)
-//   limit=W         enforced power limit (default 350)
+//   limit=W         the default power limit, in force until a test sets another (default 350)
 //   temperature=C   the GPU sensor's reading in whole degrees (default 45); a negative C reports
 //                   NOT_SUPPORTED, as a GPU without the sensor does
 //   init=fail       nvmlInit returns DRIVER_NOT_LOADED
 //   stall_ms=M;stall_every=S
 //                   the first counter read in each S seconds first sleeps M ms: the caller's thread
 //                   stalled (a loaded machine), at a place a test cannot choose otherwise
+// Power limit and clocks, as NVML's Get/Set calls see them (root needed, as on a real GPU):
+//   limit_min=W;limit_max=W
+//                   nvmlDeviceGetPowerManagementLimitConstraints (default 100 and `limit`); a
+//                   limit outside them is refused with NVML_ERROR_INVALID_ARGUMENT
+//   min_clock=MHz;max_clock=MHz
+//                   the graphics clocks nvmlDeviceSetGpuLockedClocks accepts (default 210, 1980;
+//                   the max is nvmlDeviceGetMaxClockInfo's), else INVALID_ARGUMENT
+//   root=0|1        whether this process may set them (default 1); 0: NVML_ERROR_NO_PERMISSION
+// The limit in force caps the power drawn (p(t) above becomes min(p(t), limit)), in every reading
+// and in the truth below; locked clocks change nothing measured. Both live in the file named by
+// GB_FAKE_NVML_STATE (one line per GPU: "limit_mw=N clocks=MIN-MAX", 0-0 when not locked), read
+// at nvmlInit and rewritten at every change, so that they outlive the process as a real GPU's do;
+// without the variable they last as long as the process. Built with GB_FAKE_NVML_NO_CONTROL, the
+// library lacks the six control calls, as drivers before them did.
 // gbFakeNvmlTrueEnergyJ / gbFakeNvmlTrueEnergyOfGpuJ give the truth, the integral of p, for any
 // window on CLOCK_MONOTONIC (= std::steady_clock). The time base is that real clock, so a test's
 // tolerance must come from this model's math, not from how promptly its threads run.
@@ -42,7 +56,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "energy/nvml_api.h"
@@ -62,7 +79,9 @@ struct Script {
   double lost_after = INFINITY;
   unsigned gpus = 1;
   std::vector<std::string> uuids, bus_ids;
-  double limit = 350;
+  double limit = 350, limit_min = 100, limit_max = -1;  // limit_max < 0: `limit`
+  double min_clock = 210, max_clock = 1980;
+  bool root = true;
   double temperature = 45;
   double stall_ms = 0, stall_every = 0;
 };
@@ -71,6 +90,17 @@ Script script;
 long long init_ns = 0;
 long long last_stall_slot = -1;
 int devices[kMaxGpus];
+
+// Each GPU's limit and clocks now, and the limit's changes in this process as (seconds since
+// init, watts), for the energy the cap let through. Guarded: the sampler thread reads what the
+// main thread sets.
+struct Control {
+  unsigned limit_mw = 0;
+  unsigned clocks_min = 0, clocks_max = 0;
+  std::vector<std::pair<double, double>> changes;  // the first holds from -infinity
+};
+Control control[kMaxGpus];
+std::mutex control_mutex;
 
 long long now_ns() {
   timespec ts{};
@@ -85,26 +115,60 @@ int index_of(gb::nvml::Device d) {
   return i >= 0 && i < static_cast<long>(kMaxGpus) ? static_cast<int>(i) : 0;
 }
 
-double power_at(int gpu, double t) {
-  if (gpu < static_cast<int>(script.powers.size())) return script.powers[gpu];
+// p(t) of the script with every level capped at `cap` watts.
+double raw_power_at(int gpu, double t, double cap) {
+  if (gpu < static_cast<int>(script.powers.size())) return std::min(script.powers[gpu], cap);
   if (script.period > 0) {
     const double phase = t / script.period - std::floor(t / script.period);
-    return phase < 0.5 ? script.high : script.low;
+    return std::min(phase < 0.5 ? script.high : script.low, cap);
   }
-  return t < script.step_at ? script.power : script.step_power;
+  return std::min(t < script.step_at ? script.power : script.step_power, cap);
+}
+
+// Integral of the capped p over [0, t] seconds since init (negative for t < 0).
+double raw_energy_until(int gpu, double t, double cap) {
+  if (gpu < static_cast<int>(script.powers.size())) return std::min(script.powers[gpu], cap) * t;
+  if (script.period > 0) {
+    const double high = std::min(script.high, cap), low = std::min(script.low, cap);
+    const double n = std::floor(t / script.period);
+    const double r = t - n * script.period, half = script.period / 2;
+    return n * (high + low) * half + high * std::min(r, half) + low * std::max(0.0, r - half);
+  }
+  const double power = std::min(script.power, cap), step_power = std::min(script.step_power, cap);
+  if (t <= script.step_at) return power * t;
+  return power * script.step_at + step_power * (t - script.step_at);
+}
+
+double limit_at(int gpu, double t) {
+  std::lock_guard<std::mutex> lock(control_mutex);
+  double cap = control[gpu].changes.front().second;
+  for (const auto& [at, watts] : control[gpu].changes) {
+    if (at <= t) cap = watts;
+  }
+  return cap;
+}
+
+double power_at(int gpu, double t) { return raw_power_at(gpu, t, limit_at(gpu, t)); }
+
+// Integral of the power drawn over [a, b], a <= b, each stretch under the limit then in force.
+double energy_between(int gpu, double a, double b) {
+  std::lock_guard<std::mutex> lock(control_mutex);
+  const auto& changes = control[gpu].changes;
+  double joules = 0;
+  for (std::size_t k = 0; k < changes.size(); ++k) {
+    const double from = k == 0 ? a : std::max(a, changes[k].first);
+    const double to = k + 1 < changes.size() ? std::min(b, changes[k + 1].first) : b;
+    if (to > from) {
+      joules += raw_energy_until(gpu, to, changes[k].second) -
+                raw_energy_until(gpu, from, changes[k].second);
+    }
+  }
+  return joules;
 }
 
 // Integral of p over [0, t] seconds since init (negative for t < 0).
 double energy_until(int gpu, double t) {
-  if (gpu < static_cast<int>(script.powers.size())) return script.powers[gpu] * t;
-  if (script.period > 0) {
-    const double n = std::floor(t / script.period);
-    const double r = t - n * script.period, half = script.period / 2;
-    return n * (script.high + script.low) * half + script.high * std::min(r, half) +
-           script.low * std::max(0.0, r - half);
-  }
-  if (t <= script.step_at) return script.power * t;
-  return script.power * script.step_at + script.step_power * (t - script.step_at);
+  return t >= 0 ? energy_between(gpu, 0, t) : -energy_between(gpu, t, 0);
 }
 
 // The counter's time: the last tick at or before t.
@@ -158,12 +222,18 @@ void parse_script() {
     if (key == "uuids") script.uuids = split_list(value);
     if (key == "bus_ids") script.bus_ids = split_list(value);
     if (key == "limit") script.limit = v;
+    if (key == "limit_min") script.limit_min = v;
+    if (key == "limit_max") script.limit_max = v;
+    if (key == "min_clock") script.min_clock = v;
+    if (key == "max_clock") script.max_clock = v;
+    if (key == "root") script.root = v != 0;
     if (key == "temperature") script.temperature = v;
     if (key == "init") script.init_fails = value == "fail";
     if (key == "stall_ms") script.stall_ms = v;
     if (key == "stall_every") script.stall_every = v;
   }
   last_stall_slot = -1;
+  if (script.limit_max < 0) script.limit_max = script.limit;
   for (unsigned i = 0; i < script.gpus; ++i) {
     char buf[64];
     if (script.uuids.size() <= i) {
@@ -178,6 +248,40 @@ void parse_script() {
     }
   }
 }
+
+// The control state as the state file (or the script's defaults) has it, at nvmlInit.
+void load_control() {
+  std::lock_guard<std::mutex> lock(control_mutex);
+  const char* path = std::getenv("GB_FAKE_NVML_STATE");
+  std::ifstream in(path ? path : "");
+  for (unsigned i = 0; i < kMaxGpus; ++i) {
+    Control& c = control[i];
+    c = Control{};
+    c.limit_mw = static_cast<unsigned>(std::lround(script.limit * 1000));
+    std::string line;
+    if (in && std::getline(in, line)) {
+      std::sscanf(line.c_str(), "limit_mw=%u clocks=%u-%u", &c.limit_mw, &c.clocks_min,
+                  &c.clocks_max);
+    }
+    c.changes.push_back({0, c.limit_mw / 1000.0});
+  }
+}
+
+#ifndef GB_FAKE_NVML_NO_CONTROL
+void save_control() {  // REQUIRES: control_mutex held
+  const char* path = std::getenv("GB_FAKE_NVML_STATE");
+  if (!path) return;
+  const std::string tmp = std::string(path) + ".tmp";
+  {
+    std::ofstream out(tmp);
+    for (unsigned i = 0; i < script.gpus; ++i) {
+      out << "limit_mw=" << control[i].limit_mw << " clocks=" << control[i].clocks_min << "-"
+          << control[i].clocks_max << "\n";
+    }
+  }
+  std::rename(tmp.c_str(), path);
+}
+#endif
 
 bool lost() { return since_init_s(now_ns()) >= script.lost_after; }
 
@@ -202,6 +306,7 @@ Return nvmlInit_v2() {
   parse_script();
   if (script.init_fails) return gb::nvml::kErrorDriverNotLoaded;
   init_ns = now_ns();
+  load_control();
   return gb::nvml::kSuccess;
 }
 
@@ -216,8 +321,12 @@ const char* nvmlErrorString(Return r) {
   switch (r) {
     case gb::nvml::kSuccess:
       return "Success";
+    case gb::nvml::kErrorInvalidArgument:
+      return "Invalid Argument";
     case gb::nvml::kErrorNotSupported:
       return "Not Supported";
+    case gb::nvml::kErrorNoPermission:
+      return "Insufficient Permissions";
     case gb::nvml::kErrorNotFound:
       return "Not Found";
     case gb::nvml::kErrorDriverNotLoaded:
@@ -278,11 +387,70 @@ Return nvmlDeviceGetName(gb::nvml::Device, char* name, unsigned length) {
   return gb::nvml::kSuccess;
 }
 
-Return nvmlDeviceGetEnforcedPowerLimit(gb::nvml::Device, unsigned* milliwatts) {
+Return nvmlDeviceGetEnforcedPowerLimit(gb::nvml::Device d, unsigned* milliwatts) {
   if (lost()) return gb::nvml::kErrorGpuIsLost;
-  *milliwatts = static_cast<unsigned>(script.limit * 1000);
+  std::lock_guard<std::mutex> lock(control_mutex);
+  *milliwatts = control[index_of(d)].limit_mw;
   return gb::nvml::kSuccess;
 }
+
+#ifndef GB_FAKE_NVML_NO_CONTROL
+Return nvmlDeviceGetPowerManagementLimit(gb::nvml::Device d, unsigned* milliwatts) {
+  return nvmlDeviceGetEnforcedPowerLimit(d, milliwatts);
+}
+
+Return nvmlDeviceGetPowerManagementLimitConstraints(gb::nvml::Device, unsigned* min_mw,
+                                                    unsigned* max_mw) {
+  if (lost()) return gb::nvml::kErrorGpuIsLost;
+  *min_mw = static_cast<unsigned>(std::lround(script.limit_min * 1000));
+  *max_mw = static_cast<unsigned>(std::lround(script.limit_max * 1000));
+  return gb::nvml::kSuccess;
+}
+
+Return nvmlDeviceSetPowerManagementLimit(gb::nvml::Device d, unsigned milliwatts) {
+  if (lost()) return gb::nvml::kErrorGpuIsLost;
+  if (!script.root) return gb::nvml::kErrorNoPermission;
+  const long mw = static_cast<long>(milliwatts);
+  if (mw < std::lround(script.limit_min * 1000) || mw > std::lround(script.limit_max * 1000)) {
+    return gb::nvml::kErrorInvalidArgument;
+  }
+  std::lock_guard<std::mutex> lock(control_mutex);
+  Control& c = control[index_of(d)];
+  c.limit_mw = milliwatts;
+  c.changes.push_back({since_init_s(now_ns()), milliwatts / 1000.0});
+  save_control();
+  return gb::nvml::kSuccess;
+}
+
+Return nvmlDeviceSetGpuLockedClocks(gb::nvml::Device d, unsigned min_mhz, unsigned max_mhz) {
+  if (lost()) return gb::nvml::kErrorGpuIsLost;
+  if (!script.root) return gb::nvml::kErrorNoPermission;
+  if (min_mhz > max_mhz || min_mhz < script.min_clock || max_mhz > script.max_clock) {
+    return gb::nvml::kErrorInvalidArgument;
+  }
+  std::lock_guard<std::mutex> lock(control_mutex);
+  control[index_of(d)].clocks_min = min_mhz;
+  control[index_of(d)].clocks_max = max_mhz;
+  save_control();
+  return gb::nvml::kSuccess;
+}
+
+Return nvmlDeviceResetGpuLockedClocks(gb::nvml::Device d) {
+  if (lost()) return gb::nvml::kErrorGpuIsLost;
+  if (!script.root) return gb::nvml::kErrorNoPermission;
+  std::lock_guard<std::mutex> lock(control_mutex);
+  control[index_of(d)].clocks_min = control[index_of(d)].clocks_max = 0;
+  save_control();
+  return gb::nvml::kSuccess;
+}
+
+Return nvmlDeviceGetMaxClockInfo(gb::nvml::Device, int type, unsigned* mhz) {
+  if (lost()) return gb::nvml::kErrorGpuIsLost;
+  if (type != gb::nvml::kClockGraphics) return gb::nvml::kErrorNotSupported;
+  *mhz = static_cast<unsigned>(std::lround(script.max_clock));
+  return gb::nvml::kSuccess;
+}
+#endif
 
 Return nvmlDeviceGetTemperature(gb::nvml::Device, int sensor, unsigned* celsius) {
   if (lost()) return gb::nvml::kErrorGpuIsLost;

@@ -191,7 +191,8 @@ TEST(FakeNvml, LostGpuStopsSamplingWithAClearError) {
 
 TEST(FakeNvml, DriverNotLoadedIsExplainedAndNvmlRefused) {
   setenv("GB_FAKE_NVML", "init=fail", 1);
-  const auto status = probe_meters(MeterOptions{});
+  const MeterOptions defaults;  // a named object: a temporary makes GCC 12 warn falsely
+  const auto status = probe_meters(defaults);
   ASSERT_FALSE(status.empty());
   EXPECT_EQ(status[0].name, "nvml");
   EXPECT_FALSE(status[0].available);
@@ -204,7 +205,8 @@ TEST(FakeNvml, DriverNotLoadedIsExplainedAndNvmlRefused) {
 
 TEST(FakeNvml, ProbeListsEveryGpu) {
   setenv("GB_FAKE_NVML", "gpus=2;limit=700", 1);
-  const auto status = probe_meters(MeterOptions{});
+  const MeterOptions defaults;
+  const auto status = probe_meters(defaults);
   ASSERT_GE(status.size(), 2u);
   for (int i = 0; i < 2; ++i) {
     EXPECT_EQ(status[i].name, "nvml gpu" + std::to_string(i));

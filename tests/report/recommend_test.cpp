@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "report/lever_analysis.h"
 #include "report/pareto.h"
 #include "report/report_fixture.h"
 
@@ -34,6 +35,42 @@ TEST(Recommend, LeastEnergyWithinTheBudgetAndSavingsAgainstBaselines) {
   EXPECT_NEAR(*r.saving_vs_greedy, 1 - 1.0 / 1.6, 1e-12);
   EXPECT_NEAR(*r.saving_vs_unbatched, 0.5, 1e-12);
   EXPECT_NE(describe(r).find("fixed:16"), std::string::npos) << describe(r);
+}
+
+// Configurations under a GPU power limit compete with the rest as a lever (results/levers.h):
+// the baselines stay at the GPU's default setting, the recommendation is named with the limit,
+// and the lever table says what the limit alone saved the default configuration.
+TEST(Recommend, AGpuSettingIsALeverOfTheChoiceAndItsSavingIsSaid) {
+  const auto at = [](ConfigPoint p, const std::string& limit) {
+    p.levers = {"eager", "fp32", "", limit, "default"};  // levers() order
+    return p;
+  };
+  const std::vector<ConfigPoint> points = {point("fixed:1", 2.0, 0.05, 0.04),
+                                           point("fixed:16", 1.0, 0.8, 0.7),
+                                           point("greedy:128", 1.6, 0.1, 0.09),
+                                           at(point("fixed:16", 0.8, 0.9, 0.8), "200W"),
+                                           at(point("greedy:128", 1.1, 0.2, 0.1), "200W"),
+                                           at(point("fixed:1", 1.5, 0.1, 0.1), "200W")};
+  const std::vector<Recommendation> recs = recommend(points, 1.0);
+  const Recommendation& r = recs.at(0);
+  ASSERT_TRUE(r.best);
+  EXPECT_EQ(combination(*r.best, r.swept), "fixed:16, 200W limit");
+  EXPECT_EQ(combination(*r.greedy, r.swept), "greedy:128, default power limit");
+  EXPECT_EQ(combination(*r.unbatched, r.swept), "fixed:1, default power limit");
+  EXPECT_NEAR(*r.saving_vs_greedy, 0.5, 1e-12);
+  EXPECT_NEAR(*r.saving_vs_unbatched, 0.6, 1e-12);
+  const std::string line = describe(r);
+  EXPECT_NE(line.find("alexnet 32/s: fixed:16, 200W limit, 0.8 J/image"), std::string::npos)
+      << line;
+  const std::vector<LeverSavings> savings = lever_savings(points, recs, 1.0);
+  ASSERT_EQ(savings.size(), 1u);
+  ASSERT_TRUE(savings[0].baseline);
+  EXPECT_EQ(savings[0].baseline->policy, "greedy:128");
+  ASSERT_EQ(savings[0].alone.size(), 2u);  // the policy, the power limit
+  EXPECT_NEAR(*savings[0].alone[0].saving, 1 - 1.0 / 1.6, 1e-12);
+  EXPECT_EQ(dimension_name(savings[0].alone[1].dimension), "power_limit");
+  EXPECT_NEAR(*savings[0].alone[1].saving, 1 - 1.1 / 1.6, 1e-12);
+  EXPECT_NEAR(*savings[0].combined_saving, 0.5, 1e-12);
 }
 
 TEST(Recommend, P99MustMeetTheBudgetToo) {

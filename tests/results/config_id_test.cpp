@@ -122,6 +122,8 @@ TEST(ExperimentFileIds, EverySettingThatChangesAResultChangesTheId) {
       {"idle", [](RunSpec& s) { s.idle_duration += Nanos(1); }},
       {"sample_interval", [](RunSpec& s) { s.sample_interval += Nanos(1); }},
       {"idle_settle", [](RunSpec& s) { s.idle_settle = Nanos(0); }},
+      {"power_limit", [](RunSpec& s) { s.gpu.power_limit_mw = 200000; }},
+      {"gpu_clocks", [](RunSpec& s) { s.gpu.clocks_mhz = 1410; }},
   };
   for (const auto& [name, change] : changes) {
     RunSpec s = base;
@@ -129,6 +131,30 @@ TEST(ExperimentFileIds, EverySettingThatChangesAResultChangesTheId) {
     EXPECT_NE(configuration_id(s, 0), id) << name;
   }
   EXPECT_NE(configuration_id(base, 1), id);
+}
+
+// A grid that adds the GPU's dimension keeps the ids of its default-setting configurations: those
+// are the configurations it had, and stored runs of them stay done.
+TEST(ExperimentFileIds, AGpuSettingIsInTheKeyOnlyWhenSet) {
+  std::string with_gpu = kGrid;
+  with_gpu += "power_limits = [\"default\", \"200W\"]\ngpu_clocks = [\"default\", \"1410MHz\"]\n";
+  const auto before = expand(parse_experiment(kGrid, "t.toml"));
+  const auto after = expand(parse_experiment(with_gpu, "t.toml"));
+  ASSERT_EQ(after.size(), 4 * before.size());
+  const auto ids = by_id(after);
+  for (const Configuration& c : before) {
+    ASSERT_TRUE(ids.count(c.id)) << c.spec.model.name << " " << c.spec.policy.canonical();
+    EXPECT_TRUE(ids.at(c.id)->spec.gpu.empty());
+  }
+  RunSpec s = paper_first();
+  s.gpu = GpuSetting{200000, 1410};
+  const std::string key = configuration_key(s, 0);
+  const std::string tail = "power_limit=200W;gpu_clocks=1410MHz;";
+  EXPECT_EQ(key.substr(key.size() - tail.size()), tail);
+  // Models outer, then the GPU settings: one model's configurations share its session.
+  EXPECT_EQ(after[0].spec.model.name, "noop");
+  EXPECT_TRUE(after[0].spec.gpu.empty());
+  EXPECT_EQ(after[after.size() / 2 - 1].spec.gpu.label(), "200 W, 1410 MHz");
 }
 
 TEST(ExperimentFileIds, WhatDoesNotChangeAResultKeepsTheId) {

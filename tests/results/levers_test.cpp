@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <string>
 
+#include "common/errors.h"
 #include "profile/profile.h"
 #include "results/attach_profiles.h"
 #include "results/experiment_file.h"
@@ -60,11 +62,20 @@ TEST(Levers, AtTheirBaselinesTheyLeaveIdsAsTheyWere) {
   EXPECT_EQ(before.find("precision"), std::string::npos);
   EXPECT_EQ(before.find("threads"), std::string::npos);
   EXPECT_EQ(describe_levers(s), "");
+  // A value off each baseline, and whether changing it needs a session of its own (the GPU's
+  // setting is applied per run).
+  const std::map<std::string_view, std::pair<const char*, bool>> off = {
+      {"engine", {"optimized", true}},
+      {"precision", {"bf16", true}},
+      {"threads", {"2", true}},
+      {"power_limit", {"200W", false}},
+      {"gpu_clocks", {"1410MHz", false}}};
+  ASSERT_EQ(off.size(), levers().size());
   for (const Lever& l : levers()) {
     RunSpec changed = s;
-    l.set(changed, l.name == "threads" ? "2" : l.name == "engine" ? "optimized" : "bf16", l.name);
+    l.set(changed, off.at(l.name).first, l.name);
     EXPECT_NE(configuration_id(changed, 0), configuration_id(s, 0)) << l.name;
-    EXPECT_FALSE(changed.same_session(s)) << l.name;
+    EXPECT_EQ(changed.same_session(s), !off.at(l.name).second) << l.name;
     l.set(changed, l.baseline.empty() ? "0" : l.baseline, l.name);
     EXPECT_EQ(configuration_id(changed, 0), configuration_id(s, 0)) << l.name;
   }
@@ -132,7 +143,7 @@ ServiceProfile profile_of(const std::string& model, const std::string& engine, i
 }
 
 TEST(Levers, AProfileServesTheConfigurationsOfItsLeverValues) {
-  SessionSpec spec;
+  RunSpec spec;
   spec.model = ModelRef{ModelRef::Kind::kBuiltin, "alexnet"};
   const ServiceProfile eager = profile_of("alexnet", "eager", 2);
   EXPECT_TRUE(profile_serves(eager, spec));  // no thread count asked: any serves
@@ -151,6 +162,37 @@ TEST(Levers, AProfileServesTheConfigurationsOfItsLeverValues) {
   EXPECT_FALSE(profile_serves(old, spec));
   spec.engine = Engine::kEager;
   EXPECT_TRUE(profile_serves(old, spec));
+  // A GPU setting is a lever like the others: a profile predicts only the one it was measured at.
+  spec.gpu.power_limit_mw = 200000;
+  EXPECT_FALSE(profile_serves(old, spec));
+  ServiceProfile capped = eager;
+  capped.levers["power_limit"] = "200W";
+  EXPECT_TRUE(profile_serves(capped, spec));
+  spec.gpu.clocks_mhz = 1410;
+  EXPECT_FALSE(profile_serves(capped, spec));
+  spec.gpu = {};
+  EXPECT_FALSE(profile_serves(capped, spec));
+}
+
+TEST(Levers, TheGpuSettingIsALeverOfRunSettings) {
+  RunSpec spec;
+  EXPECT_EQ(describe_levers(spec), "");
+  const Lever* limit = find_lever("power_limit");
+  const Lever* clocks = find_lever("gpu_clocks");
+  ASSERT_TRUE(limit && clocks);
+  limit->set(spec, "212.5 W", "--power-limit");
+  clocks->set(spec, "1.41GHz", "--gpu-clocks");
+  EXPECT_EQ(spec.gpu.power_limit_mw, 212500u);
+  EXPECT_EQ(spec.gpu.clocks_mhz, 1410u);
+  EXPECT_EQ(describe_levers(spec), "power_limit=212.5W, gpu_clocks=1410MHz");
+  EXPECT_THROW(limit->set(spec, "200", "--power-limit"), UsageError);  // no unit: refused
+  limit->set(spec, "default", "--power-limit");
+  EXPECT_FALSE(spec.gpu.power_limit_mw);
+  // It changes the id, and only where set: an untouched GPU keeps the ids stored before.
+  RunSpec plain;
+  EXPECT_NE(configuration_id(spec, 0), configuration_id(plain, 0));
+  EXPECT_EQ(configuration_key(plain, 0).find("gpu_clocks"), std::string::npos);
+  EXPECT_NE(configuration_key(spec, 0).find("gpu_clocks=1410MHz;"), std::string::npos);
 }
 
 }  // namespace

@@ -115,6 +115,18 @@ TEST(ExperimentFile, BadFilesNameTheKeyAndLine) {
       {"[experiment]\nsample_interval = \"10\"\n[grid]\n", "t.toml:2: duration '10' needs a unit"},
       {"[experiment]\n[grid]\nmodels=[\"noop\", 3]\n", "t.toml:3: 'grid.models' must be a list"},
       {"[experiment]\n[other]\n", "t.toml:2: unknown section 'other'"},
+      {"[experiment]\n[grid]\nmodels=[\"noop\"]\nrates=[1]\narrival=[\"paper\"]\npolicies=["
+       "\"greedy\"]\npower_limits=[\"200\"]\n",
+       "t.toml:7: 'grid.power_limits': '200' needs the unit W (e.g. 200W), or is 'default'"},
+      {"[experiment]\n[grid]\nmodels=[\"noop\"]\nrates=[1]\narrival=[\"paper\"]\npolicies=["
+       "\"greedy\"]\npower_limits=[\"200W\", \"200 W\"]\n",
+       "t.toml:7: 'grid.power_limits' names 200W twice ('200 W')"},
+      {"[experiment]\n[grid]\nmodels=[\"noop\"]\nrates=[1]\narrival=[\"paper\"]\npolicies=["
+       "\"greedy\"]\ngpu_clocks=[\"99GHz\"]\n",
+       "t.toml:7: 'grid.gpu_clocks': '99' is out of range (0.001 to 10 GHz)"},
+      {"[experiment]\n[grid]\nmodels=[\"noop\"]\nrates=[1]\narrival=[\"paper\"]\npolicies=["
+       "\"greedy\"]\ngpu_clocks=[1410]\n",
+       "t.toml:7: 'grid.gpu_clocks' must be strings"},
   };
   for (const BadCase& c : cases) {
     try {
