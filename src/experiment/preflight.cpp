@@ -17,6 +17,7 @@
 #include "inference/prepare.h"
 #include "models/classifier.h"
 #include "models/model_info.h"
+#include "results/levers.h"
 #include "serving/server_url.h"
 #include "workload/arrivals.h"
 
@@ -35,6 +36,21 @@ void check_served_policies(const std::vector<Configuration>& configs) {
                        policy + ", not " + c.spec.policy.canonical() + ": name " + policy +
                        " (or, with greenbatch load, no --policy)");
     }
+  }
+}
+
+// A server elsewhere runs its own engine, precision, threads and GPU: a lever set here would be
+// recorded with the results but never applied.
+void check_no_levers(const std::vector<Configuration>& configs) {
+  for (const Configuration& c : configs) {
+    const std::string levers = describe_levers(c.spec);
+    if (levers.empty()) continue;
+    throw UsageError(c.spec.target +
+                     " is a server of its own, which runs its own engine, "
+                     "precision, threads and GPU setting: " +
+                     levers +
+                     " would be recorded but not applied; leave them out, or use target = "
+                     "\"serve\", whose server greenbatch starts with them");
   }
 }
 
@@ -97,7 +113,10 @@ void preflight(const std::vector<Configuration>& configs) {
   const bool remote = !first.target.empty() && first.target != "serve";
   std::string why;
   const bool measured_here = !remote || is_this_machine(ServerUrl::parse(first.target).host, &why);
-  if (remote) check_served_policies(configs);
+  if (remote) {
+    check_no_levers(configs);
+    check_served_policies(configs);
+  }
   for (const Configuration& c : configs) {
     if (remote) break;
     if (!checked.insert(c.spec.model.name + "|" + c.spec.weights).second) continue;
