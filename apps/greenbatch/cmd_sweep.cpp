@@ -9,7 +9,6 @@
 
 #include "cluster/shard_progress.h"
 #include "commands.h"
-#include "common/errors.h"
 #include "common/parse.h"
 #include "experiment/campaign.h"
 #include "experiment/load_session.h"
@@ -80,11 +79,9 @@ int sweep_command(const SweepArgs& a) {
   StoreSink sink(store, (fs::path(a.out) / "incomplete").string());
   std::vector<RunSummary> results;
   CampaignOptions options = progress_options(todo, false, experiment.cooldown, &results);
-  if (!experiment.base.target.empty()) {  // served elsewhere: driven by greenbatch load
-    LoadOptions load;
-    load.serve_log = (fs::path(a.out) / "serve.log").string();
-    use_load_sessions(options, load, experiment.base.target);
-  }
+  LoadOptions load;  // where a target serves the model, greenbatch load drives it
+  load.serve_log = (fs::path(a.out) / "serve.log").string();
+  use_load_sessions(options, load, experiment.base.target);
   std::optional<ProgressFile> progress;  // for greenbatch slurm status
   const ShardProgress start_at{experiment.name, part.first, part.second,
                                configs.size() - todo.size(), configs.size()};

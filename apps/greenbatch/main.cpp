@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands.h"
+#include "common/control_chars.h"
 #include "common/errors.h"
 #include "common/version.h"
 #include "gpus.h"
@@ -40,12 +41,7 @@ int main(int argc, char** argv) {
 
   // Every failure is one line: a message from a library may hold newlines (a JSON parser's
   // context, a path), and a name from a hostile file may hold terminal escape sequences.
-  const auto one_line = [](std::string m) {
-    for (char& c : m) {
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-    }
-    return m;
-  };
+  const auto one_line = [](std::string m) { return gb::replace_controls(std::move(m)); };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <thread>
 
+#include "common/control_chars.h"
 #include "energy/gpu_control.h"
 
 namespace gb::cli {
@@ -19,12 +20,7 @@ namespace {
 
 // Lines carry names from files (models, profiles' machines): no escape sequence of theirs reaches
 // the terminal, and a newline cannot forge another line.
-std::string printable(std::string line) {
-  for (char& c : line) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  }
-  return line;
-}
+std::string printable(std::string line) { return replace_controls(std::move(line)); }
 
 char interrupt_message[1024];
 // Written before and after the message, read by the handler: 0 while the text is being replaced.

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/control_chars.h"
 #include "common/errors.h"
 #include "common/parse.h"
 
@@ -138,11 +139,8 @@ std::string find_program(const std::string& name) {
 }
 
 std::string first_line(const std::string& text) {
-  std::string out;
-  for (char c : text.substr(0, text.find('\n'))) {
-    if (out.size() >= 300) break;
-    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
-  }
+  std::string out = drop_controls(std::string_view(text).substr(0, text.find('\n')));
+  if (out.size() > 300) out.resize(300);
   return std::string(trim(out));
 }
 

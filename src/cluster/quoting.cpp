@@ -1,5 +1,6 @@
 #include "cluster/quoting.h"
 
+#include "common/control_chars.h"
 #include "common/errors.h"
 
 namespace gb {
@@ -27,8 +28,7 @@ std::string shell_quote(std::string_view text, std::string_view what) {
 std::string sbatch_quote(std::string_view text, std::string_view what) {
   std::string out = "\"";
   for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
+    if (is_control(c)) {
       throw UsageError(std::string(what) +
                        " holds a control character (a newline, a tab), which an #SBATCH line "
                        "cannot hold; remove it");

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "cluster/process.h"
+#include "common/control_chars.h"
 #include "common/errors.h"
 #include "common/parse.h"
 #include "common/text_table.h"
@@ -20,10 +21,7 @@ constexpr Nanos kSqueueTimeout = std::chrono::seconds(30);
 // Text from a file or another program, for the terminal: control characters (escape sequences)
 // dropped, at most `max` characters.
 std::string shown(const std::string& text, std::size_t max = 60) {
-  std::string out;
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
-  }
+  const std::string out = drop_controls(text);
   return out.size() > max ? out.substr(0, max - 3) + "..." : out;
 }
 

@@ -233,6 +233,7 @@ std::string served_policy(const std::string& target, const std::string& model) {
 
 void use_load_sessions(CampaignOptions& campaign, const LoadOptions& options,
                        const std::string& target) {
+  if (target.empty()) return;
   campaign.open_session = [options](const Configuration& first, std::size_t, const LogFn& log) {
     return open_load_session(first, options, log);
   };

@@ -47,7 +47,8 @@ std::unique_ptr<ExperimentSession> open_load_session(const Configuration& config
 std::string served_policy(const std::string& target, const std::string& model);
 
 // Sets `campaign` to open every session through open_load_session(); a "serve" `target` gets one
-// session per configuration (its own server, with its policy).
+// session per configuration (its own server, with its policy). An empty `target` (in process)
+// leaves `campaign` as it is.
 void use_load_sessions(CampaignOptions& campaign, const LoadOptions& options,
                        const std::string& target);
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/control_chars.h"
 #include "common/device.h"
 #include "common/errors.h"
 #include "common/parse.h"
@@ -16,14 +17,8 @@ bool plain_name_char(char c) {
          c == '-';
 }
 
-bool control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
-
 std::string without_controls(std::string_view text) {
-  std::string s(text);
-  for (char& c : s) {
-    if (control(c)) c = '?';
-  }
-  return s;
+  return replace_controls(std::string(text), '?');
 }
 
 // `text` as '# ' lines of at most 100 columns, broken between words.

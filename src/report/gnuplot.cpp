@@ -9,19 +9,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/control_chars.h"
 #include "common/errors.h"
 
 namespace gb {
 
 // Drops control characters: a newline (or CR) would end a gnuplot command or a data record.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u != 0x7f) out += c;
-  }
-  return out;
-}
+std::string printable(const std::string& s) { return drop_controls(s); }
 
 // A string for a gnuplot script: single-quoted, where gnuplot expands nothing (no backquote
 // command substitution, no backslash escapes, no @macros), control characters dropped; so text
