@@ -128,7 +128,7 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   const bool vary = levers_vary(results);
   if (vary) {
     c.text("levers", cells(results, [](const RunSummary& s) {
-             const std::string levers = describe_levers(s.spec);
+             const std::string levers = brief_levers(s.spec);
              return levers.empty() ? std::string("-") : levers;
            }));
   }
@@ -309,14 +309,17 @@ std::string profile_text(const ServiceProfile& p, const std::string& path, std::
 std::string sweep_done_text(const std::string& name, std::size_t runs, const std::string& out_dir,
                             const std::string& store_name, const std::vector<RunSummary>& results,
                             double seconds, std::size_t width) {
-  std::string out =
+  // The prose folded, the table fitted by its own rules (folding its lines would break columns).
+  std::string out = fold_lines(
       fmt::format("sweep '{}' complete: {} runs in {}/{}, {} of them this session in {}\n", name,
-                  runs, out_dir, store_name, results.size(), duration_words(seconds));
+                  runs, out_dir, store_name, results.size(), duration_words(seconds)),
+      width);
   if (!results.empty()) {
-    out += "\n" + configurations_text(results, width) +
-           fmt::format("\nall runs: greenbatch report {} (or export)\n", out_dir);
+    out +=
+        "\n" + configurations_text(results, width) +
+        fold_lines(fmt::format("\nall runs: greenbatch report {} (or export)\n", out_dir), width);
   }
-  return fold_lines(out, width);
+  return out;
 }
 
 std::string run_result_line(const RunSummary& s) {
@@ -348,7 +351,7 @@ std::string configurations_text(const std::vector<RunSummary>& runs, std::size_t
     c.text("levers",
            cells(runs,
                  [](const RunSummary& s) {
-                   const std::string levers = describe_levers(s.spec);
+                   const std::string levers = brief_levers(s.spec);
                    return levers.empty() ? std::string("-") : levers;
                  }),
            0, true);
@@ -357,9 +360,9 @@ std::string configurations_text(const std::vector<RunSummary>& runs, std::size_t
              "J");
   c.quantity("p99", each(runs, [](const RunSummary& s) { return s.response_s.p99; }), "s");
   add_max_response(c, runs);
-  c.count("mean batch", cells(runs, [](const RunSummary& s) {
-            return fmt::format("{:.1f}", s.mean_batch_size);
-          }));
+  c.count("mean batch",
+          cells(runs, [](const RunSummary& s) { return fmt::format("{:.1f}", s.mean_batch_size); }),
+          1);
   add_capacity(c, runs, 1);
   return c.table().render(width) + fold_lines(overload_note(runs), width);
 }

@@ -100,4 +100,13 @@ std::string describe_levers(const RunSpec& spec) {
   return out;
 }
 
+std::string brief_levers(const RunSpec& spec) {
+  std::string out;
+  for (const Lever& l : levers()) {
+    const std::string v = l.get(spec);
+    if (v != l.baseline) out += (out.empty() ? "" : ", ") + l.describe(v);
+  }
+  return out;
+}
+
 }  // namespace gb

@@ -43,5 +43,7 @@ const Lever* find_lever(std::string_view name);
 
 // "engine=optimized, precision=bf16" for the levers of `spec` off their baseline; "" when none.
 std::string describe_levers(const RunSpec& spec);
+// The same levers in the report's words, for a table cell: "optimized, bf16, 2 threads"; "".
+std::string brief_levers(const RunSpec& spec);
 
 }  // namespace gb

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "common/text_table.h"
+
 namespace gb {
 namespace {
 
@@ -60,6 +62,39 @@ TEST(Console, TheRunTableFitsTheTerminalUnlessWide) {
   for (const char* column : {"batches", "p50 (", "capacity (", "throughput ("}) {
     EXPECT_NE(wide.find(column), std::string::npos) << column;
   }
+}
+
+// A sweep over policy x engine x precision of a long-named model (as configs/levers.toml): its
+// table fits, its columns stay aligned (no line of it refolded as prose), and the levers column
+// names the values in the report's words.
+TEST(Console, TheSweepTableOfALeverSweepFitsAndStaysAligned) {
+  std::vector<RunSummary> runs;
+  for (const char* policy : {"fixed:8", "fixed:32", "greedy"}) {
+    for (Engine engine : {Engine::kEager, Engine::kOptimized}) {
+      for (Precision precision : {Precision::kFp32, Precision::kBf16}) {
+        RunSummary s = run_of(policy, 256);
+        s.spec.model = ModelRef{ModelRef::Kind::kBuiltin, "shufflenet_v2_x0_5"};
+        s.spec.set_arrival("paper", 64);
+        s.spec.engine = engine;
+        s.spec.precision = precision;
+        s.response_s.p99 = 0.6;
+        s.response_s.max = 0.63;
+        s.mean_batch_size = 8;
+        runs.push_back(s);
+      }
+    }
+  }
+  const std::string text =
+      sweep_done_text("levers", runs.size(), "/tmp/levers", "results.sqlite", runs, 62);
+  std::istringstream lines(text);
+  std::size_t rows = 0;
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(display_width(line), kTerminalWidth) << line;
+    if (line.rfind(" shufflenet_v2_x0_5  ", 0) == 0) ++rows;
+  }
+  EXPECT_EQ(rows, runs.size()) << text;
+  EXPECT_NE(text.find("  optimized, bf16  "), std::string::npos) << text;
+  EXPECT_NE(text.find(" levers "), std::string::npos) << text;
 }
 
 TEST(Console, TheResultFolderIsNamedWithOneSlash) {
