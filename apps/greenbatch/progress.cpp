@@ -88,12 +88,14 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
   for (const auto& [model, runs] : per_model) {
     models += fmt::format("{}{} ({} runs)", models.empty() ? "" : ", ", model, runs);
   }
-  // Each combination of lever values is a session of its own (the model loaded again).
-  std::set<std::string> combinations;
-  for (const Configuration& c : configs) combinations.insert(describe_levers(c.spec));
-  if (combinations.size() > 1) {
-    models += fmt::format(", in {} lever combinations each", combinations.size());
-  }
+  // A model is loaded once per session: per combination of engine, precision and threads (a
+  // GPU setting is applied within one).
+  const std::size_t sessions = group_by_session(configs).size();
+  const std::string loading =
+      sessions > per_model.size()
+          ? fmt::format("models, loaded {} times (once per engine, precision and thread count)",
+                        sessions)
+          : std::string("models, each loaded once");
   const std::string time =
       known == 0 ? fmt::format("the arrivals to run span {}", duration_words(nominal))
                  : fmt::format(
@@ -102,10 +104,10 @@ std::string sweep_plan_text(const std::string& name, const std::vector<Configura
                        duration_words(expected), known, todo, longer, duration_words(nominal));
   return fmt::format(
       "sweep '{}'{}: {} configurations x {} repetition{} = {} runs; {} already done, {} to run "
-      "({} requests)\n  models, each loaded once: {}\n  time: {}, plus each model's loading, "
-      "warm-up and idle baseline\n{}",
+      "({} requests)\n  {}: {}\n  time: {}, plus each model's loading, warm-up and idle "
+      "baseline\n{}",
       name, dry_run ? " (dry run)" : "", groups.size(), repetitions, repetitions == 1 ? "" : "s",
-      configs.size(), configs.size() - todo, todo, requests, models, time,
+      configs.size(), configs.size() - todo, todo, requests, loading, models, time,
       dry_run ? "nothing was run or written (--dry-run)\n" : "");
 }
 

@@ -27,9 +27,13 @@ GpuPrepared SessionGpu::prepare(const GpuSetting& setting, const std::vector<Pow
         base_.idle_duration.count() > 0 && !setting.empty() && !idle_.count(setting);
     const IdleMeasurement m = measure_idle(meters, base_.sample_interval, base_.idle_settle,
                                            baseline ? base_.idle_duration : Nanos(0), change, log);
-    out.settle_s = m.settling.seconds;
-    out.settled = m.settling.settled;
-    out.spread = m.settling.spread;
+    // With settling disabled (idle_settle_seconds = 0) nothing was waited for: no settle time,
+    // and no "did not settle" either.
+    if (base_.idle_settle.count() > 0) {
+      out.settle_s = m.settling.seconds;
+      out.settled = m.settling.settled;
+      out.spread = m.settling.spread;
+    }
     if (baseline) idle_[setting] = m.idle_w;
     changed_ = false;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "models/model_info.h"
+#include "report/lever_analysis.h"
 #include "report/pareto.h"
 #include "results/summary.h"
 
@@ -104,10 +105,13 @@ std::vector<ParetoFront> pareto_fronts(const std::vector<ConfigPoint>& points,
 std::vector<PeakPowerRow> peak_power_rows(const std::vector<ConfigPoint>& points,
                                           const std::vector<std::string>& models) {
   std::vector<PeakPowerRow> out;
+  // The paper's comparison is of batch sizes alone: other levers (a power limit above all) stay at
+  // their defaults, or they would move the power more than the batch size does.
+  const std::vector<std::string> defaults = default_levers(points);
   for (const std::string& model : models) {
     std::vector<const ConfigPoint*> ps;
     for (const ConfigPoint& p : points) {
-      if (p.model == model) ps.push_back(&p);
+      if (p.model == model && at_default_levers(p, defaults)) ps.push_back(&p);
     }
     if (ps.size() < 2) continue;
     std::sort(ps.begin(), ps.end(), [](const ConfigPoint* a, const ConfigPoint* b) {

@@ -8,6 +8,7 @@
 #include "common/parse.h"
 #include "common/version.h"
 #include "models/model_info.h"
+#include "results/levers.h"
 
 namespace gb {
 namespace {
@@ -268,6 +269,15 @@ std::string serve_command(const WorkloadExport& w) {
     }
     line += " --profile " +
             shell_quote(w.profile.empty() ? "PROFILE.json" : without_controls(w.profile));
+  }
+  // The engine and precision measured, which serve prepares the same way (the GPU's setting it
+  // does not apply: the export's README says so).
+  for (std::size_t i = 0; i < levers().size() && i < w.recommended.levers.size(); ++i) {
+    const Lever& l = levers()[i];
+    const std::string& v = w.recommended.levers[i];
+    if ((l.name == "engine" || l.name == "precision") && v != l.baseline) {
+      line += " --" + std::string(l.name) + " " + shell_quote(without_controls(v));
+    }
   }
   try {
     line += " --device " + Device::parse(w.recommended.device).text;

@@ -11,6 +11,8 @@
 #include "common/errors.h"
 #include "common/files.h"
 #include "profile/profile.h"
+#include "results/attach_profiles.h"
+#include "results/levers.h"
 #include "sim/simulator.h"
 
 namespace gb {
@@ -22,14 +24,56 @@ struct Profiled {
   ServiceProfile profile;
 };
 
-std::map<std::string, Profiled> load_profiles(const std::vector<std::string>& paths) {
-  std::map<std::string, Profiled> out;
+// Every profile given; two of one model and the same lever values are one too many.
+std::vector<Profiled> load_profiles(const std::vector<std::string>& paths) {
+  std::vector<Profiled> out;
   for (const std::string& path : paths) {
     ServiceProfile p = ServiceProfile::load(path);
-    const std::string model = p.model;
-    if (!out.emplace(model, Profiled{path, std::move(p)}).second) {
-      throw UsageError("two profiles of model '" + model + "' given (" + path + ")");
+    for (const Profiled& q : out) {
+      if (q.profile.model == p.model && q.profile.levers == p.levers) {
+        throw UsageError("two profiles of model '" + p.model +
+                         "' at the same lever values given (" + q.path + " and " + path + ")");
+      }
     }
+    out.push_back(Profiled{path, std::move(p)});
+  }
+  return out;
+}
+
+// A point's model and lever values as a spec, for profile_serves; none when a value from the
+// results is not one this greenbatch reads (then no profile serves it).
+std::optional<RunSpec> lever_spec(const ConfigPoint& p) {
+  RunSpec spec;
+  spec.model.name = p.model;
+  try {
+    for (std::size_t i = 0; i < levers().size() && i < p.levers.size(); ++i) {
+      levers()[i].set(spec, p.levers[i], levers()[i].name);
+    }
+  } catch (const UsageError&) {
+    return std::nullopt;
+  }
+  return spec;
+}
+
+// The profile that serves the recommended point: its model and its lever values.
+const Profiled* profile_for(const ConfigPoint& p, const std::vector<Profiled>& profiles) {
+  const std::optional<RunSpec> spec = lever_spec(p);
+  if (!spec) return nullptr;
+  for (const Profiled& q : profiles) {
+    if (profile_serves(q.profile, *spec)) return &q;
+  }
+  return nullptr;
+}
+
+// "optimized, bf16, 200W limit": what the recommendation sets beyond its batching policy.
+std::string levers_off_baseline(const ConfigPoint& p) {
+  std::string out;
+  for (std::size_t i = 0; i < levers().size() && i < p.levers.size(); ++i) {
+    const Lever& l = levers()[i];
+    if (p.levers[i] == l.baseline) continue;
+    // threads record the count run: a lever the server config holds, not a setting to carry.
+    if (l.name == "threads") continue;
+    out += (out.empty() ? "" : ", ") + display(l.describe(p.levers[i]));
   }
   return out;
 }
@@ -101,23 +145,29 @@ void search(ServerExport& s, const RunSpec& spec, const ServiceProfile& profile,
 
 // Fills the costs of `w`: the recommended policy and every translation that is not exact,
 // simulated on the recommended run's workload with the model's profile; the reason otherwise.
-void cost(WorkloadExport& w, const std::map<std::string, Profiled>& profiles,
+void cost(WorkloadExport& w, const std::vector<Profiled>& profiles,
           std::vector<std::string>& notes) {
   const ConfigPoint& r = w.recommended;
   std::string why;
   std::optional<RunSpec> spec;
-  const auto it = profiles.find(r.model);
-  if (it == profiles.end()) {
-    why = fmt::format(
-        "no profile of {} was given (report --profile P.json, made by greenbatch "
-        "profile)",
-        w.name);
+  const Profiled* it = profile_for(r, profiles);
+  const bool of_model = std::any_of(profiles.begin(), profiles.end(),
+                                    [&](const Profiled& q) { return q.profile.model == r.model; });
+  if (!it) {
+    why = of_model ? fmt::format(
+                         "the profiles of {} given were measured at other lever values "
+                         "than the recommendation's, and a profile predicts only its own",
+                         w.name)
+                   : fmt::format(
+                         "no profile of {} was given (report --profile P.json, made by greenbatch "
+                         "profile)",
+                         w.name);
   } else {
     spec = workload(r, why);
   }
   if (spec) {
-    const ServiceProfile& profile = it->second.profile;
-    w.profile = it->second.path;
+    const ServiceProfile& profile = it->profile;
+    w.profile = it->path;
     if (!profile.device.empty() && profile.device != r.device) {
       notes.push_back(
           fmt::format("{}: the profile was made on {}, the results on {}; the "
@@ -137,9 +187,9 @@ void cost(WorkloadExport& w, const std::map<std::string, Profiled>& profiles,
       s.cost_note = (e.search ? "Without a profile to search with: " + e.fallback + ". " : "") +
                     "No simulated cost: " + why + ".";
     } else if (e.search) {
-      search(s, *spec, it->second.profile, w.slo_s, r.policy_spec->max_batch());
+      search(s, *spec, it->profile, w.slo_s, r.policy_spec->max_batch());
     } else {
-      s.cost = simulate(*spec, e.policy, it->second.profile, w.slo_s);
+      s.cost = simulate(*spec, e.policy, it->profile, w.slo_s);
     }
   }
 }
@@ -179,7 +229,7 @@ ExportPlan plan_export(const std::vector<Recommendation>& recommendations,
                        const ExportOptions& options) {
   ExportPlan plan;
   plan.out = options.out;
-  const std::map<std::string, Profiled> profiles = load_profiles(options.profiles);
+  const std::vector<Profiled> profiles = load_profiles(options.profiles);
   std::set<std::string> folders, models;
   for (const Recommendation& r : recommendations) {
     models.insert(r.model);
@@ -206,16 +256,23 @@ ExportPlan plan_export(const std::vector<Recommendation>& recommendations,
     for (Server s : kServers)
       w.servers.push_back({translate(s, *r.best->policy_spec, run), {}, ""});
     cost(w, profiles, plan.notes);
+    // The servers' configs hold the batching; the rest of the recommendation is the model's and
+    // the GPU's to be given the same way, and is said rather than silently left out.
+    if (const std::string off = levers_off_baseline(*r.best); !off.empty()) {
+      plan.notes.push_back(w.folder + ": the recommendation also sets " + off +
+                           ", which these configs do not carry: prepare the model (and the GPU) "
+                           "so, as greenbatch measured it");
+    }
     plan.files.emplace_back(w.folder + "/triton/" + w.name + "/config.pbtxt", triton_config(w));
     plan.files.emplace_back(w.folder + "/torchserve/config.properties", torchserve_properties(w));
     plan.files.emplace_back(w.folder + "/torchserve/register.txt", torchserve_register(w));
     plan.files.emplace_back(w.folder + "/serve.txt", serve_command(w));
     plan.workloads.push_back(std::move(w));
   }
-  for (const auto& [model, p] : profiles) {
-    if (!models.count(model)) {
-      plan.notes.push_back(
-          fmt::format("the profile {} is of {}, which the results do not hold", p.path, model));
+  for (const Profiled& p : profiles) {
+    if (!models.count(p.profile.model)) {
+      plan.notes.push_back(fmt::format("the profile {} is of {}, which the results do not hold",
+                                       p.path, display(p.profile.model)));
     }
   }
   plan.files.emplace_back("README.md", export_readme(plan.workloads, plan.notes));

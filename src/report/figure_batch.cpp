@@ -7,6 +7,7 @@
 
 #include "report/figure_render.h"
 #include "report/gnuplot.h"
+#include "report/lever_analysis.h"
 
 namespace gb {
 namespace {
@@ -39,10 +40,13 @@ std::optional<Figure> draw_energy_vs_batch_size(const std::vector<std::string>& 
       arrivals.push_back(p.arrival);
     }
   }
+  // ... and the values of the levers swept, so that one line never mixes engines or limits.
+  const std::vector<std::size_t> swept = swept_levers(points);
   const auto series_of = [&](const ConfigPoint& p) {
     std::string s = p.model;
     if (devices.size() > 1) s += ", " + p.device;
     if (arrivals.size() > 1) s += ", " + p.arrival;
+    for (std::size_t d : swept) s += ", " + describe_value(d, dimension_value(p, d));
     return s;
   };
   std::vector<std::string> series;  // models in their order, then device and arrival

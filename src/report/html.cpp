@@ -233,7 +233,8 @@ std::string configurations_table(const ReportContent& c) {
   }
   if (c.hardware_kinds > 1) shown.insert(shown.begin() + 1, kHardwareColumn);
   // The levers' columns, after the policy, where some lever varies.
-  auto at = std::find(shown.begin(), shown.end(), columns::kPolicy) + 1;
+  auto at = std::find(shown.begin(), shown.end(), columns::kPolicy);
+  if (at != shown.end()) ++at;  // a file without policies: the levers go last
   for (std::size_t d : swept_levers(c.points)) at = shown.insert(at, dimension_name(d)) + 1;
   std::string out = "<div class=scroll><table class=sortable><thead><tr>";
   for (const std::string& name : shown) out += "<th>" + esc(name) + "</th>";
@@ -388,7 +389,8 @@ std::string render_html(const ReportContent& c) {
     html += "<h2 id=levers>Levers</h2>\n";
     html +=
         "<p>Each lever alone and all combined, against the default configuration (greedy "
-        "batching with every lever at its default: eager, fp32, the machine's thread count): "
+        "batching with every lever at its default: eager, fp32, the machine's thread count, the "
+        "GPU as it was): "
         "the least energy per image within the budget when only that lever moves, and the "
         "recommendation above, which moves all of them (docs/report.md, \"Levers\").</p>\n";
     html += lever_savings_table(c);

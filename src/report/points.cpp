@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "common/control_chars.h"
 #include "common/errors.h"
 #include "results/levers.h"
 #include "results/summary.h"
@@ -23,9 +24,11 @@ double num(const nlohmann::ordered_json& row, const std::string& key) {
   return opt(row, key).value_or(0);
 }
 
+// Text from a results file, without control characters: it reaches the terminal as well as the
+// page and the figures (which escape it again for their own syntax).
 std::string text(const nlohmann::ordered_json& row, const std::string& key) {
   auto it = row.find(key);
-  return it != row.end() && it->is_string() ? it->get<std::string>() : "";
+  return it != row.end() && it->is_string() ? drop_controls(it->get<std::string>()) : "";
 }
 
 }  // namespace
@@ -93,7 +96,7 @@ std::vector<std::string> levers_of_row(const nlohmann::ordered_json& row) {
     if (it == row.end() || it->is_null()) {
       out.emplace_back(l.baseline);
     } else if (it->is_string()) {
-      out.push_back(it->get<std::string>());
+      out.push_back(drop_controls(it->get<std::string>()));
     } else if (it->is_number()) {
       out.push_back(fmt::format("{:g}", it->get<double>()));
     } else {

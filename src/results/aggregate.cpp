@@ -80,10 +80,13 @@ std::string pool_key(const StoredRun& r, const std::string& run) {
   // Runs with different lever values are different configurations, never repetitions: shards
   // of one sweep on machines with different CPU counts default to different thread counts, and
   // the rows of run folders carry no group id.
+  // A lever at its baseline, or absent (a row from before it existed), adds nothing: rows of one
+  // configuration written before and after a lever was added still pool.
   std::string levers_key;
   for (const Lever& l : levers()) {
     const auto v = s.find(l.name);
-    if (v != s.end() && !v->is_null()) levers_key += "|" + std::string(l.name) + "=" + v->dump();
+    if (v == s.end() || v->is_null() || (v->is_string() && *v == l.baseline)) continue;
+    levers_key += "|" + std::string(l.name) + "=" + v->dump();
   }
   if (!r.group_id.empty()) return r.group_id + levers_key;
   const auto rate = s.find(columns::kRateHz);

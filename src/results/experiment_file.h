@@ -14,10 +14,9 @@
 // a grid can grow without renumbering what is stored. Stores, resume, shards and merge key by the
 // id; the repetitions of one configuration share a `group_id` (the same hash without the
 // repetition), by which aggregation pools them. The `index`, the position in the canonical order
-// (models, then GPU settings, then arrivals, then rates, then policies, then repetitions; never
-// shuffled), orders
-// displays and names runs ("config-INDEX") only. docs/results.md has the rationale.
-// Unknown keys, wrong types and empty lists are UsageErrors naming the key and its line.
+// (models, then the levers' values, then arrivals, then rates, then policies, then repetitions;
+// never shuffled), orders displays and names runs ("config-INDEX") only. docs/results.md has the
+// rationale. Unknown keys, wrong types and empty lists are UsageErrors naming the key and its line.
 #pragma once
 
 #include <cstdint>
@@ -66,7 +65,7 @@ struct Configuration {
 // powercap_root, which pick a meter's source; the cooldown, which paces the campaign) and files
 // named on the command line (the profile of slo/offline policies).
 // Settings added later, each appended only when it differs from its default (the levers of
-// results/levers.h in their order: threads=8;, engine=optimized;, power_limit=200W;), so every
+// results/levers.h in their order: engine=optimized;, threads=8;, power_limit=200W;), so every
 // configuration that leaves them at their default keeps its id. `repetition` only takes its offset
 // off spec.seed; the key is the same for every repetition.
 std::string configuration_key(const RunSpec& spec, std::size_t repetition);

@@ -192,7 +192,10 @@ ordered_json summary_row(const RunSummary& s) {
   r["offered_rps"] = optional_number(s.offered_rps);
   r["capacity_rps"] = optional_number(s.capacity_rps);
   r[columns::kOverloaded] = s.overloaded;
-  r[columns::kThreads] = s.threads > 0 ? ordered_json(s.threads) : ordered_json(nullptr);
+  // The count torch ran with; for a served session (target = "serve"), the count its server was
+  // started with.
+  const int threads = s.threads > 0 ? s.threads : s.load ? s.spec.threads : 0;
+  r[columns::kThreads] = threads > 0 ? ordered_json(threads) : ordered_json(nullptr);
   r["steady_energy_per_image_j"] = optional_number(s.steady_energy_per_image_j);
   r["steady_energy_method"] =
       s.steady_energy_per_image_j ? ordered_json(s.steady_energy_method) : ordered_json(nullptr);

@@ -95,6 +95,39 @@ TEST(Analysis, TableISplitsAtTheMedianMeanBatch) {
   EXPECT_DOUBLE_EQ(*odd.large.peak_power_w, 70);  // only fixed:16 recorded a peak
 }
 
+// Table I compares batch sizes: configurations under another lever value (a power limit caps
+// the power the table is about) stay out of it.
+TEST(Analysis, TableIKeepsOtherLeversAtTheirDefaults) {
+  std::vector<ConfigPoint> points = {point("alexnet", 16, "fixed:1", 1, 1, 1),
+                                     point("alexnet", 16, "fixed:64", 1, 1, 60),
+                                     point("alexnet", 16, "fixed:64", 1, 1, 60)};
+  points[0].average_power_w = 20;
+  points[1].average_power_w = 80;
+  points[2].average_power_w = 40;
+  points[2].levers = {"eager", "fp32", "", "150W", "default"};
+  const auto rows = peak_power_rows(points, {"alexnet"});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_DOUBLE_EQ(rows[0].large.average_power_w, 80);
+}
+
+// Lever values from a hostile file reach the terminal: no control character survives reading.
+TEST(Analysis, TextFromRowsLosesItsControlCharacters) {
+  const nlohmann::ordered_json row = {{"model", "alex\x1b]0;pwned\x07net"},
+                                      {"device", "cpu"},
+                                      {"arrival", "paper"},
+                                      {"rate_hz", 32},
+                                      {"policy", "fixed:4"},
+                                      {"mean_batch_size", 4},
+                                      {"energy_per_image_j", 1},
+                                      {"response_max_s", 0.5},
+                                      {"response_p99_s", 0.4},
+                                      {"engine", "optimized\n\x1b[2J"}};
+  const std::vector<ConfigPoint> points = points_from_rows({row});
+  ASSERT_EQ(points.size(), 1u);
+  EXPECT_EQ(points[0].model, "alex]0;pwnednet");
+  EXPECT_EQ(points[0].levers.at(0), "optimized[2J");
+}
+
 TEST(Analysis, AnalyseFromExportRows) {
   using nlohmann::ordered_json;
   const auto row = [](const std::string& model, const std::string& policy, double energy,

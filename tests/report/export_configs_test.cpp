@@ -303,5 +303,44 @@ TEST_F(ExportConfigs, ProfilesAreCheckedFirst) {
   EXPECT_NE(other.notes[0].find("which the results do not hold"), std::string::npos);
 }
 
+// A recommendation over levers: the profile of its lever values costs it (one per combination
+// may be given), serve's line carries its engine and precision, and what no server config holds
+// (the GPU's setting) is a note, not silently dropped.
+TEST_F(ExportConfigs, ARecommendationOverLeversIsCostedWithItsOwnProfileAndSaysTheRest) {
+  ServiceProfile eager = ServiceProfile::load(kAlexnetProfile);
+  ServiceProfile optimized = eager;
+  optimized.levers["engine"] = "optimized";
+  optimized.levers["power_limit"] = "200W";
+  for (auto& b : optimized.batches) b.energy_j *= 0.5;  // told apart by its costs
+  const std::string eager_path = (dir_ / "eager.json").string();
+  const std::string optimized_path = (dir_ / "optimized.json").string();
+  eager.save(eager_path);
+  optimized.save(optimized_path);
+  Recommendation r = recommendation("alexnet", "fixed:8,timeout=20ms");
+  r.best->levers = {"optimized", "fp32", "1", "200W", "default"};  // levers() order
+  const ExportPlan plan =
+      plan_export({r}, {(dir_ / "o").string(), {eager_path, optimized_path}, 1.0});
+  ASSERT_EQ(plan.workloads.size(), 1u);
+  EXPECT_EQ(plan.workloads[0].profile, optimized_path);
+  const std::string line = serve_command(plan.workloads[0]);
+  EXPECT_NE(line.find("--policy fixed:8,timeout=20ms --engine optimized --device cpu"),
+            std::string::npos)
+      << line;
+  std::string notes;
+  for (const std::string& n : plan.notes) notes += n + "\n";
+  EXPECT_NE(notes.find("the recommendation also sets optimized, 200W limit, which these configs "
+                       "do not carry"),
+            std::string::npos)
+      << notes;
+  // The same model at the same lever values twice is refused; at other values, no profile costs.
+  EXPECT_THROW(plan_export({r}, {(dir_ / "o").string(), {optimized_path, optimized_path}, 1.0}),
+               UsageError);
+  const ExportPlan unserved = plan_export({r}, {(dir_ / "o").string(), {eager_path}, 1.0});
+  EXPECT_NE(unserved.workloads.at(0).servers.at(1).cost_note.find(
+                "measured at other lever values than the recommendation's"),
+            std::string::npos)
+      << unserved.workloads.at(0).servers.at(1).cost_note;
+}
+
 }  // namespace
 }  // namespace gb

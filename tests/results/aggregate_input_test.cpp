@@ -85,6 +85,25 @@ TEST(AggregateInput, RunsWithOtherThreadCountsAreNotRepetitions) {
   }
 }
 
+// Rows written before a lever existed lack its column; rows written after hold its baseline. In
+// a run folder (no ids) and in a store (one group id) they are repetitions of one configuration;
+// a value off the baseline is another configuration.
+TEST(AggregateInput, ALeverAbsentOrAtItsBaselineIsTheSameConfiguration) {
+  for (const char* group : {"", "g1"}) {
+    auto runs = two_runs();
+    for (auto& r : runs) r.group_id = group;
+    runs[1].summary["engine"] = "eager";
+    runs[1].summary["precision"] = "fp32";
+    runs[1].summary["power_limit"] = "default";
+    runs[1].summary["gpu_clocks"] = "default";
+    const auto rows = aggregate_configurations(runs);
+    ASSERT_EQ(rows.size(), 1u) << group;
+    EXPECT_EQ(rows[0][columns::kRepetitions], 2) << group;
+    runs[1].summary["power_limit"] = "200W";
+    EXPECT_EQ(aggregate_configurations(runs).size(), 2u) << group;
+  }
+}
+
 TEST(AggregateInput, MissingFigureNamesTheRunAndTheField) {
   for (const char* field :
        {columns::kEnergyPerImage, columns::kP99Response, columns::kMaxResponse}) {
