@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "energy/cuda_api.h"
+#include "fake_script.h"
 
 namespace {
 
@@ -33,38 +34,19 @@ struct Script {
 Script script;
 bool initialised = false;
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= s.size()) {
-    std::size_t end = s.find(',', pos);
-    if (end == std::string::npos) end = s.size();
-    out.push_back(s.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
-
 void parse_script() {
   script = Script{};
-  const char* env = std::getenv("GB_FAKE_CUDA");
-  const std::string text = env ? env : "";
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find(';', pos);
-    if (end == std::string::npos) end = text.size();
-    const std::string item = text.substr(pos, end - pos);
-    pos = end + 1;
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos) continue;
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    if (key == "bus_ids") script.bus_ids = split_list(value);
-    if (key == "uuids") script.uuids = split_list(value);
-    if (key == "order") {
-      for (const std::string& i : split_list(value)) script.order.push_back(std::atoi(i.c_str()));
-    }
-    if (key == "init") script.init_fails = value == "fail";
-  }
+  gb::testing::read_fake_script("GB_FAKE_CUDA",
+                                [](const std::string& key, const std::string& value) {
+                                  if (key == "bus_ids")
+                                    script.bus_ids = gb::testing::split_list(value);
+                                  if (key == "uuids") script.uuids = gb::testing::split_list(value);
+                                  if (key == "order") {
+                                    for (const std::string& i : gb::testing::split_list(value))
+                                      script.order.push_back(std::atoi(i.c_str()));
+                                  }
+                                  if (key == "init") script.init_fails = value == "fail";
+                                });
   if (script.order.empty()) {
     for (std::size_t i = 0; i < script.bus_ids.size(); ++i) {
       script.order.push_back(static_cast<int>(i));

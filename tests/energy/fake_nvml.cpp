@@ -63,6 +63,7 @@
 #include <vector>
 
 #include "energy/nvml_api.h"
+#include "fake_script.h"
 
 namespace {
 
@@ -177,61 +178,43 @@ double last_tick(double t) {
   return script.tick_phase + std::floor((t - script.tick_phase) / script.tick) * script.tick;
 }
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos <= s.size()) {
-    std::size_t end = s.find(',', pos);
-    if (end == std::string::npos) end = s.size();
-    out.push_back(s.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
-
 void parse_script() {
   script = Script{};
-  const char* env = std::getenv("GB_FAKE_NVML");
-  std::string text = env ? env : "";
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find(';', pos);
-    if (end == std::string::npos) end = text.size();
-    const std::string item = text.substr(pos, end - pos);
-    pos = end + 1;
-    const std::size_t eq = item.find('=');
-    if (eq == std::string::npos) continue;
-    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-    const double v = std::atof(value.c_str());
-    if (key == "power") script.power = script.step_power = v;
-    if (key == "step_at") script.step_at = v;
-    if (key == "step_power") script.step_power = v;
-    if (key == "low") script.low = v;
-    if (key == "high") script.high = v;
-    if (key == "period") script.period = v;
-    if (key == "powers") {
-      for (const std::string& w : split_list(value)) script.powers.push_back(std::atof(w.c_str()));
-    }
-    if (key == "tick") script.tick = v;
-    if (key == "tick_phase") script.tick_phase = v;
-    if (key == "power_avg") script.power_avg = v;
-    if (key == "counter") script.counter = v != 0;
-    if (key == "field186") script.field186 = v != 0;
-    if (key == "lost_after") script.lost_after = v;
-    if (key == "gpus") script.gpus = std::min(kMaxGpus, static_cast<unsigned>(v));
-    if (key == "uuids") script.uuids = split_list(value);
-    if (key == "bus_ids") script.bus_ids = split_list(value);
-    if (key == "limit") script.limit = v;
-    if (key == "limit_min") script.limit_min = v;
-    if (key == "limit_max") script.limit_max = v;
-    if (key == "min_clock") script.min_clock = v;
-    if (key == "max_clock") script.max_clock = v;
-    if (key == "root") script.root = v != 0;
-    if (key == "temperature") script.temperature = v;
-    if (key == "init") script.init_fails = value == "fail";
-    if (key == "stall_ms") script.stall_ms = v;
-    if (key == "stall_every") script.stall_every = v;
-  }
+  gb::testing::read_fake_script("GB_FAKE_NVML",
+                                [](const std::string& key, const std::string& value) {
+                                  const double v = std::atof(value.c_str());
+                                  if (key == "power") script.power = script.step_power = v;
+                                  if (key == "step_at") script.step_at = v;
+                                  if (key == "step_power") script.step_power = v;
+                                  if (key == "low") script.low = v;
+                                  if (key == "high") script.high = v;
+                                  if (key == "period") script.period = v;
+                                  if (key == "powers") {
+                                    for (const std::string& w : gb::testing::split_list(value))
+                                      script.powers.push_back(std::atof(w.c_str()));
+                                  }
+                                  if (key == "tick") script.tick = v;
+                                  if (key == "tick_phase") script.tick_phase = v;
+                                  if (key == "power_avg") script.power_avg = v;
+                                  if (key == "counter") script.counter = v != 0;
+                                  if (key == "field186") script.field186 = v != 0;
+                                  if (key == "lost_after") script.lost_after = v;
+                                  if (key == "gpus")
+                                    script.gpus = std::min(kMaxGpus, static_cast<unsigned>(v));
+                                  if (key == "uuids") script.uuids = gb::testing::split_list(value);
+                                  if (key == "bus_ids")
+                                    script.bus_ids = gb::testing::split_list(value);
+                                  if (key == "limit") script.limit = v;
+                                  if (key == "limit_min") script.limit_min = v;
+                                  if (key == "limit_max") script.limit_max = v;
+                                  if (key == "min_clock") script.min_clock = v;
+                                  if (key == "max_clock") script.max_clock = v;
+                                  if (key == "root") script.root = v != 0;
+                                  if (key == "temperature") script.temperature = v;
+                                  if (key == "init") script.init_fails = value == "fail";
+                                  if (key == "stall_ms") script.stall_ms = v;
+                                  if (key == "stall_every") script.stall_every = v;
+                                });
   last_stall_slot = -1;
   if (script.limit_max < 0) script.limit_max = script.limit;
   for (unsigned i = 0; i < script.gpus; ++i) {
