@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <tuple>
 
+#include "common/control_chars.h"
 #include "common/text_table.h"
 #include "common/version.h"
 #include "report/columns.h"
@@ -287,10 +288,19 @@ std::string profile_text(const ServiceProfile& p, const std::string& path, std::
     if (iso) fewest_isolated = std::min(fewest_isolated, b.isolated_batches);
   }
   const bool estimate = parse_energy_methods(p.energy_method).has_estimate();
+  // The levers it was measured at, off their baselines (threads are in the device's name).
+  std::string at;
+  for (const Lever& l : levers()) {
+    const auto it = p.levers.find(std::string(l.name));
+    if (l.name == "threads" || it == p.levers.end() || it->second == l.baseline) continue;
+    at += (at.empty() ? " | " : ", ") + std::string(l.name) + "=" + it->second;
+  }
   std::string out =
-      fmt::format("\ngreenbatch profile | {} on {} | idle {:.2f} W | energy: {}{}\n\n", p.model,
-                  p.device_name, p.idle_power_w, p.energy_method,
-                  estimate ? " (a CPU-utilisation model, NOT a measurement)" : "");
+      fold_lines(fmt::format("\ngreenbatch profile | {} on {}{} | idle {:.2f} W | energy: {}{}\n\n",
+                             drop_controls(p.model), drop_controls(p.device_name),
+                             drop_controls(at), p.idle_power_w, drop_controls(p.energy_method),
+                             estimate ? " (a CPU-utilisation model, NOT a measurement)" : ""),
+                 width);
   out += c.table().render(width) + "\n";
   const std::size_t windows = p.batches.empty() ? 0 : p.batches.front().windows;
   out += windows < 2 ? std::string("precision: one energy window per size, no confidence interval")

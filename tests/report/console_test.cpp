@@ -9,9 +9,15 @@
 #include <vector>
 
 #include "common/text_table.h"
+#include "profile/profile.h"
+#include "test_paths.h"
 
 namespace gb {
 namespace {
+
+std::string testing_profile() {
+  return testing::source_dir() + "/configs/profiles/cpu-epyc-2vcpu/shufflenet_v2_x0_5.json";
+}
 
 RunSummary run_of(const char* policy, std::size_t requests) {
   RunSummary s;
@@ -95,6 +101,22 @@ TEST(Console, TheSweepTableOfALeverSweepFitsAndStaysAligned) {
   EXPECT_EQ(rows, runs.size()) << text;
   EXPECT_NE(text.find("  optimized, bf16  "), std::string::npos) << text;
   EXPECT_NE(text.find(" levers "), std::string::npos) << text;
+}
+
+// A profile says which levers it was measured at (one profile serves one combination), and what
+// it read from a file cannot drive the terminal.
+TEST(Console, AProfileNamesItsLeversAndLosesControlCharacters) {
+  ServiceProfile p = ServiceProfile::load(testing_profile());
+  p.levers["engine"] = "optimized";
+  p.levers["precision"] = "bf16";
+  p.levers["power_limit"] = "default";
+  p.device_name = "cpu\x1b[2J (2 threads)";
+  const std::string text = profile_text(p, "p.json");
+  EXPECT_NE(text.find("on cpu[2J (2 threads) | engine=optimized, precision=bf16 |"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("power_limit"), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
 }
 
 TEST(Console, TheResultFolderIsNamedWithOneSlash) {
