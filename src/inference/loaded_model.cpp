@@ -39,11 +39,7 @@ LoadedModel load_model(const ModelLoad& spec,
   m.model = prepare_for_session(std::move(m.model), spec.engine, spec.precision, *m.images,
                                 *m.device, !spec.weights.empty(), &m.numeric_cost);
   if (m.numeric_cost.max_abs_diff > 0) {
-    log(fmt::format(
-        "{} {} against fp32 eager on {} images: max |logit difference| {:.3g} (of "
-        "max |logit| {:.3g}), mean {:.3g}",
-        engine_label(spec.engine), precision, m.numeric_cost.images, m.numeric_cost.max_abs_diff,
-        m.numeric_cost.reference_max, m.numeric_cost.mean_abs_diff));
+    log(numeric_cost_text(spec.engine, spec.precision, m.numeric_cost));
   }
   m.device_name = describe_device(*m.device);
   m.executor = std::make_unique<ModelExecutor>(*m.model, *m.images, *m.device, spec.max_batch);

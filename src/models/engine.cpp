@@ -1,5 +1,7 @@
 #include "models/engine.h"
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -94,6 +96,16 @@ PrecisionSupport cpu_precision_support(Precision precision, const std::string& c
                          "the CPU has neither avx512_bf16 nor amx_bf16: bf16 is emulated "
                          "through fp32, slower than fp32 and no cheaper");
   return s;
+}
+
+std::string numeric_cost_text(Engine engine, Precision precision, const NumericCost& cost) {
+  return fmt::format(
+      "{} {} against fp32 eager on {} images: max |logit difference| {:.3g} (of max |logit| "
+      "{:.3g}), mean {:.3g}{}",
+      engine_label(engine), precision_label(precision), cost.images, cost.max_abs_diff,
+      cost.reference_max, cost.mean_abs_diff,
+      cost.top1_agreement ? fmt::format("; top-1 agrees on {:.1f} %", 100 * *cost.top1_agreement)
+                          : std::string());
 }
 
 }  // namespace gb

@@ -53,4 +53,9 @@ struct NumericCost {
   std::optional<double> top1_agreement;  // images with the reference's top-1 class (--weights only)
 };
 
+// "optimized bf16 against fp32 eager on 3 images: max |logit difference| 6.62e-05 (of max |logit|
+// 0.0312), mean 2.04e-05", with "; top-1 agrees on 98.4 %" where measured: one wording for the
+// session's log and the run's table.
+std::string numeric_cost_text(Engine engine, Precision precision, const NumericCost& cost);
+
 }  // namespace gb

@@ -94,6 +94,17 @@ bool levers_vary(const std::vector<RunSummary>& runs) {
   });
 }
 
+// A "levers" column: each run's levers off their baselines in the report's words, "-" for none.
+void add_levers(Columns& c, const std::vector<RunSummary>& runs, bool wrap) {
+  c.text("levers",
+         cells(runs,
+               [](const RunSummary& s) {
+                 const std::string levers = brief_levers(s.spec);
+                 return levers.empty() ? std::string("-") : levers;
+               }),
+         0, wrap);
+}
+
 // "idle baseline: 300.00 W"; per GPU setting where runs set one ("..., 200 W: 200.00 W").
 std::string idle_baselines(const std::vector<RunSummary>& runs) {
   std::vector<std::pair<std::string, double>> seen;
@@ -127,12 +138,7 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   c.text("policy", cells(results, [](const RunSummary& s) { return s.policy; }), 0, true);
   // The levers in the head where every run shares them, else a column.
   const bool vary = levers_vary(results);
-  if (vary) {
-    c.text("levers", cells(results, [](const RunSummary& s) {
-             const std::string levers = brief_levers(s.spec);
-             return levers.empty() ? std::string("-") : levers;
-           }));
-  }
+  if (vary) add_levers(c, results, false);
   c.count("rate (Hz)", cells(results, rate_cell));
   // A load run knows the server's batches only when the server reports them, and energy only
   // where this machine's meters see the server: "-" otherwise, never 0.
@@ -179,13 +185,7 @@ std::string run_results_text(const std::vector<RunSummary>& results, const std::
   const NumericCost& cost = first.numeric_cost;
   if (cost.images > 0 &&
       (first.spec.engine != Engine::kEager || first.spec.precision != Precision::kFp32)) {
-    out += fmt::format(
-        "\n{} {} against fp32 eager on {} images: max |logit difference| {:.3g} (of max |logit| "
-        "{:.3g}), mean {:.3g}{}\n",
-        engine_label(first.spec.engine), precision_label(first.spec.precision), cost.images,
-        cost.max_abs_diff, cost.reference_max, cost.mean_abs_diff,
-        cost.top1_agreement ? fmt::format("; top-1 agrees on {:.1f} %", 100 * *cost.top1_agreement)
-                            : std::string());
+    out += "\n" + numeric_cost_text(first.spec.engine, first.spec.precision, cost) + "\n";
   }
   const EnergyMethods methods = parse_energy_methods(method);
   out += fmt::format("\nenergy method: {}{}\n", method,
@@ -289,12 +289,8 @@ std::string profile_text(const ServiceProfile& p, const std::string& path, std::
   }
   const bool estimate = parse_energy_methods(p.energy_method).has_estimate();
   // The levers it was measured at, off their baselines (threads are in the device's name).
-  std::string at;
-  for (const Lever& l : levers()) {
-    const auto it = p.levers.find(std::string(l.name));
-    if (l.name == "threads" || it == p.levers.end() || it->second == l.baseline) continue;
-    at += (at.empty() ? " | " : ", ") + std::string(l.name) + "=" + it->second;
-  }
+  const std::string measured = describe_levers(p.levers, "threads");
+  const std::string at = measured.empty() ? "" : " | " + measured;
   std::string out =
       fold_lines(fmt::format("\ngreenbatch profile | {} on {}{} | idle {:.2f} W | energy: {}{}\n\n",
                              drop_controls(p.model), drop_controls(p.device_name),
@@ -358,13 +354,7 @@ std::string configurations_text(const std::vector<RunSummary>& runs, std::size_t
   // A column for the levers only where some run has one off its baseline.
   if (std::any_of(runs.begin(), runs.end(),
                   [](const RunSummary& s) { return !describe_levers(s.spec).empty(); })) {
-    c.text("levers",
-           cells(runs,
-                 [](const RunSummary& s) {
-                   const std::string levers = brief_levers(s.spec);
-                   return levers.empty() ? std::string("-") : levers;
-                 }),
-           0, true);
+    add_levers(c, runs, true);
   }
   c.quantity("energy/img", each(runs, [](const RunSummary& s) { return s.energy_per_image_j(); }),
              "J");

@@ -24,15 +24,15 @@ struct Profiled {
   ServiceProfile profile;
 };
 
-// Every profile given; two of one model and the same lever values are one too many.
+// Every profile given; two of one identity (the same file twice too) are one too many.
 std::vector<Profiled> load_profiles(const std::vector<std::string>& paths) {
   std::vector<Profiled> out;
   for (const std::string& path : paths) {
     ServiceProfile p = ServiceProfile::load(path);
     for (const Profiled& q : out) {
-      if (q.profile.model == p.model && q.profile.levers == p.levers) {
-        throw UsageError("two profiles of model '" + p.model +
-                         "' at the same lever values given (" + q.path + " and " + path + ")");
+      if (profile_identity(q.profile) == profile_identity(p)) {
+        throw UsageError("two profiles of " + display(profile_identity(p)) + " given (" + q.path +
+                         " and " + path + ")");
       }
     }
     out.push_back(Profiled{path, std::move(p)});

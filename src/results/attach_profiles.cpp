@@ -7,19 +7,13 @@
 #include "results/levers.h"
 
 namespace gb {
-namespace {
 
-// "model 'alexnet' (engine=optimized, threads=2)": a profile's identity, its levers off baseline.
 std::string profile_identity(const ServiceProfile& p) {
-  std::string off;
-  for (const Lever& l : levers()) {
-    const auto it = p.levers.find(std::string(l.name));
-    if (it != p.levers.end() && it->second != l.baseline) {
-      off += (off.empty() ? "" : ", ") + std::string(l.name) + "=" + it->second;
-    }
-  }
+  const std::string off = describe_levers(p.levers);
   return "model '" + p.model + "'" + (off.empty() ? "" : " (" + off + ")");
 }
+
+namespace {
 
 // The command that would make the missing profile.
 std::string profile_hint(const RunSpec& spec) {

@@ -12,6 +12,10 @@
 
 namespace gb {
 
+// "model 'alexnet' (engine=optimized, threads=2)": what tells profiles apart, its model and its
+// levers off their baselines (two of one identity predict the same configurations).
+std::string profile_identity(const ServiceProfile& p);
+
 // Whether `p` serves a configuration of `spec`: the same model, and each lever's value accepted
 // by Lever::serves (a lever the profile does not record counts as at its baseline).
 bool profile_serves(const ServiceProfile& p, const RunSpec& spec);

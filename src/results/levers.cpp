@@ -92,10 +92,18 @@ const Lever* find_lever(std::string_view name) {
 }
 
 std::string describe_levers(const RunSpec& spec) {
+  std::map<std::string, std::string> values;
+  for (const Lever& l : levers()) values[std::string(l.name)] = l.get(spec);
+  return describe_levers(values);
+}
+
+std::string describe_levers(const std::map<std::string, std::string>& values,
+                            std::string_view except) {
   std::string out;
   for (const Lever& l : levers()) {
-    const std::string v = l.get(spec);
-    if (v != l.baseline) out += (out.empty() ? "" : ", ") + std::string(l.name) + "=" + v;
+    const auto it = values.find(std::string(l.name));
+    if (l.name == except || it == values.end() || it->second == l.baseline) continue;
+    out += (out.empty() ? "" : ", ") + std::string(l.name) + "=" + it->second;
   }
   return out;
 }

@@ -14,6 +14,7 @@
 // its baseline (docs/results.md, "Levers").
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,10 @@ const Lever* find_lever(std::string_view name);
 
 // "engine=optimized, precision=bf16" for the levers of `spec` off their baseline; "" when none.
 std::string describe_levers(const RunSpec& spec);
+// The same for lever values by name, as a profile records them (a lever absent counts as at its
+// baseline), leaving out the lever named `except`.
+std::string describe_levers(const std::map<std::string, std::string>& values,
+                            std::string_view except = {});
 // The same levers in the report's words, for a table cell: "optimized, bf16, 2 threads"; "".
 std::string brief_levers(const RunSpec& spec);
 
